@@ -1,32 +1,125 @@
 """Command line: `python -m matchmaker serve | migrate | demo | create-organizer | solve | eligibility …`.
 
-Each sub-command lives next to the code it drives and registers itself here through a
-`register(subparsers)` function that adds its parser and sets `handler` (a callable taking the
-parsed arguments and returning an exit code).
+Sub-commands that belong to a pure package (solve, eligibility) live next to their code and
+register themselves through `register(subparsers)`; each sets `handler`, a callable taking the
+parsed arguments and returning an exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
+from matchmaker.config import ConfigError, load_settings
 from matchmaker.matching import command as matching_command
 from matchmaker.solver import command as solver_command
+
+
+def _with_database(work: Callable[[], Awaitable[int]]) -> int:
+    """Run `work` with the ORM initialised from the settings (for the maintenance commands)."""
+    from tortoise import Tortoise
+
+    from matchmaker.db import tortoise_config
+
+    async def run() -> int:
+        await Tortoise.init(config=tortoise_config(load_settings()))
+        try:
+            return await work()
+        finally:
+            await Tortoise.close_connections()
+
+    return asyncio.run(run())
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from matchmaker.app import create_app
+
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=args.host or settings.server_host, port=args.port or settings.server_port,
+                proxy_headers=False, log_level="info")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from matchmaker.db import migrate
+
+    asyncio.run(migrate(load_settings()))
+    print("数据库已是最新结构 (migrations applied)")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from matchmaker.services.demo import DEMO_PASSWORD, demo_is_loaded, load_demo
+
+    async def work() -> int:
+        if await demo_is_loaded():
+            print("演示数据已存在，未重复加载 (demo data already present)")
+            return 0
+        created = await load_demo()
+        print(f"已加载演示数据：{created} 个单位，演示账户密码 {DEMO_PASSWORD} (demo loaded)")
+        return 0
+
+    return _with_database(work)
+
+
+def _create_organizer(args: argparse.Namespace) -> int:
+    from matchmaker.errors import InvalidInput
+    from matchmaker.services.accounts import RegistrationDraft, register_organization
+
+    password = args.password or getpass.getpass("密码 (password): ")
+
+    async def work() -> int:
+        draft = RegistrationDraft(kind="government", organization_name=args.organization, admin_name=args.name,
+                                  email=args.email, password=password)
+        try:
+            await register_organization(draft, password_min_length=load_settings().security_password_min_length,
+                                        is_organizer=True, allowed_kinds=frozenset({"government"}))
+        except InvalidInput as error:
+            for field, message in error.problems.items():
+                print(f"{field}: {message}", file=sys.stderr)
+            return 2
+        print(f"已创建组织方账户 {args.email} (organizer created)")
+        return 0
+
+    return _with_database(work)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m matchmaker", description="银企对接与融资路演平台 matchmaker")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = subparsers.add_parser("serve", help="serve the web app (uvicorn)")
+    serve.add_argument("--host", help="listen address (default: [server] host)")
+    serve.add_argument("--port", type=int, help="port (default: [server] port)")
+    serve.set_defaults(handler=_serve)
+
+    subparsers.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
+    subparsers.add_parser("demo", help="load the demo city programme once").set_defaults(handler=_demo)
+
+    organizer = subparsers.add_parser("create-organizer", help="create a platform organizer account")
+    organizer.add_argument("--email", required=True)
+    organizer.add_argument("--name", required=True, help="the person's name")
+    organizer.add_argument("--organization", required=True, help="e.g. 某市科学技术局")
+    organizer.add_argument("--password", help="prompted for when omitted (keeps it out of shell history)")
+    organizer.set_defaults(handler=_create_organizer)
+
     for module in (solver_command, matching_command):
         module.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    return int(args.handler(args) or 0)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as error:
+        print(f"配置错误 (configuration error): {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,123 @@
+"""create_app(settings) -> Starlette: routes, middleware, lifespan (database)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_csrf import asgi_csrf
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import Scope, Send
+from tortoise.contrib.starlette import RegisterTortoise
+
+from matchmaker.config import Settings, load_settings
+from matchmaker.db import tortoise_config
+from matchmaker.errors import DomainError, InvalidInput
+from matchmaker.web.auth import LoginRequired
+from matchmaker.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from matchmaker.web.pages import render
+from matchmaker.web.ratelimit import LoginThrottle
+from matchmaker.web.routes import routes
+from matchmaker.web.templating import build_templates
+
+log = logging.getLogger("matchmaker")
+
+ERROR_TITLES = {
+    400: "请求有误 (bad request)",
+    403: "没有权限 (forbidden)",
+    404: "页面不存在 (not found)",
+    405: "不支持的请求方式 (method not allowed)",
+    413: "提交的内容过大 (too large)",
+    500: "服务器出错了 (server error)",
+}
+
+
+class _ProtectEveryPath:
+    """asgi-csrf skips cookie-less POSTs unless their path is 'always protected': protect all, so a
+    cross-site form (which SameSite=Lax strips of cookies) cannot log a victim in either."""
+
+    def __contains__(self, path: object) -> bool:
+        return True
+
+
+async def _csrf_failed(scope: Scope, send: Send, message_id: object) -> None:
+    page = (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<link rel='stylesheet' href='/static/css/app.css'><title>表单已失效</title></head>"
+        "<body><main class='container narrow'><h1>表单已失效，请刷新页面后重试</h1>"
+        "<p>为了您的账户安全，每个表单都带有校验码；校验码缺失或不匹配时提交会被拒绝。</p>"
+        "<p lang='en'>The form's security token was missing or did not match. Reload the page and try again.</p>"
+        "<p><a href='/'>返回首页 Home</a></p></main></body></html>"
+    )
+    async def no_body() -> dict:
+        return {"type": "http.disconnect"}
+
+    await HTMLResponse(page, status_code=403)(scope, no_body, send)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = ERROR_TITLES.get(exc.status_code, str(exc.detail))
+    return render(request, "errors/message.html", {"title": title, "message": ""},
+                  status_code=exc.status_code, headers=exc.headers)
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    message = exc.message
+    if isinstance(exc, InvalidInput):
+        message = "；".join(exc.problems.values()) or exc.message
+    return render(request, "errors/message.html",
+                  {"title": ERROR_TITLES.get(exc.status_code, "出错了"), "message": message},
+                  status_code=exc.status_code)
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(exc.location, status_code=303)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error (request %s)", getattr(request.state, "request_id", "?"))
+    return HTMLResponse(
+        "<!doctype html><meta charset='utf-8'><title>服务器出错了</title>"
+        "<h1>服务器出错了，请稍后再试 (server error)</h1>", status_code=500)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings)):
+            yield
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.server_https),
+            # Inside the security headers so that its 413 gets them and a Chinese body too.
+            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.server_max_body_bytes),
+            Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
+                       always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
+            Middleware(RequestContextMiddleware, settings=settings),
+        ],
+        exception_handlers={
+            HTTPException: _http_error,
+            DomainError: _domain_error,
+            LoginRequired: _login_required,
+            Exception: _server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = build_templates()
+    app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
+    return app

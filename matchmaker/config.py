@@ -1,0 +1,147 @@
+"""Settings: defaults -> config.toml -> MATCHMAKER_* environment, frozen once loaded.
+
+A TOML key `key` in section `[section]` sets the field `section_key`; the environment variable
+`MATCHMAKER_SECTION_KEY` overrides it. `MATCHMAKER_CONFIG` names another TOML file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
+ENV_PREFIX = "MATCHMAKER_"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    server_environment: str = "development"  # development | production
+    server_host: str = "127.0.0.1"
+    server_port: int = 8000
+    server_https: bool = False  # True behind a TLS terminator: cookies get the Secure flag
+    server_max_body_bytes: int = 2 * 1024 * 1024
+    server_trusted_proxies: tuple[str, ...] = ()
+
+    paths_var_dir: str = "var"
+
+    database_url: str = "sqlite://var/matchmaker.sqlite3"
+
+    security_secret_key: str = ""
+    security_session_idle_minutes: int = 8 * 60
+    security_login_limit: str = "5/15 minutes"  # limits' notation, per IP and per account
+    security_rate_limit_storage: str = "memory://"
+    security_password_min_length: int = 10
+
+    mail_smtp_host: str = ""  # empty: messages are written as .eml files under var/mail
+    mail_smtp_port: int = 25
+    mail_smtp_username: str = ""
+    mail_smtp_password: str = field(default="", repr=False)
+    mail_smtp_starttls: bool = False
+    mail_from: str = "matchmaker <noreply@matchmaker.local>"
+
+    i18n_default_language: str = "zh"
+    i18n_languages: tuple[str, ...] = ("zh", "en")
+
+    @property
+    def production(self) -> bool:
+        return self.server_environment == "production"
+
+    @property
+    def var_dir(self) -> Path:
+        path = Path(self.paths_var_dir)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+    def __repr__(self) -> str:  # never print secrets, e.g. in a traceback or log line
+        shown = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if "secret" not in f.name and "password" not in f.name}
+        return f"Settings({shown})"
+
+
+def load_settings(config_file: Path | None = None, environ: typing.Mapping[str, str] | None = None,
+                  **overrides: object) -> Settings:
+    """Build the one Settings object; generate the secret key into var/ on a first development run."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    path = config_file or Path(environ.get(ENV_PREFIX + "CONFIG", PROJECT_ROOT / "config.toml"))
+    if path.exists():
+        values.update(_flatten_toml(tomllib.loads(path.read_text("utf-8")), path))
+    values.update(_from_environment(environ))
+    values.update(overrides)
+    settings = Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    return _with_secret_key(settings)
+
+
+def _flatten_toml(document: dict, path: Path) -> dict[str, object]:
+    known = {f.name for f in dataclasses.fields(Settings)}
+    flat: dict[str, object] = {}
+    for section, table in document.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: top-level key {section!r} must be inside a [section]")
+        for key, value in table.items():
+            name = f"{section}_{key}"
+            if name not in known:
+                raise ConfigError(f"{path}: unknown setting [{section}] {key}")
+            flat[name] = value
+    return flat
+
+
+def _from_environment(environ: typing.Mapping[str, str]) -> dict[str, object]:
+    known = {f.name for f in dataclasses.fields(Settings)}
+    return {
+        key[len(ENV_PREFIX):].lower(): value
+        for key, value in environ.items()
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):].lower() in known
+    }
+
+
+def _coerce(name: str, value: object) -> object:
+    """Turn TOML or environment values into the field's type, with a clear error."""
+    hints = typing.get_type_hints(Settings)
+    if name not in hints:
+        raise ConfigError(f"unknown setting {name}")
+    target = hints[name]
+    try:
+        if target is bool and isinstance(value, str):
+            if value.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                raise ValueError(value)
+            return value.lower() in {"1", "true", "yes", "on"}
+        if target is int:
+            return int(value)  # type: ignore[arg-type]
+        if typing.get_origin(target) is tuple or isinstance(target, types.GenericAlias):
+            if isinstance(value, str):
+                return tuple(part.strip() for part in value.split(",") if part.strip())
+            return tuple(value)  # type: ignore[arg-type]
+        return value if target is not str else str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name}: cannot use {value!r} ({exc})") from None
+
+
+def _with_secret_key(settings: Settings) -> Settings:
+    if settings.security_secret_key not in PLACEHOLDER_SECRETS:
+        return settings
+    if settings.production:
+        raise ConfigError(
+            "生产模式必须配置密钥 MATCHMAKER_SECURITY_SECRET_KEY "
+            "(production mode refuses to start with a missing or placeholder secret key)"
+        )
+    key_file = settings.var_dir / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return dataclasses.replace(settings, security_secret_key=key_file.read_text().strip())

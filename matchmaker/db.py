@@ -1,0 +1,61 @@
+"""Tortoise configuration built from Settings, and the migration runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matchmaker.config import PROJECT_ROOT, Settings, load_settings
+
+APP_LABEL = "matchmaker"
+
+
+def database_url(settings: Settings) -> str:
+    """The connection URL, with a relative SQLite path resolved against the project root."""
+    url = settings.database_url
+    prefix = "sqlite://"
+    if url.startswith(prefix) and not url.startswith(prefix + ":memory:"):
+        path, _, query = url[len(prefix):].partition("?")
+        if not Path(path).is_absolute():
+            path = str(PROJECT_ROOT / path)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if "busy_timeout" not in query:  # several writers (app, mail worker) must wait, not fail
+            query = "&".join(filter(None, [query, "busy_timeout=5000"]))
+        url = f"{prefix}{path}?{query}"
+    return url
+
+
+def tortoise_config(settings: Settings) -> dict:
+    return {
+        "connections": {"default": database_url(settings)},
+        "apps": {
+            APP_LABEL: {
+                "models": ["matchmaker.models"],
+                "default_connection": "default",
+                "migrations": "matchmaker.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "Asia/Shanghai",
+    }
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every committed migration (Tortoise's own migration engine)."""
+    from tortoise import Tortoise
+    from tortoise.migrations.api import migrate as run_migrations
+
+    try:
+        await run_migrations(config=tortoise_config(settings))
+    finally:
+        await Tortoise.close_connections()
+
+
+def _config_for_tortoise_cli() -> dict:
+    """`TORTOISE_ORM=matchmaker.db.TORTOISE_ORM python -m tortoise makemigrations` reads this."""
+    return tortoise_config(load_settings())
+
+
+def __getattr__(name: str) -> dict:
+    if name == "TORTOISE_ORM":
+        return _config_for_tortoise_cli()
+    raise AttributeError(name)

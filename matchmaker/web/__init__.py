@@ -1,0 +1,1 @@
+"""HTTP layer: routes, views per audience, forms -> dataclasses, auth, csrf, i18n."""

@@ -1,0 +1,69 @@
+"""Who is asking: the signed-in user, their organization and role, resolved once per view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from starlette.requests import Request
+
+from matchmaker.errors import NotAllowed
+from matchmaker.models import INSTITUTION_KINDS, Membership, Organization, OrganizationKind, Role, User
+
+
+class LoginRequired(Exception):
+    """Raised by views for anonymous visitors; answered with a redirect to the login page."""
+
+    def __init__(self, next_path: str, expired: bool) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+        self.expired = expired
+
+    @property
+    def location(self) -> str:
+        return f"/login?next={quote(self.next_path, safe='/')}" + ("&expired=1" if self.expired else "")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: User
+    organization: Organization
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def audience(self) -> str:
+        """Which dashboard and navigation this viewer gets: organizer | enterprise | institution."""
+        if self.organization.is_organizer:
+            return "organizer"
+        if self.organization.kind == OrganizationKind.ENTERPRISE:
+            return "enterprise"
+        if self.organization.kind in INSTITUTION_KINDS:
+            return "institution"
+        return "government"
+
+
+async def viewer_of(request: Request) -> Viewer:
+    user: User | None = request.state.user
+    if user is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path if request.method == "GET" else "/dashboard", request.state.session_expired)
+    membership = await Membership.get(user=user).prefetch_related("organization")
+    return Viewer(user=user, organization=membership.organization, role=membership.role)
+
+
+async def organizer_of(request: Request) -> Viewer:
+    viewer = await viewer_of(request)
+    if not viewer.organization.is_organizer:
+        raise NotAllowed("此页面仅对组织方开放 (organizers only)")
+    return viewer
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/dashboard"

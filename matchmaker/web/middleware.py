@@ -1,0 +1,134 @@
+"""Pure ASGI middleware: request context (id, client IP, user, language) and security headers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from matchmaker.config import Settings
+from matchmaker.services.audit import RequestOrigin, current_origin
+from matchmaker.services.sessions import resume_session
+from matchmaker.web import i18n
+
+SESSION_COOKIE = "mm_session"
+LANGUAGE_COOKIE = "mm_lang"
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def read_cookie(scope: Scope, name: str) -> str:
+    raw = Headers(scope=scope).get("cookie")
+    if not raw:
+        return ""
+    cookie = SimpleCookie()
+    try:
+        cookie.load(raw)
+    except Exception:  # a malformed Cookie header is the client's problem, not a 500
+        return ""
+    morsel = cookie.get(name)
+    return morsel.value if morsel else ""
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if self.https:
+                    headers.setdefault("strict-transport-security", "max-age=31536000")
+                if message["status"] == 413 and headers.get("content-type", "").startswith("text/plain"):
+                    headers["content-type"] = "text/plain; charset=utf-8"
+                    headers["content-length"] = str(len(TOO_LARGE_BODY))
+                    scope["matchmaker.too_large"] = True
+            elif message["type"] == "http.response.body" and scope.get("matchmaker.too_large"):
+                message = {**message, "body": TOO_LARGE_BODY}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+#: Starlette's body limit answers 'Content Too Large' in plain text; users read Chinese first.
+TOO_LARGE_BODY = "提交的内容过大，请缩小文件或分批提交 (request body too large)".encode()
+
+
+class RequestContextMiddleware:
+    """Give every request an id, its client IP, the signed-in user (server-side session) and a
+    language, and expose IP and id to services for the audit trail."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.idle = timedelta(minutes=settings.security_session_idle_minutes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        request_id = str(uuid.uuid4())
+        client_ip = self._client_ip(scope)
+        session_key = read_cookie(scope, SESSION_COOKIE)
+        user = await resume_session(session_key, idle=self.idle)
+        state.update(request_id=request_id, client_ip=client_ip, user=user, session_key=session_key if user else "",
+                     session_expired=bool(session_key) and user is None)
+        language = i18n.pick_language(
+            [user.language if user else None, read_cookie(scope, LANGUAGE_COOKIE),
+             i18n.from_accept_language(Headers(scope=scope).get("accept-language", ""))],
+            self.settings.i18n_languages, self.settings.i18n_default_language,
+        )
+        state["language"] = language
+        origin_token = current_origin.set(RequestOrigin(ip=client_ip, request_id=request_id))
+        language_token = i18n.current_language.set(language)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).setdefault("x-request-id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            current_origin.reset(origin_token)
+            i18n.current_language.reset(language_token)
+
+    def _client_ip(self, scope: Scope) -> str:
+        peer = (scope.get("client") or ("", 0))[0]
+        if peer in self.settings.server_trusted_proxies:
+            forwarded = Headers(scope=scope).get("x-forwarded-for", "")
+            if forwarded:
+                return forwarded.split(",")[-1].strip()
+        return peer

@@ -1,0 +1,67 @@
+"""The Jinja2 environment shared by pages (and, later, e-mails)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from matchmaker.config import PROJECT_ROOT
+from matchmaker.web import i18n
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """Every time on a page is shown in Asia/Shanghai."""
+    if value is None:
+        return ""
+    return value.astimezone(SHANGHAI).strftime(pattern)
+
+
+def wan_yuan(value: int | None) -> str:
+    """Amounts are stored as integer 元 and shown in 万元."""
+    if value is None:
+        return ""
+    return f"{value / 10_000:,.2f}".rstrip("0").rstrip(".")
+
+
+def _static_version(path: str) -> str:
+    file = STATIC_DIR / path
+    return f"/static/{path}?v={int(file.stat().st_mtime)}" if file.exists() else f"/static/{path}"
+
+
+def build_environment(directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local_time"] = local_time
+    env.filters["wan_yuan"] = wan_yuan
+    env.globals["static"] = _static_version
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    return env
+
+
+def _request_context(request: Request) -> dict:
+    state = request.state
+    return {
+        "current_user": getattr(state, "user", None),
+        "current_language": getattr(state, "language", i18n.SOURCE_LANGUAGE),
+        "csrf_token": request.scope["csrftoken"]() if "csrftoken" in request.scope else "",
+    }
+
+
+def build_templates() -> Jinja2Templates:
+    return Jinja2Templates(env=build_environment(), context_processors=[_request_context])

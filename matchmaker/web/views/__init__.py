@@ -1,0 +1,1 @@
+"""Views per audience: parse a form into a dataclass, call one service, render or redirect."""
