@@ -1,0 +1,205 @@
+"""SmtpTransport against a real aiosmtpd server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from matchmaker.mail.message import message_from_bytes
+from matchmaker.mail.smtp import PermanentDeliveryError, SmtpTransport, TransientDeliveryError
+from tests.mail.factories import email_message
+from tests.mail.smtp_server import RecordingHandler, SmtpServer, accept_login, free_port
+
+
+def transport_for(server: SmtpServer, **options) -> SmtpTransport:
+    options.setdefault("timeout", 5.0)
+    return SmtpTransport(host=server.host, port=server.port, local_hostname="matchmaker.test",
+                         **options)
+
+
+async def test_several_messages_share_one_connection(smtp_server):
+    transport = transport_for(smtp_server)
+
+    for number in (1, 2, 3):
+        await transport.send(email_message(number))
+    await transport.close()
+
+    assert smtp_server.handler.sessions == 1
+    assert transport.connections_opened == 1
+    assert [m.rcpt_tos for m in smtp_server.handler.messages] == [["zhangsan@example.cn"]] * 3
+
+
+async def test_delivered_message_keeps_its_id_and_chinese_subject(smtp_server):
+    transport = transport_for(smtp_server)
+
+    await transport.send(email_message(2))
+    await transport.close()
+
+    received = message_from_bytes(smtp_server.handler.messages[0].content)
+    assert received["Message-ID"] == "<agenda-2@example.gov.cn>"
+    assert received["Subject"] == "【2026 科技金融银企对接会】您的洽谈日程（第2版）"
+    assert smtp_server.handler.messages[0].mail_from == "noreply@example.gov.cn"
+
+
+@pytest.mark.parametrize("reply", ["451 4.3.0 Try again later", "421 4.7.0 Too busy"])
+async def test_4xx_reply_to_data_is_transient(smtp_server, reply):
+    smtp_server.handler.refuse_next_data(reply)
+    transport = transport_for(smtp_server)
+
+    with pytest.raises(TransientDeliveryError) as raised:
+        await transport.send(email_message())
+    await transport.close()
+
+    assert str(raised.value) == reply
+    assert smtp_server.handler.messages == []
+
+
+async def test_450_mailbox_busy_is_transient(smtp_server):
+    smtp_server.handler.refuse_next_rcpt("450 4.2.1 Mailbox busy")
+    transport = transport_for(smtp_server)
+
+    with pytest.raises(TransientDeliveryError) as raised:
+        await transport.send(email_message())
+    await transport.close()
+
+    assert str(raised.value) == "zhangsan@example.cn: 450 4.2.1 Mailbox busy"
+
+
+async def test_550_unknown_mailbox_is_permanent(smtp_server):
+    smtp_server.handler.refuse_next_rcpt("550 5.1.1 No such user")
+    transport = transport_for(smtp_server)
+
+    with pytest.raises(PermanentDeliveryError) as raised:
+        await transport.send(email_message())
+    await transport.close()
+
+    assert str(raised.value) == "zhangsan@example.cn: 550 5.1.1 No such user"
+
+
+async def test_554_reply_to_data_is_permanent(smtp_server):
+    smtp_server.handler.refuse_next_data("554 5.7.1 Message rejected as spam")
+    transport = transport_for(smtp_server)
+
+    with pytest.raises(PermanentDeliveryError) as raised:
+        await transport.send(email_message())
+    await transport.close()
+
+    assert str(raised.value) == "554 5.7.1 Message rejected as spam"
+
+
+async def test_connection_survives_a_refused_message(smtp_server):
+    smtp_server.handler.refuse_next_data("451 4.3.0 Try again later")
+    transport = transport_for(smtp_server)
+
+    with pytest.raises(TransientDeliveryError):
+        await transport.send(email_message(1))
+    await transport.send(email_message(2))
+    await transport.close()
+
+    assert smtp_server.handler.sessions == 1
+    assert len(smtp_server.handler.messages) == 1
+
+
+async def test_server_down_is_transient():
+    transport = SmtpTransport(host="127.0.0.1", port=free_port(), timeout=5.0,
+                              local_hostname="matchmaker.test")
+
+    with pytest.raises(TransientDeliveryError) as raised:
+        await transport.send(email_message())
+    await transport.close()
+
+    assert "127.0.0.1" in str(raised.value)
+
+
+async def test_hanging_server_times_out_as_transient(smtp_server):
+    smtp_server.handler.hang_on_data = True
+    transport = transport_for(smtp_server, timeout=0.5)
+
+    started = time.monotonic()
+    with pytest.raises(TransientDeliveryError) as raised:
+        await transport.send(email_message())
+    elapsed = time.monotonic() - started
+    await transport.close()
+
+    assert str(raised.value) == f"no answer from 127.0.0.1:{smtp_server.port} within 0.5 s"
+    assert 0.5 <= elapsed < 2.0
+
+
+async def test_next_send_after_a_timeout_opens_a_new_connection(smtp_server):
+    smtp_server.handler.hang_on_data = True
+    transport = transport_for(smtp_server, timeout=0.5)
+    with pytest.raises(TransientDeliveryError):
+        await transport.send(email_message(1))
+
+    smtp_server.handler.hang_on_data = False
+    await transport.send(email_message(2))
+    await transport.close()
+
+    assert transport.connections_opened == 2
+    assert len(smtp_server.handler.messages) == 1
+
+
+async def test_reconnects_after_the_server_restarts(smtp_server):
+    transport = transport_for(smtp_server)
+    await transport.send(email_message(1))
+
+    smtp_server.restart()
+    await transport.send(email_message(2))
+    await transport.close()
+
+    assert transport.connections_opened == 2
+    assert smtp_server.handler.sessions == 2
+    assert len(smtp_server.handler.messages) == 2
+
+
+async def test_close_is_idempotent_and_send_reconnects_after_it(smtp_server):
+    transport = transport_for(smtp_server)
+    await transport.send(email_message(1))
+
+    await transport.close()
+    await transport.close()
+    await transport.send(email_message(2))
+    await transport.close()
+
+    assert smtp_server.handler.sessions == 2
+
+
+# aiosmtpd warns (UserWarning) when AUTH is offered without TLS; here that is the point: a
+# plain-text test server to check the login path. The filter names that one message only.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+async def test_login_failure_is_permanent_and_never_shows_the_password(caplog):
+    server = SmtpServer(RecordingHandler(), auth_require_tls=False,
+                        authenticator=accept_login("matchmaker", "right-secret"))
+    server.start()
+    try:
+        transport = transport_for(server, username="matchmaker", password="wrong-secret-42")
+        caplog.set_level(logging.DEBUG)
+
+        with pytest.raises(PermanentDeliveryError) as raised:
+            await transport.send(email_message())
+        await transport.close()
+
+        assert str(raised.value).startswith("535 ")
+        assert "wrong-secret-42" not in str(raised.value)
+        assert "wrong-secret-42" not in repr(transport)
+        assert "wrong-secret-42" not in caplog.text
+    finally:
+        server.stop()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+async def test_login_with_the_right_password_delivers():
+    server = SmtpServer(RecordingHandler(), auth_require_tls=False,
+                        authenticator=accept_login("matchmaker", "right-secret"))
+    server.start()
+    try:
+        transport = transport_for(server, username="matchmaker", password="right-secret")
+
+        await transport.send(email_message())
+        await transport.close()
+
+        assert len(server.handler.messages) == 1
+    finally:
+        server.stop()
