@@ -1,0 +1,341 @@
+"""The vectorised path: every enterprise × every offer at once, over numpy columns.
+
+`MatchIndex(enterprises, as_of, needs=…)` turns the rows (one enterprise with one need, or
+none) into columns, one per field, built lazily through the same `Field.value` getters the
+explaining path uses. `index.evaluate(offers)` then evaluates each offer's compiled criteria
+over whole columns (no per-pair tree walks) with three-valued logic held as two masks (rows
+that definitely pass, rows that definitely fail), and returns an `EligibilityMatrix`: the
+failed-criteria bitmask of every pair (bit u = the offer's unit u failed; 0 = eligible),
+kind_match, max amount and fit score. Reasons are computed lazily, per pair shown, by the
+explaining path (`EligibilityMatrix.verdict`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from matchmaker.matching import scoring
+from matchmaker.matching.amounts import amount_columns
+from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Group, Test, compile_offers
+from matchmaker.matching.criteria import AllOf, AnyOf
+from matchmaker.matching.evaluate import Subject, Verdict, explain
+from matchmaker.matching.fields import NUMERIC_TYPES, Field, FieldRegistry, FieldType
+from matchmaker.matching.innovation import InnovationWeights, innovation_score
+from matchmaker.matching.model import KIND_FAMILY, EnterpriseProfile, FinancingNeed, Offer, PlatformRule
+from matchmaker.matching.regions import served_depth
+from matchmaker.matching.scoring import FitWeights
+
+
+class Column:
+    """One field's values for every row: floats (NaN missing) for numbers and dates, flags for
+    booleans, integer codes (-1 missing) for enums and text, raw values for sets and text."""
+
+    def __init__(self, field: Field, raw: list[Any]) -> None:
+        self.field, self.raw = field, raw
+        self.present = np.fromiter((v is not None for v in raw), bool, len(raw))
+        kind = field.type
+        if kind is FieldType.DATE:
+            self.numbers = np.array([np.nan if v is None else float(v.toordinal()) for v in raw], np.float64)
+        elif kind in NUMERIC_TYPES:
+            self.numbers = np.array([np.nan if v is None else float(v) for v in raw], np.float64)
+        elif kind is FieldType.BOOL:
+            self.flags = np.fromiter((v is True for v in raw), bool, len(raw))
+        elif kind in (FieldType.ENUM, FieldType.TEXT):
+            self.vocabulary: dict[Any, int] = {}
+            self.codes = np.array([-1 if v is None else self.vocabulary.setdefault(v, len(self.vocabulary))
+                                   for v in raw], np.int64)
+        self._members: dict[str, np.ndarray] = {}
+
+    def number(self, threshold: Any) -> float:
+        return float(threshold.toordinal()) if isinstance(threshold, date) else float(threshold)
+
+    def code(self, value: Any) -> int:
+        return self.vocabulary.get(value, -2)  # -2 matches no row (missing rows are -1)
+
+    def holds(self, item: str) -> np.ndarray:
+        """Rows whose set holds `item`, or whose text contains it (cached)."""
+        if item not in self._members:
+            self._members[item] = np.fromiter((v is not None and item in v for v in self.raw), bool, len(self.raw))
+        return self._members[item]
+
+
+def raw_passes(column: Column, op: str, threshold: Any) -> np.ndarray:
+    """Rows where the comparison holds; a missing value never holds (same as evaluate.compare)."""
+    kind = column.field.type
+    present = column.present
+    if kind in NUMERIC_TYPES:
+        values = column.numbers
+        if op in ("in", "nin"):
+            hit = np.isin(values, [column.number(t) for t in threshold])
+            return hit if op == "in" else present & ~hit
+        x = column.number(threshold)
+        return {"ge": lambda: values >= x, "gt": lambda: values > x, "le": lambda: values <= x,
+                "lt": lambda: values < x, "eq": lambda: values == x, "ne": lambda: present & (values != x)}[op]()
+    if kind is FieldType.BOOL:
+        flags = column.flags
+        if op == "true" or (op == "eq" and threshold is True) or (op == "ne" and threshold is False):
+            return flags
+        return present & ~flags
+    if kind is FieldType.SET or op == "contains":
+        if op == "contains":
+            return column.holds(threshold)
+        hit = np.logical_or.reduce([column.holds(t) for t in threshold])
+        return hit if op == "in" else present & ~hit
+    codes = column.codes
+    if op in ("eq", "ne"):
+        hit = codes == column.code(threshold)
+        return hit if op == "eq" else present & ~hit
+    hit = np.isin(codes, [column.code(t) for t in threshold])
+    return hit if op == "in" else present & ~hit
+
+
+@dataclass(frozen=True)
+class Tri:
+    """Three-valued results: `passes` and `fails` masks; rows in neither are unknown.
+    `fails` None means no row is unknown (fails = ~passes), the common, cheaper case."""
+
+    passes: np.ndarray
+    fails: np.ndarray | None = None
+
+    def fail_mask(self) -> np.ndarray:
+        return ~self.passes if self.fails is None else self.fails
+
+    def negate(self) -> Tri:
+        return Tri(~self.passes) if self.fails is None else Tri(self.fails, self.passes)
+
+
+def all_of(parts: list[Tri]) -> Tri:
+    passes = np.logical_and.reduce([p.passes for p in parts]) if len(parts) > 1 else parts[0].passes
+    if all(p.fails is None for p in parts):
+        return Tri(passes)
+    return Tri(passes, np.logical_or.reduce([p.fail_mask() for p in parts]))
+
+
+def any_of(parts: list[Tri]) -> Tri:
+    passes = np.logical_or.reduce([p.passes for p in parts]) if len(parts) > 1 else parts[0].passes
+    if all(p.fails is None for p in parts):
+        return Tri(passes)
+    return Tri(passes, np.logical_and.reduce([p.fail_mask() for p in parts]))
+
+
+class MatchIndex:
+    """Columns of every row (enterprise + need or None) on `as_of`, for vectorised matching.
+
+    `needs`, when given, is aligned with `enterprises` (repeat an enterprise once per need).
+    """
+
+    def __init__(self, enterprises: Sequence[EnterpriseProfile], as_of: date, *,
+                 needs: Sequence[FinancingNeed | None] | None = None,
+                 innovation_weights: InnovationWeights = InnovationWeights()) -> None:
+        if needs is not None and len(needs) != len(enterprises):
+            raise ValueError("needs must be aligned with enterprises")
+        self.enterprises = list(enterprises)
+        self.needs = list(needs) if needs is not None else [None] * len(self.enterprises)
+        self.as_of, self.innovation_weights = as_of, innovation_weights
+        self.size = len(self.enterprises)
+        self._columns: dict[str, Column] = {}
+        self.has_need = np.array([n is not None for n in self.needs], bool)
+        families = [KIND_FAMILY.get(n.kind) if n is not None else None for n in self.needs]
+        self._family = {f: np.array([x == f for x in families], bool) for f in set(KIND_FAMILY.values())}
+        paths = [e.region.path for e in self.enterprises]
+        self._path_codes: dict[tuple[str, ...], int] = {}
+        self._path_index = np.array([self._path_codes.setdefault(p, len(self._path_codes)) for p in paths], np.int64)
+        self.innovation = np.array([innovation_score(e, as_of, innovation_weights).total for e in self.enterprises])
+        self._depths: dict[tuple[tuple[str, ...], ...], np.ndarray] = {}
+        self._chains: dict[frozenset[str], np.ndarray] = {}
+
+    def rows(self) -> Iterable[tuple[EnterpriseProfile, FinancingNeed | None]]:
+        return zip(self.enterprises, self.needs)
+
+    def column(self, field: Field) -> Column:
+        if field.key not in self._columns:
+            self._columns[field.key] = Column(field, [field.value(e, n, self.as_of) for e, n in self.rows()])
+        return self._columns[field.key]
+
+    def numbers(self, field: Field) -> tuple[np.ndarray, np.ndarray]:
+        column = self.column(field)
+        return column.numbers, column.present
+
+    def need_applies(self, family: str | None) -> np.ndarray:
+        """Rows whose need is of `family` (need fields are judged only there)."""
+        if family is None:
+            return np.zeros(self.size, bool)
+        return self._family.get(family, np.zeros(self.size, bool))
+
+    def kind_match(self, family: str | None) -> np.ndarray:
+        if family is None:
+            return np.ones(self.size, bool)
+        return ~self.has_need | self.need_applies(family)
+
+    def served_depth(self, regions: tuple[tuple[str, ...], ...]) -> np.ndarray:
+        if regions not in self._depths:
+            table = np.zeros(len(self._path_codes), np.int64)
+            for path, code in self._path_codes.items():
+                table[code] = served_depth(path, regions)
+            self._depths[regions] = table[self._path_index]
+        return self._depths[regions]
+
+    def on_chain(self, chains: frozenset[str]) -> np.ndarray:
+        if chains not in self._chains:
+            column = self.column(_CHAINS)
+            self._chains[chains] = np.logical_or.reduce([column.holds(c) for c in sorted(chains)])
+        return self._chains[chains]
+
+    def evaluate(self, offers: Sequence[CompiledOffer] | Sequence[Offer], *, rules: Sequence[PlatformRule] = (),
+                 fields: FieldRegistry | None = None, fit_weights: FitWeights = FitWeights()) -> EligibilityMatrix:
+        """Verdicts (failed-criteria bits, kind_match, max amount, fit score) of every row × offer.
+
+        `offers` may be compiled already (`compile_offers`, with the platform rules) — the app
+        keeps them compiled between requests; otherwise they are compiled here with `rules`.
+        """
+        compiled = [o for o in offers if isinstance(o, CompiledOffer)]
+        if len(compiled) != len(offers):
+            compiled = compile_offers(offers, fields, rules)  # type: ignore[arg-type]
+        n_offers = len(compiled)
+        bits = np.zeros((n_offers, self.size), np.uint64)
+        kind_match = np.ones((n_offers, self.size), bool)
+        max_amount = np.full((n_offers, self.size), np.nan)
+        score = np.full((n_offers, self.size), np.nan)
+        cache: dict[Any, Tri] = {}
+        for i, offer in enumerate(compiled):
+            self._evaluate_offer(offer, cache, fit_weights, bits[i], kind_match[i], max_amount[i], score[i])
+        return EligibilityMatrix(self, compiled, bits, kind_match, max_amount, score, fit_weights)
+
+    def _evaluate_offer(self, offer: CompiledOffer, cache: dict[Any, Tri], fit_weights: FitWeights,
+                        bits: np.ndarray, kind_match: np.ndarray, max_amount: np.ndarray, score: np.ndarray) -> None:
+        applies = self.need_applies(offer.family)
+        walker = _Walker(self, offer.family, applies, cache)
+        depth = None
+        for position, unit in enumerate(offer.units):
+            if unit.kind == "region":
+                depth = self.served_depth(offer.regions)
+                fail = depth == 0
+            elif unit.kind == "amount":
+                assert offer.amount is not None
+                max_amount[:], fail = amount_columns(offer.amount, self.numbers, applies,
+                                                     lambda node: walker.tri(node).passes)
+            else:
+                assert unit.tree is not None
+                fail = walker.tri(unit.tree).fail_mask()
+            if fail.any():
+                bits |= fail.astype(np.uint64) << np.uint64(position)
+        kind_match[:] = self.kind_match(offer.family)
+        eligible = bits == 0
+        if eligible.any():
+            score[:] = np.where(eligible, self._fit(offer, applies, max_amount, depth, fit_weights), np.nan)
+
+    def _fit(self, offer: CompiledOffer, applies: np.ndarray, max_amount: np.ndarray, depth: np.ndarray | None,
+             weights: FitWeights) -> np.ndarray:
+        term = offer.term
+        need_amount, _ = self.numbers(_NEED_AMOUNT)
+        need_term, _ = self.numbers(_NEED_TERM)
+        low = float(offer.amount.rule.min or 0) if offer.amount else 0.0
+        total, *_ = scoring.combine(
+            weights,
+            scoring.amount_fit(need_amount, self.has_need, applies, low, max_amount),
+            scoring.term_fit(need_term, self.has_need, applies, term.min_months if term else None,
+                             term.max_months if term else None),
+            scoring.chain_fit(self.on_chain(offer.chains) if offer.chains else None, self.size),
+            scoring.region_fit(depth, self.size),
+            self.innovation,
+        )
+        return total
+
+
+def _builtin(key: str) -> Field:
+    from matchmaker.matching.fields import default_fields
+
+    field = default_fields().get(key)
+    assert field is not None
+    return field
+
+
+_CHAINS = _builtin("industry_chains")
+_NEED_AMOUNT = _builtin("need.amount")
+_NEED_TERM = _builtin("need.term_months")
+
+
+class _Walker:
+    """Evaluates compiled trees over the index's columns for one offer family."""
+
+    def __init__(self, index: MatchIndex, family: str | None, applies: np.ndarray, cache: dict[Any, Tri]) -> None:
+        self.index, self.family, self.applies, self.cache = index, family, applies, cache
+
+    def tri(self, node: CompiledNode) -> Tri:
+        # Trees and leaves repeat across offers (platform rules, common thresholds): cache by
+        # identity for subtrees and by (field, op, threshold) for leaves, per need family when
+        # the result depends on it.
+        if isinstance(node, Test):
+            family = self.family if node.field.needs_need else None
+            key: Any = (node.field.key, node.node.op, node.threshold, family)
+        else:
+            key = (id(node), self.family)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._compute(node)
+        return found
+
+    def _compute(self, node: CompiledNode) -> Tri:
+        if isinstance(node, Caveat):
+            nothing = np.zeros(self.index.size, bool)
+            return Tri(nothing, nothing)
+        if isinstance(node, Test):
+            passes = raw_passes(self.index.column(node.field), node.node.op, node.threshold)
+            if not node.field.needs_need:
+                return Tri(passes)
+            return Tri(passes & self.applies, ~passes & self.applies)
+        assert isinstance(node, Group)
+        parts = [self.tri(child) for child in node.children]
+        if isinstance(node.node, AllOf):
+            return all_of(parts)
+        if isinstance(node.node, AnyOf):
+            return any_of(parts)
+        return parts[0].negate()
+
+
+class EligibilityMatrix:
+    """Verdicts of every offer (axis 0) × row (axis 1) from `MatchIndex.evaluate`."""
+
+    def __init__(self, index: MatchIndex, offers: list[CompiledOffer], failed_bits: np.ndarray,
+                 kind_match: np.ndarray, max_amount: np.ndarray, score: np.ndarray, fit_weights: FitWeights) -> None:
+        self.index, self.offers = index, offers
+        self.failed_bits, self.kind_match, self.max_amount, self.score = failed_bits, kind_match, max_amount, score
+        self.fit_weights = fit_weights
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.failed_bits == 0
+
+    def failed_count(self) -> np.ndarray:
+        return np.bitwise_count(self.failed_bits)
+
+    def failed_criteria(self, offer: int, row: int) -> tuple[str, ...]:
+        bits = int(self.failed_bits[offer, row])
+        return tuple(unit.id for u, unit in enumerate(self.offers[offer].units) if bits >> u & 1)
+
+    def amount(self, offer: int, row: int) -> int | None:
+        value = self.max_amount[offer, row]
+        return None if np.isnan(value) else int(value)
+
+    def verdict(self, offer: int, row: int) -> Verdict:
+        """The full verdict with reasons for one pair (explaining path, computed on demand)."""
+        subject = Subject(self.index.enterprises[row], self.index.needs[row], self.index.as_of)
+        return explain(subject, self.offers[offer], innovation_weights=self.index.innovation_weights,
+                       fit_weights=self.fit_weights)
+
+    def ranked(self, row: int) -> list[int]:
+        """Offer positions eligible for `row`, best fit first (ties by offer order)."""
+        eligible = np.flatnonzero(self.failed_bits[:, row] == 0)
+        return sorted(eligible.tolist(), key=lambda i: -self.score[i, row])
+
+    def near_misses(self, row: int, max_failed: int = 2) -> list[tuple[int, tuple[str, ...]]]:
+        """Offers `row` fails on 1..max_failed criteria, fewest first, with the failed ids."""
+        counts = np.bitwise_count(self.failed_bits[:, row])
+        close = np.flatnonzero((counts >= 1) & (counts <= max_failed))
+        order = sorted(close.tolist(), key=lambda i: (int(counts[i]), i))
+        return [(i, self.failed_criteria(i, row)) for i in order]
