@@ -48,3 +48,8 @@ def email_message(number: int = 1, *, recipient: str = "张三 <zhangsan@example
     return build_message(rendered, sender="银企对接平台 <noreply@example.gov.cn>",
                          recipient=recipient, message_id=f"<agenda-{number}@example.gov.cn>",
                          date=PUBLISHED_AT, calendar=calendar)
+
+
+def publish_calendar(*meetings: CalendarMeeting, method: str = "PUBLISH") -> bytes:
+    return agenda_calendar(meetings, method=method, organizer_email="kjj@example.gov.cn",
+                           dtstamp=PUBLISHED_AT)
