@@ -90,6 +90,10 @@ class SmtpTransport:
                 raise TransientDeliveryError(
                     f"no answer from {self.host}:{self.port} within {self.timeout:g} s"
                 ) from error
+            except asyncio.CancelledError:
+                # The worker is shutting down mid-transaction: the session's state is unknown.
+                self._drop_connection()
+                raise
             except DeliveryError:
                 raise
             except aiosmtplib.SMTPResponseException as error:
