@@ -8,7 +8,9 @@ which is what the worker stores as the row's last error.
 
 A disconnect the transport notices only when it tries to use a reused connection (the server
 timed the idle session out, or restarted) is retried once on a fresh connection within the same
-deadline: the message was never handed over, so this cannot duplicate it.
+deadline. Almost always the server dropped the session before our first command; in the rare
+case it took the data and vanished before replying, the retry duplicates the mail exactly as an
+outbox retry would, and the frozen Message-ID lets the receiving side recognise it.
 """
 
 from __future__ import annotations
