@@ -20,6 +20,8 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.audit import audit
+from matchmaker.services.sessions import close_all_sessions
+from matchmaker.services.tenancy import get_scoped
 from matchmaker.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from matchmaker.uscc import UsccError, validate_uscc
 
@@ -169,9 +171,7 @@ def _token_hash(token: str) -> str:
 
 async def invite_member(admin: User, *, email: str, role: str) -> str:
     """An organization admin invites a colleague; returns the one-time token for the link."""
-    membership = await Membership.get(user=admin).prefetch_related("organization")
-    if membership.role != Role.ADMIN:
-        raise NotAllowed("只有单位管理员可以邀请同事 (only admins can invite)")
+    organization = await _admin_context(admin)
     email = normalize_email(email)
     problems: dict[str, str] = {}
     if message := _email_problem(email):
@@ -185,10 +185,10 @@ async def invite_member(admin: User, *, email: str, role: str) -> str:
     token = secrets.token_urlsafe(32)
     async with in_transaction():
         invitation = await Invitation.create(
-            organization=membership.organization, email=email, role=role, token_hash=_token_hash(token),
+            organization=organization, email=email, role=role, token_hash=_token_hash(token),
             invited_by=admin, expires_at=datetime.now(timezone.utc) + INVITATION_LIFETIME,
         )
-        await audit(admin, "member.invite", invitation, organization=membership.organization,
+        await audit(admin, "member.invite", invitation, organization=organization,
                     after={"email": email, "role": role})
     return token
 
@@ -226,9 +226,54 @@ async def accept_invitation(token: str, *, name: str, password: str, password_mi
 
 
 async def members_of(organization: Organization) -> list[Membership]:
-    return await Membership.filter(organization=organization).prefetch_related("user").order_by("id")
+    return await (Membership.filter(organization=organization, user__is_active=True)
+                  .prefetch_related("user").order_by("id"))
 
 
 async def open_invitations(organization: Organization) -> list[Invitation]:
     return await Invitation.filter(organization=organization, accepted_at__isnull=True,
                                    expires_at__gt=datetime.now(timezone.utc)).order_by("-id")
+
+
+async def change_member_role(admin: User, membership_id: object, *, role: str) -> Membership:
+    """An admin makes a colleague admin or member; the last admin cannot step down."""
+    organization = await _admin_context(admin)
+    membership = await get_scoped(Membership, organization, membership_id)
+    if role not in {r.value for r in Role}:
+        raise InvalidInput({"role": "请选择角色 (choose a role)"})
+    if membership.role == Role.ADMIN and role != Role.ADMIN and await _admin_count(organization) == 1:
+        raise InvalidInput({"role": "单位至少需要一名管理员 (an organization needs at least one admin)"})
+    before = membership.role.value
+    async with in_transaction():
+        membership.role = Role(role)
+        await membership.save(update_fields=["role"])
+        await audit(admin, "member.role", membership, organization=organization,
+                    before={"role": before}, after={"role": role})
+    return membership
+
+
+async def remove_member(admin: User, membership_id: object) -> None:
+    """An admin removes a colleague's access: the account is disabled and its sessions end."""
+    organization = await _admin_context(admin)
+    membership = await get_scoped(Membership, organization, membership_id)
+    await membership.fetch_related("user")
+    if membership.user_id == admin.id:
+        raise InvalidInput({"member": "不能移除自己 (you cannot remove yourself)"})
+    async with in_transaction():
+        membership.user.is_active = False
+        await membership.user.save(update_fields=["is_active"])
+        await close_all_sessions(membership.user)
+        await audit(admin, "member.remove", membership, organization=organization,
+                    before={"email": membership.user.email, "active": True}, after={"active": False})
+
+
+async def _admin_context(user: User) -> Organization:
+    """The organization `user` administers; NotAllowed for a plain member."""
+    membership = await Membership.get(user=user).prefetch_related("organization")
+    if membership.role != Role.ADMIN:
+        raise NotAllowed("只有单位管理员可以管理成员 (only admins manage members)")
+    return membership.organization
+
+
+async def _admin_count(organization: Organization) -> int:
+    return await Membership.filter(organization=organization, role=Role.ADMIN, user__is_active=True).count()

@@ -42,6 +42,11 @@ def translations(language: str) -> gettext_module.NullTranslations:
     return gettext_module.GNUTranslations(buffer)
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalog where it is translated later, e.g. labels kept in a dict."""
+    return message
+
+
 def gettext(message: str) -> str:
     return translations(current_language.get()).gettext(message)
 

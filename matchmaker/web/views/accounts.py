@@ -12,20 +12,21 @@ from matchmaker.errors import AuthenticationFailed, InvalidInput
 from matchmaker.models import INSTITUTION_KINDS, OrganizationKind, Role
 from matchmaker.services import accounts, sessions
 from matchmaker.web.auth import safe_next, viewer_of
+from matchmaker.web.i18n import N_
 from matchmaker.web.forms import form_fields, redisplayable
 from matchmaker.web.middleware import SESSION_COOKIE
 from matchmaker.web.pages import redirect, render, settings_of
 
 KIND_LABELS = {
-    OrganizationKind.ENTERPRISE: "科技企业",
-    OrganizationKind.BANK: "银行",
-    OrganizationKind.GUARANTOR: "融资担保机构",
-    OrganizationKind.INSURER: "保险机构",
-    OrganizationKind.LEASING: "融资租赁公司",
-    OrganizationKind.SMALL_LOAN: "小额贷款公司",
-    OrganizationKind.INVESTOR: "投资机构",
-    OrganizationKind.INTERMEDIARY: "中介服务机构",
-    OrganizationKind.GOVERNMENT: "政府部门",
+    OrganizationKind.ENTERPRISE: N_("科技企业"),
+    OrganizationKind.BANK: N_("银行"),
+    OrganizationKind.GUARANTOR: N_("融资担保机构"),
+    OrganizationKind.INSURER: N_("保险机构"),
+    OrganizationKind.LEASING: N_("融资租赁公司"),
+    OrganizationKind.SMALL_LOAN: N_("小额贷款公司"),
+    OrganizationKind.INVESTOR: N_("投资机构"),
+    OrganizationKind.INTERMEDIARY: N_("中介服务机构"),
+    OrganizationKind.GOVERNMENT: N_("政府部门"),
 }
 REGISTRABLE_KINDS = [OrganizationKind.ENTERPRISE, *sorted(INSTITUTION_KINDS, key=list(OrganizationKind).index)]
 
@@ -161,3 +162,22 @@ async def accept_invitation(request: Request) -> Response:
                                                             "values": redisplayable(values),
                                                             "problems": error.problems}, status_code=400)
     return _sign_in(request, redirect("/dashboard?welcome=1"), await _open_session(request, user))
+
+
+async def change_member_role(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    values = await form_fields(request)
+    try:
+        await accounts.change_member_role(viewer.user, request.path_params["membership_id"], role=values.get("role", ""))
+    except InvalidInput as error:
+        return await account_page(request, problems=error.problems, status_code=400)
+    return redirect("/account?notice=role")
+
+
+async def remove_member(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    try:
+        await accounts.remove_member(viewer.user, request.path_params["membership_id"])
+    except InvalidInput as error:
+        return await account_page(request, problems=error.problems, status_code=400)
+    return redirect("/account?notice=removed")

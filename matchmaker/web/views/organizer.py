@@ -9,6 +9,7 @@ from matchmaker.errors import InvalidInput
 from matchmaker.services import accounts
 from matchmaker.services.overview import recent_audit
 from matchmaker.web.auth import organizer_of
+from matchmaker.web.i18n import N_
 from matchmaker.web.forms import form_fields, redisplayable
 from matchmaker.web.pages import redirect, render, settings_of
 from matchmaker.web.views.accounts import KIND_LABELS, REGISTRABLE_KINDS, _draft
@@ -17,7 +18,7 @@ from matchmaker.web.views.accounts import KIND_LABELS, REGISTRABLE_KINDS, _draft
 def _form(request: Request, values: dict, problems: dict, status_code: int = 200) -> Response:
     return render(request, "accounts/register.html", {
         "values": values, "problems": problems, "kinds": REGISTRABLE_KINDS, "kind_labels": KIND_LABELS,
-        "action": "/organizer/accounts", "heading": "代为开户", "submit_label": "创建账户",
+        "action": "/organizer/accounts", "heading": N_("代为开户"), "submit_label": N_("创建账户"),
     }, status_code=status_code)
 
 

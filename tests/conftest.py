@@ -1,0 +1,111 @@
+"""Shared fixtures: settings on a fresh real database per test, the app, an HTTP client, factories."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from tortoise import Tortoise
+
+from matchmaker.app import create_app
+from matchmaker.config import Settings, load_settings
+from matchmaker.db import tortoise_config
+from matchmaker.models import User
+from matchmaker.services.accounts import RegistrationDraft, register_organization
+from matchmaker.uscc import make_uscc
+from tests.database import TemplateDatabase
+
+PASSWORD = "correct-horse-battery"
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateDatabase]:
+    template = TemplateDatabase(tmp_path_factory.mktemp("template"))
+    yield template
+    template.close()
+
+
+@pytest.fixture
+def database_url(template_database: TemplateDatabase, tmp_path: Path) -> Iterator[str]:
+    url = template_database.fresh(tmp_path)
+    yield url
+    template_database.drop(url)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(database_url=database_url, paths_var_dir=str(tmp_path / "var"),
+                         security_password_min_length=10)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[None]:
+    """The ORM on this test's database, for service-level tests without HTTP."""
+    await Tortoise.init(config=tortoise_config(settings))
+    yield
+    await Tortoise.close_connections()
+
+
+@pytest.fixture
+async def app(settings: Settings):
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+class Client(httpx.AsyncClient):
+    """An HTTP client that behaves like a browser: it keeps cookies and sends the CSRF token."""
+
+    async def csrf(self) -> str:
+        if "csrftoken" not in self.cookies:
+            await self.get("/login")
+        return self.cookies["csrftoken"]
+
+    async def submit(self, path: str, data: dict | None = None, **kwargs) -> httpx.Response:
+        return await self.post(path, data={"csrftoken": await self.csrf(), **(data or {})}, **kwargs)
+
+    async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
+        return await self.submit("/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[Client]:
+    async with Client(transport=httpx.ASGITransport(app=app, client=("203.0.113.7", 50000)),
+                      base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def other_client(app) -> AsyncIterator[Client]:
+    """A second browser (another person) on the same app."""
+    async with Client(transport=httpx.ASGITransport(app=app, client=("198.51.100.9", 50000)),
+                      base_url="http://testserver") as http:
+        yield http
+
+
+def next_uscc() -> str:
+    return make_uscc(f"91330106MA2T{next(_sequence):04d}Q")
+
+
+@pytest.fixture
+def make_organization(app):
+    """Create an organization with its admin through the real service; returns the admin User."""
+
+    async def make(kind: str = "enterprise", *, name: str | None = None, email: str | None = None,
+                   is_organizer: bool = False) -> User:
+        number = next(_sequence)
+        draft = RegistrationDraft(
+            kind=kind, organization_name=name or f"测试单位{number}", uscc=next_uscc() if kind == "enterprise" else "",
+            licence_name="" if kind == "enterprise" else f"测试许可证{number}", admin_name=f"联系人{number}",
+            email=email or f"user{number}@example.cn", password=PASSWORD,
+        )
+        allowed = frozenset({kind})
+        return await register_organization(draft, password_min_length=10, is_organizer=is_organizer,
+                                           allowed_kinds=allowed)
+
+    return make
