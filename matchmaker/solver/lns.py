@@ -1,0 +1,141 @@
+"""Phase (c): large-neighbourhood search — free a group of enterprises that share institutions,
+re-solve their meetings exactly with CP-SAT around everything else, keep the result if better.
+
+Score, compared lexicographically: (objective + move_penalty × kept previous meetings, −idle
+gaps). Every CP-SAT call is single-threaded with a deterministic-time budget and a fixed seed,
+so for a given seed the search is reproducible unless the wall-clock deadline cuts it short.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from matchmaker.solver.clock import Deadline
+from matchmaker.solver.instance import Instance
+from matchmaker.solver.model import build_neighbourhood
+from matchmaker.solver.schedule import UNMET, Schedule
+
+MAX_VARIABLES = 800         # summed feasible slots of freed requests: CP-SAT closes these in ~0.1 s
+CALL_SECONDS = 2.0          # wall-clock guard per call
+CALL_WORK = 0.2             # deterministic-time budget per call (about seconds of work)
+
+
+@dataclass
+class Search:
+    inst: Instance
+    sched: Schedule
+    deadline: Deadline
+    seed: int
+    previous: dict[int, int] = field(default_factory=dict)   # repair: request -> previous slot
+    move_penalty: int = 0
+    targets: set[int] = field(default_factory=set)           # chosen requests not yet placed
+    on_improve: Callable[[], None] = lambda: None
+    iterations: int = 0
+    improvements: int = 0
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed)
+
+
+def local_score(search: Search, free: list[int]) -> tuple[int, int]:
+    inst, sched = search.inst, search.sched
+    kept = sum(1 for r in free if r in search.previous and sched.slot_of[r] == search.previous[r])
+    ents = {inst.req_enterprise[r] for r in free}
+    insts = {inst.req_institution[r] for r in free}
+    gaps = sum(sched.ent_gaps(e) for e in ents) + sum(sched.inst_gaps(i) for i in insts)
+    return sched.objective + search.move_penalty * kept, -gaps
+
+
+def solve_neighbourhood(search: Search, free: list[int]) -> bool:
+    """Re-decide `free` exactly; apply the answer when it scores at least as well. True if better."""
+    inst, sched = search.inst, search.sched
+    hood = build_neighbourhood(inst, sched, free, previous=search.previous or None)
+    big = len(hood.idle_terms) + 1
+    hood.model.maximize(big * (sum(c * v for c, v in hood.weight_terms)
+                               + search.move_penalty * sum(hood.kept_terms)) - sum(hood.idle_terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = search.seed + search.iterations
+    solver.parameters.max_deterministic_time = CALL_WORK
+    solver.parameters.max_time_in_seconds = max(0.01, min(CALL_SECONDS, search.deadline.remaining()))
+    search.iterations += 1
+    status = solver.solve(hood.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    before = local_score(search, free)
+    old = {r: sched.slot_of[r] for r in free}
+    _move(sched, old, {r: s for (r, s), var in hood.meet.items() if solver.boolean_value(var)})
+    after = local_score(search, free)
+    if after < before:
+        _move(sched, {r: sched.slot_of[r] for r in free}, old)
+        return False
+    search.targets -= {r for r in free if sched.slot_of[r] != UNMET}
+    return after > before
+
+
+def _move(sched: Schedule, current: dict[int, int], wanted: dict[int, int]) -> None:
+    for r, s in current.items():
+        if s != UNMET:
+            sched.remove(r)
+    for r, s in wanted.items():
+        if s != UNMET:
+            sched.place(r, s)
+
+
+def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
+    """Free requests of `seed_enterprise` and of enterprises meeting the same institutions."""
+    inst, sched, rng = search.inst, search.sched, search.rng
+    chosen, free, size = set(), [], 0
+    frontier = [seed_enterprise]
+    while frontier and size < MAX_VARIABLES:
+        e = frontier.pop(0)
+        if e in chosen:
+            continue
+        chosen.add(e)
+        for r in inst.ent_requests[e]:
+            if r not in inst.locked:
+                free.append(r)
+                size += inst.req_slots[r].bit_count()
+        institutions = [inst.req_institution[r] for r in inst.ent_requests[e]]
+        rng.shuffle(institutions)
+        for i in institutions[:3]:
+            partners = [inst.req_enterprise[q] for q in inst.inst_requests[i]
+                        if sched.slot_of[q] != UNMET]
+            frontier += rng.sample(partners, min(3, len(partners)))
+    return free
+
+
+def pick_seed_enterprise(search: Search) -> int:
+    """Unplaced chosen requests first, then enterprises with idle gaps, then anyone."""
+    inst, sched, rng = search.inst, search.sched, search.rng
+    if search.targets and rng.random() < 0.7:
+        return inst.req_enterprise[rng.choice(sorted(search.targets))]
+    roll = rng.random()
+    if roll < 0.5:
+        for _ in range(20):
+            e = rng.randrange(len(inst.enterprise_ids))
+            if sched.ent_gaps(e):
+                return e
+    if roll < 0.8:
+        for _ in range(20):
+            r = rng.randrange(inst.n_requests)
+            if sched.slot_of[r] == UNMET and sched.room_for(r):
+                return inst.req_enterprise[r]
+    return rng.randrange(len(inst.enterprise_ids))
+
+
+def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> None:
+    """Run neighbourhoods until `stall_limit` in a row bring nothing, `done()`, or the deadline."""
+    stall = 0
+    while stall < stall_limit and not done() and search.deadline.remaining() > 0.05:
+        free = grow_neighbourhood(search, pick_seed_enterprise(search))
+        if free and solve_neighbourhood(search, free):
+            search.improvements += 1
+            stall = 0
+            search.on_improve()
+        else:
+            stall += 1

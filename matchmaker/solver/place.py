@@ -1,0 +1,144 @@
+"""Phase (b): put chosen requests into slots — greedy by enterprise, then repair, then fill.
+
+Each enterprise takes the shortest run of its usable slots (no idle gap inside) into which its
+chosen meetings can be matched given the tables still free; among equally short runs it takes
+the one that loads busy institutions least and opens fewest institution gaps. What cannot be
+placed is repaired by moving one blocking meeting elsewhere (an ejection chain of depth one);
+CP-SAT neighbourhoods (lns.py) take over from there.
+"""
+
+from __future__ import annotations
+
+import random
+
+from matchmaker.solver.instance import bits
+from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
+
+
+def match_into(sched: Schedule, requests: list[int], window: int) -> dict[int, int]:
+    """Maximum matching of `requests` into distinct slots of `window` where each can go now."""
+    options = {r: bits(sched.free_slots(r) & window) for r in requests}
+    holder: dict[int, int] = {}
+
+    def augment(r: int, seen: set[int]) -> bool:
+        for s in options[r]:
+            if s not in seen:
+                seen.add(s)
+                if s not in holder or augment(holder[s], seen):
+                    holder[s] = r
+                    return True
+        return False
+
+    for r in sorted(requests, key=lambda r: len(options[r])):
+        augment(r, set())
+    return {r: s for s, r in holder.items()}
+
+
+def _inst_busy(sched: Schedule, i: int) -> int:
+    return sum(1 << s for s, n in enumerate(sched.inst_load[i]) if n)
+
+
+def placement_cost(sched: Schedule, r: int, s: int) -> float:
+    """Lower is better: how loaded the institution already is at s, plus idle gaps it opens."""
+    inst = sched.inst
+    i = inst.req_institution[r]
+    busy = _inst_busy(sched, i)
+    gap_delta = mask_gaps(busy | 1 << s, inst.inst_available[i]) - mask_gaps(busy, inst.inst_available[i])
+    return sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta
+
+
+def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.Random) -> list[int]:
+    """Place `requests` of enterprise e in the tightest run of slots; return those left out."""
+    usable = bits(sched.inst.ent_usable[e] & ~sched.ent_busy[e])
+    k = len(requests)
+    if k == 0:
+        return []
+    for length in range(k, len(usable) + 1):
+        best, best_cost = None, None
+        for start in range(len(usable) - length + 1):
+            window = sum(1 << s for s in usable[start:start + length])
+            matching = match_into(sched, requests, window)
+            if len(matching) < k:
+                continue
+            cost = sum(placement_cost(sched, r, s) for r, s in matching.items()) + rng.random() * 1e-3
+            if best_cost is None or cost < best_cost:
+                best, best_cost = matching, cost
+        if best is not None:
+            for r, s in best.items():
+                sched.place(r, s)
+            return []
+    matching = match_into(sched, requests, sum(1 << s for s in usable))
+    for r, s in matching.items():
+        sched.place(r, s)
+    return [r for r in requests if r not in matching]
+
+
+def place_locked(sched: Schedule) -> None:
+    for r, (s, _) in sorted(sched.inst.locked.items()):
+        sched.place(r, s)
+
+
+def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random) -> list[int]:
+    """Place every chosen request that is not yet met; return the ones that could not be placed."""
+    inst = sched.inst
+    todo: dict[int, list[int]] = {}
+    for r in sorted(chosen):
+        if sched.slot_of[r] == UNMET:
+            todo.setdefault(inst.req_enterprise[r], []).append(r)
+    demand = [0] * len(inst.institution_ids)
+    for r in chosen:
+        demand[inst.req_institution[r]] += 1
+    pressure = [demand[i] / max(1, inst.inst_tables[i] * inst.inst_available[i].bit_count())
+                for i in range(len(demand))]
+
+    def urgency(e: int) -> tuple[float, float]:
+        slack = (inst.ent_usable[e] & ~sched.ent_busy[e]).bit_count() - len(todo[e])
+        return (slack, -max(pressure[inst.req_institution[r]] for r in todo[e]), rng.random())
+
+    unplaced = []
+    for e in sorted(todo, key=urgency):
+        unplaced += place_enterprise(sched, e, todo[e], rng)
+    return [r for r in unplaced if not insert_with_one_move(sched, r)]
+
+
+def insert_with_one_move(sched: Schedule, r: int) -> bool:
+    """Place unmet request r, moving at most one other meeting out of its way."""
+    inst = sched.inst
+    if not sched.room_for(r):
+        return False
+    free = sched.free_slots(r)
+    if free:
+        sched.place(r, min(bits(free), key=lambda s: placement_cost(sched, r, s)))
+        return True
+    e, i = inst.req_enterprise[r], inst.req_institution[r]
+    for s in bits(inst.req_slots[r]):
+        blockers = ([q for q in inst.ent_requests[e] if sched.slot_of[q] == s]
+                    if sched.ent_busy[e] >> s & 1 else
+                    [q for q in inst.inst_requests[i] if sched.slot_of[q] == s])
+        if sched.ent_busy[e] >> s & 1 and sched.inst_load[i][s] >= inst.inst_tables[i]:
+            continue  # both sides blocked: would need two moves
+        for q in blockers:
+            if q in inst.locked:
+                continue
+            sched.remove(q)
+            sched.place(r, s)
+            elsewhere = sched.free_slots(q)
+            if elsewhere:
+                sched.place(q, bits(elsewhere)[0])
+                return True
+            sched.remove(r)
+            sched.place(q, s)
+    return False
+
+
+def fill_unmet(sched: Schedule, rng: random.Random) -> int:
+    """Add any unmet request that still fits, heaviest first; return how many were added."""
+    inst = sched.inst
+    order = sorted((r for r in range(inst.n_requests) if sched.slot_of[r] == UNMET),
+                   key=lambda r: (-(inst.req_weight[r] + (inst.coverage_bonus if not
+                                  sched.ent_count[inst.req_enterprise[r]] else 0)), rng.random()))
+    added = 0
+    for r in order:
+        if sched.room_for(r) and insert_with_one_move(sched, r):
+            added += 1
+    return added

@@ -1,0 +1,96 @@
+"""`solve(problem)`: the whole pipeline under one deadline, returning the best schedule found.
+
+select (min-cost flow: which requests, plus a proven bound) -> place (greedy + repair + fill)
+-> exact CP-SAT when the instance is small -> LP bound when affordable -> large-neighbourhood
+search until the deadline, a stall, or a proven optimum with no idle gap. Every phase checks
+the shared deadline, and every CP-SAT call gets at most what remains, so the incumbent comes
+back on time. `on_progress` receives a ProgressEvent at each improvement.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matchmaker.solver.bound import lp_bound
+from matchmaker.solver.clock import Deadline
+from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
+from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
+from matchmaker.solver.lns import Search, improve
+from matchmaker.solver.place import fill_unmet, greedy_schedule, place_locked
+from matchmaker.solver.problem import Problem
+from matchmaker.solver.report import build_solution, infeasible_solution
+from matchmaker.solver.schedule import Schedule
+from matchmaker.solver.select import select_requests
+from matchmaker.solver.solution import Solution
+
+STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    seconds: float
+    objective: int
+    bound: int
+    phase: str
+
+
+Progress = Callable[[ProgressEvent], None] | None
+
+
+class _Reporter:
+    """Sends a ProgressEvent when the objective or the bound moves (and at phase ends)."""
+
+    def __init__(self, deadline: Deadline, on_progress: Progress):
+        self.deadline, self.on_progress = deadline, on_progress
+        self.last: tuple[int, int] | None = None
+
+    def __call__(self, objective: int, bound: int, phase: str, force: bool = False) -> None:
+        if self.on_progress is None or (not force and self.last == (objective, bound)):
+            return
+        self.last = (objective, bound)
+        self.on_progress(ProgressEvent(round(self.deadline.elapsed(), 3), objective, bound, phase))
+
+
+def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
+          on_progress: Progress = None) -> Solution:
+    """Best schedule within `time_limit` seconds; deterministic for a given seed when the search
+    ends before the deadline (see docs/scheduling.md)."""
+    deadline = Deadline(time_limit)
+    inst = compile_instance(problem)
+    clashes = locked_clashes(inst)
+    if clashes:
+        return infeasible_solution(clashes, deadline.elapsed())
+    report = _Reporter(deadline, on_progress)
+    selection = select_requests(inst)
+    bound, bound_source = selection.bound, "flow"
+    sched = Schedule(inst)
+    place_locked(sched)
+    rng = random.Random(seed)
+    unplaced = greedy_schedule(sched, selection.chosen, rng)
+    fill_unmet(sched, rng)
+    report(sched.objective, bound, "construct", force=True)
+    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
+        proven = solve_exactly(inst, sched, deadline, seed, work=deadline.remaining() * 0.5)
+        if proven is not None and proven < bound:
+            bound, bound_source = proven, "cp-sat"
+        report(sched.objective, bound, "exact")
+    if sched.objective < bound and deadline.remaining() > 1.0:
+        proven = lp_bound(inst, deadline, share=0.3)
+        if proven is not None and proven < bound:
+            bound, bound_source = proven, "lp"
+            report(sched.objective, bound, "bound")
+    search = _lns(inst, sched, deadline, seed, unplaced, lambda: report(sched.objective, bound, "lns"))
+    improve(search, stall_limit=STALL_LIMIT,
+            done=lambda: sched.objective >= bound and sum(sched.gaps()) == 0)
+    report(sched.objective, bound, "done", force=True)
+    return build_solution(inst, sched, bound, deadline.elapsed(),
+                          {"bound_source": bound_source, "lns_iterations": search.iterations,
+                           "lns_improvements": search.improvements})
+
+
+def _lns(inst: Instance, sched: Schedule, deadline: Deadline, seed: int, unplaced: list[int],
+         on_improve: Callable[[], None]) -> Search:
+    search = Search(inst, sched, deadline, seed, targets=set(unplaced), on_improve=on_improve)
+    return search
