@@ -84,9 +84,14 @@ def amount_columns(amount: CompiledAmount, column_of: Callable[[Field], tuple[np
     rule = amount.rule
     n = need_applies.shape[0]
     if amount.tiers:
-        conditions = [np.ones(n, bool) if tier.when is None else passes(tier.when) for tier in amount.tiers]
-        granted = np.select(conditions, [np.full(n, float(t.max)) for t in amount.tiers], default=0.0)
-        fail = ~np.logical_or.reduce(conditions)
+        # walk the tiers from the last: an earlier tier that passes overrides a later one
+        granted, fail = np.zeros(n), np.ones(n, bool)
+        for tier in reversed(amount.tiers):
+            if tier.when is None:
+                granted, fail = np.full(n, float(tier.max)), np.zeros(n, bool)
+            else:
+                chosen = passes(tier.when)
+                granted, fail = np.where(chosen, float(tier.max), granted), fail & ~chosen
     elif amount.share_field is not None:
         field, percent = amount.share_field, float(rule.share_percent or 0)
         values, present = column_of(field)

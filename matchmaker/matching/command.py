@@ -2,4 +2,4 @@
 
 
 def register(subparsers) -> None:  # replaced by the real command
-    raise NotImplementedError
+    """Placeholder until the real command lands: registers nothing."""

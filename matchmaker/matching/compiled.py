@@ -37,11 +37,22 @@ PLATFORM_UNIT_PREFIX = "platform."
 
 @dataclass(frozen=True)
 class Test:
-    """A comparison with its field and coerced threshold."""
+    """A comparison with its field and coerced threshold.
+
+    `key` identifies what the test computes (field, operator, threshold), so that equal tests
+    and subtrees of different offers are evaluated once by the vectorised path.
+    """
 
     node: Comparison
     field: Field
     threshold: Any
+    key: tuple[Any, ...] = ()
+    uses_need: bool = False
+
+    def __post_init__(self) -> None:
+        # stored, not computed per access: the vectorised path reads them for every lookup
+        object.__setattr__(self, "key", ("test", self.field.key, self.node.op, self.threshold))
+        object.__setattr__(self, "uses_need", self.field.needs_need)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,8 @@ class Group:
 
     node: AllOf | AnyOf | NotOf
     children: tuple[CompiledNode, ...]
+    key: tuple[Any, ...] = ()
+    uses_need: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class Caveat:
     """A process criterion: not evaluated, shown as a caveat."""
 
     node: ProcessStep
+    key: tuple[Any, ...] = ("caveat",)
+    uses_need: bool = False
 
 
 CompiledNode = Union[Test, Group, Caveat]
@@ -84,6 +99,8 @@ class CompiledAmount:
     rule: AmountRule
     tiers: tuple[CompiledTier, ...]
     share_field: Field | None
+    key: tuple[Any, ...] = ()  # what the rule computes, for sharing results between offers
+    uses_need: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,8 +136,10 @@ def compile_node(node: Node, fields: FieldRegistry, problems: dict[str, str]) ->
         field = fields.get(node.field)
         assert field is not None
         return Test(node, field, coerce_value(field, node.op, node.value))
-    children = (node.child,) if isinstance(node, NotOf) else node.children
-    return Group(node, tuple(compile_node(child, fields, problems) for child in children))
+    children = tuple(compile_node(child, fields, problems)
+                     for child in ((node.child,) if isinstance(node, NotOf) else node.children))
+    key = (type(node).__name__, *(child.key for child in children))
+    return Group(node, children, key, any(child.uses_need for child in children))
 
 
 def compile_platform_rules(rules: Iterable[PlatformRule], fields: FieldRegistry,
@@ -187,4 +206,8 @@ def _compile_amount(rule: AmountRule | None, fields: FieldRegistry,
             problems["amount.share"] = "额度比例 percent 应为正数"
     if sum([bool(rule.tiers), rule.share_field is not None]) > 1:
         problems["amount"] = "额度规则只能是固定上限、分档或按比例之一"
-    return CompiledAmount(rule, tiers, share_field)
+    key = ("amount", rule.max, rule.min, rule.share_field, rule.share_percent,
+           *((tier.max, None if tier.when is None else tier.when.key) for tier in tiers))
+    uses_need = any(tier.when is not None and tier.when.uses_need for tier in tiers) or bool(
+        share_field and share_field.needs_need)
+    return CompiledAmount(rule, tiers, share_field, key, uses_need)

@@ -258,24 +258,25 @@ def _one(value: float | None) -> np.ndarray:
 def fit_breakdown(subject: Subject, offer: CompiledOffer, max_amount: int | None, depth: int,
                   innovation_weights: InnovationWeights, fit_weights: FitWeights) -> FitBreakdown:
     """The fit score of one pair, computed with the same array formulas as the vectorised path."""
-    need = subject.need
-    has_need = np.array([need is not None])
-    applies = np.array([subject.need_applies(offer.family)])
-    amount_low = float(offer.amount.rule.min or 0) if offer.amount else 0.0
-    term = offer.term
+    need, term = subject.need, offer.term
     innovation = subject.innovation(innovation_weights)
     chains = subject.enterprise.industry_chains
-    on_chain = None if not offer.chains else np.array([bool(chains and offer.chains.intersection(chains))])
-    parts = scoring.combine(
-        fit_weights,
-        scoring.amount_fit(_one(need.amount if need else None), has_need, applies, amount_low, _one(max_amount)),
-        scoring.term_fit(_one(need.term_months if need else None), has_need, applies,
-                         term.min_months if term else None, term.max_months if term else None),
-        scoring.chain_fit(on_chain, 1),
-        scoring.region_fit(np.array([depth]) if offer.regions else None, 1),
-        _one(innovation.total),
+    inputs = scoring.PairInputs(
+        has_need=np.array([need is not None]),
+        kind_applies=np.array([subject.need_applies(offer.family)]),
+        need_amount=_one(need.amount if need else None),
+        need_term=_one(need.term_months if need else None),
+        amount_low=_one((offer.amount.rule.min or 0) if offer.amount else 0),
+        max_amount=_one(max_amount),
+        term_min=_one(term.min_months if term else None),
+        term_max=_one(term.max_months if term else None),
+        targets_chain=np.array([bool(offer.chains)]),
+        on_chain=np.array([bool(chains and offer.chains.intersection(chains))]),
+        region_restricted=np.array([bool(offer.regions)]),
+        region_depth=np.array([depth]),
+        innovation=_one(innovation.total),
     )
-    total, amount, term_points, chain, region, innov = (float(p[0]) for p in parts)
+    total, amount, term_points, chain, region, innov = (float(p[0]) for p in scoring.fit_scores(fit_weights, inputs))
     return FitBreakdown(total, amount, term_points, chain, region, innov, innovation)
 
 

@@ -49,7 +49,7 @@ class FitBreakdown:
     innovation_detail: InnovationScore | None = None
 
 
-def _ratio_fit(wanted: np.ndarray, low: float, high: np.ndarray | float) -> np.ndarray:
+def _ratio_fit(wanted: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """1 inside [low, high]; high/wanted above; wanted/low below; NaN `wanted` is neutral."""
     with np.errstate(divide="ignore", invalid="ignore"):
         below = np.where(low > 0, wanted / low, 1.0)
@@ -58,43 +58,52 @@ def _ratio_fit(wanted: np.ndarray, low: float, high: np.ndarray | float) -> np.n
     return np.where(np.isnan(wanted), NEUTRAL, fit)
 
 
-def amount_fit(need_amount: np.ndarray, has_need: np.ndarray, kind_applies: np.ndarray,
-               low: float, max_amount: np.ndarray) -> np.ndarray:
-    """Amount component; `max_amount` NaN (unknown) puts no upper limit."""
-    high = np.where(np.isnan(max_amount), np.inf, max_amount)
-    fit = _ratio_fit(need_amount, low, high)
-    return np.where(~has_need, NEUTRAL, np.where(kind_applies, fit, 0.0))
+@dataclass(frozen=True)
+class PairInputs:
+    """Everything the fit score reads, one array element per (enterprise row, offer) pair.
+
+    NaN means unknown/open: need_amount, need_term (not filled), max_amount (no upper limit),
+    term_min / term_max (open end; both NaN: the offer states no term).
+    """
+
+    has_need: np.ndarray
+    kind_applies: np.ndarray
+    need_amount: np.ndarray
+    need_term: np.ndarray
+    amount_low: np.ndarray
+    max_amount: np.ndarray
+    term_min: np.ndarray
+    term_max: np.ndarray
+    targets_chain: np.ndarray  # the offer targets industry chains
+    on_chain: np.ndarray  # the enterprise is on one of them
+    region_restricted: np.ndarray  # the offer serves listed regions only
+    region_depth: np.ndarray  # 1 province, 2 city, 3 district (0 outside)
+    innovation: np.ndarray  # 科创积分, 0–100
 
 
-def term_fit(need_term: np.ndarray, has_need: np.ndarray, kind_applies: np.ndarray,
-             min_months: float | None, max_months: float | None) -> np.ndarray:
-    if min_months is None and max_months is None:
-        fit = np.full(need_term.shape, NEUTRAL)
-    else:
-        fit = _ratio_fit(need_term, float(min_months or 0), np.inf if max_months is None else float(max_months))
-    return np.where(~has_need, NEUTRAL, np.where(kind_applies, fit, 0.0))
+def _need_component(fit: np.ndarray, inputs: PairInputs) -> np.ndarray:
+    return np.where(~inputs.has_need, NEUTRAL, np.where(inputs.kind_applies, fit, 0.0))
 
 
-def chain_fit(on_target_chain: np.ndarray | None, n: int) -> np.ndarray:
-    """`on_target_chain` None means the offer targets no chain."""
-    if on_target_chain is None:
-        return np.full(n, NEUTRAL)
-    return on_target_chain.astype(np.float64)
+def fit_scores(weights: FitWeights, inputs: PairInputs) -> tuple[np.ndarray, ...]:
+    """(total, amount, term, industry_chain, region, innovation) points per pair.
 
-
-def region_fit(depth: np.ndarray | None, n: int) -> np.ndarray:
-    """`depth` None means the offer serves every region."""
-    if depth is None:
-        return np.full(n, UNRESTRICTED_REGION_FIT)
-    table = np.array([0.0, REGION_FIT[1], REGION_FIT[2], REGION_FIT[3]])
-    return table[np.minimum(depth, 3)]
-
-
-def combine(weights: FitWeights, amount: np.ndarray, term: np.ndarray, chain: np.ndarray,
-            region: np.ndarray, innovation: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(total, points per component) with the weights normalised so that a perfect fit is 100."""
+    Weights are normalised so that a perfect fit scores 100.
+    """
+    high = np.where(np.isnan(inputs.max_amount), np.inf, inputs.max_amount)
+    amount = _need_component(_ratio_fit(inputs.need_amount, inputs.amount_low, high), inputs)
+    no_term = np.isnan(inputs.term_min) & np.isnan(inputs.term_max)
+    term_fit = _ratio_fit(inputs.need_term, np.nan_to_num(inputs.term_min, nan=0.0),
+                          np.where(np.isnan(inputs.term_max), np.inf, inputs.term_max))
+    term = _need_component(np.where(no_term, NEUTRAL, term_fit), inputs)
+    chain = np.where(inputs.targets_chain, inputs.on_chain.astype(np.float64), NEUTRAL)
+    region = np.where(inputs.region_restricted, _REGION_TABLE[np.clip(inputs.region_depth, 0, 3)],
+                      UNRESTRICTED_REGION_FIT)
     scale = 100.0 / (weights.amount + weights.term + weights.industry_chain + weights.region + weights.innovation)
     parts = (weights.amount * scale * amount, weights.term * scale * term, weights.industry_chain * scale * chain,
-             weights.region * scale * region, weights.innovation * scale * (innovation / 100.0))
+             weights.region * scale * region, weights.innovation * scale * (inputs.innovation / 100.0))
     total = parts[0] + parts[1] + parts[2] + parts[3] + parts[4]
     return (total, *parts)
+
+
+_REGION_TABLE = np.array([0.0, REGION_FIT[1], REGION_FIT[2], REGION_FIT[3]])

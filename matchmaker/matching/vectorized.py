@@ -21,7 +21,7 @@ import numpy as np
 
 from matchmaker.matching import scoring
 from matchmaker.matching.amounts import amount_columns
-from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Group, Test, compile_offers
+from matchmaker.matching.compiled import Caveat, CompiledAmount, CompiledNode, CompiledOffer, Group, Test, compile_offers
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.evaluate import Subject, Verdict, explain
 from matchmaker.matching.fields import NUMERIC_TYPES, Field, FieldRegistry, FieldType
@@ -94,19 +94,23 @@ def raw_passes(column: Column, op: str, threshold: Any) -> np.ndarray:
     return hit if op == "in" else present & ~hit
 
 
-@dataclass(frozen=True)
 class Tri:
     """Three-valued results: `passes` and `fails` masks; rows in neither are unknown.
     `fails` None means no row is unknown (fails = ~passes), the common, cheaper case."""
 
-    passes: np.ndarray
-    fails: np.ndarray | None = None
+    __slots__ = ("passes", "fails", "_fail_mask")
+
+    def __init__(self, passes: np.ndarray, fails: np.ndarray | None = None) -> None:
+        self.passes, self.fails = passes, fails
+        self._fail_mask: np.ndarray | None = fails
 
     def fail_mask(self) -> np.ndarray:
-        return ~self.passes if self.fails is None else self.fails
+        if self._fail_mask is None:
+            self._fail_mask = ~self.passes
+        return self._fail_mask
 
     def negate(self) -> Tri:
-        return Tri(~self.passes) if self.fails is None else Tri(self.fails, self.passes)
+        return Tri(self.fail_mask()) if self.fails is None else Tri(self.fails, self.passes)
 
 
 def all_of(parts: list[Tri]) -> Tri:
@@ -188,7 +192,7 @@ class MatchIndex:
 
     def evaluate(self, offers: Sequence[CompiledOffer] | Sequence[Offer], *, rules: Sequence[PlatformRule] = (),
                  fields: FieldRegistry | None = None, fit_weights: FitWeights = FitWeights()) -> EligibilityMatrix:
-        """Verdicts (failed-criteria bits, kind_match, max amount, fit score) of every row × offer.
+        """Verdicts (failed-criteria bits, max amount, fit score) of every offer × row.
 
         `offers` may be compiled already (`compile_offers`, with the platform rules) — the app
         keeps them compiled between requests; otherwise they are compiled here with `rules`.
@@ -197,54 +201,107 @@ class MatchIndex:
         if len(compiled) != len(offers):
             compiled = compile_offers(offers, fields, rules)  # type: ignore[arg-type]
         n_offers = len(compiled)
-        bits = np.zeros((n_offers, self.size), np.uint64)
-        kind_match = np.ones((n_offers, self.size), bool)
-        max_amount = np.full((n_offers, self.size), np.nan)
-        score = np.full((n_offers, self.size), np.nan)
+        n_bytes = (max((len(o.units) for o in compiled), default=0) + 7) // 8 or 1
+        failed = np.zeros((n_offers, n_bytes, self.size), np.uint8)
+        eligible = np.empty((n_offers, self.size), bool)
+        max_amount = np.empty((n_offers, self.size), np.float64)
         cache: dict[Any, Tri] = {}
+        pairs = _EligiblePairs()
         for i, offer in enumerate(compiled):
-            self._evaluate_offer(offer, cache, fit_weights, bits[i], kind_match[i], max_amount[i], score[i])
-        return EligibilityMatrix(self, compiled, bits, kind_match, max_amount, score, fit_weights)
+            self._evaluate_offer(i, offer, cache, failed[i], eligible[i], max_amount[i], pairs)
+        score = np.full((n_offers, self.size), np.nan, np.float32)
+        if pairs.rows:
+            offer_of, rows = pairs.offers(), np.concatenate(pairs.rows)
+            score[offer_of, rows] = scoring.fit_scores(fit_weights, self._pair_inputs(compiled, offer_of, rows, pairs))[0]
+        return EligibilityMatrix(self, compiled, failed, eligible, max_amount, score, fit_weights)
 
-    def _evaluate_offer(self, offer: CompiledOffer, cache: dict[Any, Tri], fit_weights: FitWeights,
-                        bits: np.ndarray, kind_match: np.ndarray, max_amount: np.ndarray, score: np.ndarray) -> None:
+    def _evaluate_offer(self, position: int, offer: CompiledOffer, cache: dict[Any, Tri], failed: np.ndarray,
+                        eligible: np.ndarray, max_amount: np.ndarray, pairs: _EligiblePairs) -> None:
         applies = self.need_applies(offer.family)
         walker = _Walker(self, offer.family, applies, cache)
-        depth = None
-        for position, unit in enumerate(offer.units):
+        depth, granted = None, None
+        fails = []
+        for unit in offer.units:
             if unit.kind == "region":
                 depth = self.served_depth(offer.regions)
-                fail = depth == 0
+                fails.append(depth == 0)
             elif unit.kind == "amount":
                 assert offer.amount is not None
-                max_amount[:], fail = amount_columns(offer.amount, self.numbers, applies,
-                                                     lambda node: walker.tri(node).passes)
+                granted, fail = walker.amount(offer.amount)
+                fails.append(fail)
             else:
                 assert unit.tree is not None
-                fail = walker.tri(unit.tree).fail_mask()
-            if fail.any():
-                bits |= fail.astype(np.uint64) << np.uint64(position)
-        kind_match[:] = self.kind_match(offer.family)
-        eligible = bits == 0
-        if eligible.any():
-            score[:] = np.where(eligible, self._fit(offer, applies, max_amount, depth, fit_weights), np.nan)
+                fails.append(walker.tri(unit.tree).fail_mask())
+        if fails:
+            # bit u % 8 of byte u // 8 is unit u; multiply-and-sum packs 8 units per pass, far
+            # faster than np.packbits along the unit axis
+            stacked = np.concatenate(fails).reshape(len(fails), self.size)
+            as_bytes = stacked.view(np.uint8)
+            for start in range(0, len(fails), 8):
+                group = as_bytes[start:start + 8]
+                failed[start // 8] = (group * _BIT_VALUES[: group.shape[0], None]).sum(axis=0, dtype=np.uint8)
+            np.logical_not(stacked.any(axis=0), out=eligible)
+        else:
+            eligible[:] = True
+        max_amount[:] = np.nan if granted is None else granted
+        rows = eligible.nonzero()[0]
+        if rows.size:
+            pairs.add(position, rows, max_amount[rows], None if depth is None else depth[rows],
+                      self.on_chain(offer.chains)[rows] if offer.chains else None)
 
-    def _fit(self, offer: CompiledOffer, applies: np.ndarray, max_amount: np.ndarray, depth: np.ndarray | None,
-             weights: FitWeights) -> np.ndarray:
-        term = offer.term
+    def _pair_inputs(self, offers: list[CompiledOffer], offer_of: np.ndarray, rows: np.ndarray,
+                     pairs: _EligiblePairs) -> scoring.PairInputs:
+        """Scoring inputs of all eligible pairs at once: per-offer values spread by `offer_of`."""
+        def per_offer(values: list[float | None]) -> np.ndarray:
+            return np.array([np.nan if v is None else float(v) for v in values])[offer_of]
+
+        family_codes = {family: code for code, family in enumerate(sorted(self._family))}
+        row_family = np.full(self.size, -1)
+        for family, mask in self._family.items():
+            row_family[mask] = family_codes[family]
+        offer_family = np.array([family_codes.get(o.family, -2) for o in offers])  # -2: a policy, never
+        terms = [o.term for o in offers]
         need_amount, _ = self.numbers(_NEED_AMOUNT)
         need_term, _ = self.numbers(_NEED_TERM)
-        low = float(offer.amount.rule.min or 0) if offer.amount else 0.0
-        total, *_ = scoring.combine(
-            weights,
-            scoring.amount_fit(need_amount, self.has_need, applies, low, max_amount),
-            scoring.term_fit(need_term, self.has_need, applies, term.min_months if term else None,
-                             term.max_months if term else None),
-            scoring.chain_fit(self.on_chain(offer.chains) if offer.chains else None, self.size),
-            scoring.region_fit(depth, self.size),
-            self.innovation,
+        return scoring.PairInputs(
+            has_need=self.has_need[rows],
+            kind_applies=row_family[rows] == offer_family[offer_of],
+            need_amount=need_amount[rows],
+            need_term=need_term[rows],
+            amount_low=per_offer([(o.amount.rule.min or 0) if o.amount else 0 for o in offers]),
+            max_amount=np.concatenate(pairs.max_amount),
+            term_min=per_offer([t.min_months if t else None for t in terms]),
+            term_max=per_offer([t.max_months if t else None for t in terms]),
+            targets_chain=np.array([bool(o.chains) for o in offers])[offer_of],
+            on_chain=np.concatenate(pairs.on_chain),
+            region_restricted=np.array([bool(o.regions) for o in offers])[offer_of],
+            region_depth=np.concatenate(pairs.depth),
+            innovation=self.innovation[rows],
         )
-        return total
+
+
+class _EligiblePairs:
+    """Per-offer pieces of the eligible pairs, gathered during evaluation, scored in one go."""
+
+    def __init__(self) -> None:
+        self.offer_positions: list[int] = []
+        self.counts: list[int] = []
+        self.rows: list[np.ndarray] = []
+        self.max_amount: list[np.ndarray] = []
+        self.depth: list[np.ndarray] = []
+        self.on_chain: list[np.ndarray] = []
+
+    def add(self, offer: int, rows: np.ndarray, max_amount: np.ndarray, depth: np.ndarray | None,
+            on_chain: np.ndarray | None) -> None:
+        self.offer_positions.append(offer)
+        self.counts.append(rows.size)
+        self.rows.append(rows)
+        self.max_amount.append(max_amount)
+        self.depth.append(np.zeros(rows.size, np.int64) if depth is None else depth)
+        self.on_chain.append(np.zeros(rows.size, bool) if on_chain is None else on_chain)
+
+    def offers(self) -> np.ndarray:
+        return np.repeat(np.array(self.offer_positions, np.int64), self.counts)
 
 
 def _builtin(key: str) -> Field:
@@ -255,6 +312,7 @@ def _builtin(key: str) -> Field:
     return field
 
 
+_BIT_VALUES = np.array([1 << k for k in range(8)], np.uint8)
 _CHAINS = _builtin("industry_chains")
 _NEED_AMOUNT = _builtin("need.amount")
 _NEED_TERM = _builtin("need.term_months")
@@ -263,21 +321,26 @@ _NEED_TERM = _builtin("need.term_months")
 class _Walker:
     """Evaluates compiled trees over the index's columns for one offer family."""
 
-    def __init__(self, index: MatchIndex, family: str | None, applies: np.ndarray, cache: dict[Any, Tri]) -> None:
+    def __init__(self, index: MatchIndex, family: str | None, applies: np.ndarray, cache: dict[Any, Any]) -> None:
         self.index, self.family, self.applies, self.cache = index, family, applies, cache
+        self.amounts = cache  # keys of amount rules start with "amount": no clash with trees
 
     def tri(self, node: CompiledNode) -> Tri:
-        # Trees and leaves repeat across offers (platform rules, common thresholds): cache by
-        # identity for subtrees and by (field, op, threshold) for leaves, per need family when
-        # the result depends on it.
-        if isinstance(node, Test):
-            family = self.family if node.field.needs_need else None
-            key: Any = (node.field.key, node.node.op, node.threshold, family)
-        else:
-            key = (id(node), self.family)
+        # Tests and whole subtrees repeat across offers (platform rules, common thresholds):
+        # cache by structure, and by need family when the result depends on the need.
+        key = (node.key, self.family) if node.uses_need else node.key
         found = self.cache.get(key)
         if found is None:
             found = self.cache[key] = self._compute(node)
+        return found
+
+    def amount(self, amount: CompiledAmount) -> tuple[np.ndarray, np.ndarray]:
+        """(max amount, fail mask) of an amount rule; equal rules of other offers share it."""
+        key = (amount.key, self.family) if amount.uses_need else amount.key
+        found = self.amounts.get(key)
+        if found is None:
+            found = self.amounts[key] = amount_columns(amount, self.index.numbers, self.applies,
+                                                       lambda node: self.tri(node).passes)
         return found
 
     def _compute(self, node: CompiledNode) -> Tri:
@@ -299,23 +362,29 @@ class _Walker:
 
 
 class EligibilityMatrix:
-    """Verdicts of every offer (axis 0) × row (axis 1) from `MatchIndex.evaluate`."""
+    """Verdicts of every offer (axis 0) × row (axis 1) from `MatchIndex.evaluate`.
+
+    `failed_bits[o, b, r]` holds bits 8b..8b+7 of pair (o, r): bit u set = the offer's unit u
+    (`offers[o].units[u]`) failed. `eligible[o, r]` is True when no bit is set. `max_amount`
+    is float64 元 (NaN unknown), `score` float32 (NaN when not eligible).
+    """
 
     def __init__(self, index: MatchIndex, offers: list[CompiledOffer], failed_bits: np.ndarray,
-                 kind_match: np.ndarray, max_amount: np.ndarray, score: np.ndarray, fit_weights: FitWeights) -> None:
+                 eligible: np.ndarray, max_amount: np.ndarray, score: np.ndarray, fit_weights: FitWeights) -> None:
         self.index, self.offers = index, offers
-        self.failed_bits, self.kind_match, self.max_amount, self.score = failed_bits, kind_match, max_amount, score
+        self.failed_bits, self.eligible, self.max_amount, self.score = failed_bits, eligible, max_amount, score
         self.fit_weights = fit_weights
 
-    @property
-    def eligible(self) -> np.ndarray:
-        return self.failed_bits == 0
+    def kind_match(self, offer: int) -> np.ndarray:
+        """Rows whose need is of the offer's kind family (or who posted no need)."""
+        return self.index.kind_match(self.offers[offer].family)
 
-    def failed_count(self) -> np.ndarray:
-        return np.bitwise_count(self.failed_bits)
+    def failed_count(self, offer: int | slice = slice(None)) -> np.ndarray:
+        """Number of failed criteria per pair (for near misses)."""
+        return np.bitwise_count(self.failed_bits[offer]).sum(axis=-2, dtype=np.int64)
 
     def failed_criteria(self, offer: int, row: int) -> tuple[str, ...]:
-        bits = int(self.failed_bits[offer, row])
+        bits = int.from_bytes(self.failed_bits[offer, :, row].tobytes(), "little")
         return tuple(unit.id for u, unit in enumerate(self.offers[offer].units) if bits >> u & 1)
 
     def amount(self, offer: int, row: int) -> int | None:
@@ -329,13 +398,14 @@ class EligibilityMatrix:
                        fit_weights=self.fit_weights)
 
     def ranked(self, row: int) -> list[int]:
-        """Offer positions eligible for `row`, best fit first (ties by offer order)."""
-        eligible = np.flatnonzero(self.failed_bits[:, row] == 0)
-        return sorted(eligible.tolist(), key=lambda i: -self.score[i, row])
+        """Offer positions eligible for `row`, best fit first (ties in offer order)."""
+        eligible = np.flatnonzero(self.eligible[:, row])
+        order = np.argsort(-self.score[eligible, row], kind="stable")
+        return eligible[order].tolist()
 
     def near_misses(self, row: int, max_failed: int = 2) -> list[tuple[int, tuple[str, ...]]]:
         """Offers `row` fails on 1..max_failed criteria, fewest first, with the failed ids."""
-        counts = np.bitwise_count(self.failed_bits[:, row])
+        counts = np.bitwise_count(self.failed_bits[:, :, row]).sum(axis=1, dtype=np.int64)
         close = np.flatnonzero((counts >= 1) & (counts <= max_failed))
-        order = sorted(close.tolist(), key=lambda i: (int(counts[i]), i))
-        return [(i, self.failed_criteria(i, row)) for i in order]
+        order = close[np.argsort(counts[close], kind="stable")]
+        return [(int(i), self.failed_criteria(int(i), row)) for i in order]
