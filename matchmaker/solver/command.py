@@ -13,9 +13,7 @@ import sys
 
 from matchmaker.solver.check import check
 from matchmaker.solver.problem import ProblemError, load_problem
-from matchmaker.solver.repair import repair
 from matchmaker.solver.solution import Solution, SolutionError, load_solution, write_solution
-from matchmaker.solver.solve import solve
 
 
 def register(subparsers) -> None:
@@ -51,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
     except (ProblemError, SolutionError) as error:
         print(f"错误 error: {error}", file=sys.stderr)
         return 2
+    # imported here so every `python -m matchmaker` command (and a bad input) skips loading OR-Tools
+    from matchmaker.solver.repair import repair
+    from matchmaker.solver.solve import solve
+
     if previous is None:
         solution = solve(problem, time_limit=args.time_limit, seed=args.seed)
     else:
