@@ -5,15 +5,14 @@ none) into columns, one per field, built lazily through the same `Field.value` g
 explaining path uses. `index.evaluate(offers)` then evaluates each offer's compiled criteria
 over whole columns (no per-pair tree walks) with three-valued logic held as two masks (rows
 that definitely pass, rows that definitely fail), and returns an `EligibilityMatrix`: the
-failed-criteria bitmask of every pair (bit u = the offer's unit u failed; 0 = eligible),
-kind_match, max amount and fit score. Reasons are computed lazily, per pair shown, by the
-explaining path (`EligibilityMatrix.verdict`).
+failed-criteria bitmask of every pair (bit u = the offer's unit u failed), eligibility, max
+amount and fit score; kind_match per offer on demand. Reasons are computed lazily, per pair
+shown, by the explaining path (`EligibilityMatrix.verdict`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
