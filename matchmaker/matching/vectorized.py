@@ -321,6 +321,8 @@ def _builtin(key: str) -> Field:
 
 
 _BIT_VALUES = np.array([1 << k for k in range(8)], np.uint8)
+#: set bits per byte value (np.bitwise_count needs numpy 2; the project allows 1.26)
+_POPCOUNT = np.array([bin(value).count("1") for value in range(256)], np.uint8)
 _CHAINS = _builtin("industry_chains")
 _NEED_AMOUNT = _builtin("need.amount")
 _NEED_TERM = _builtin("need.term_months")
@@ -389,7 +391,7 @@ class EligibilityMatrix:
 
     def failed_count(self, offer: int | slice = slice(None)) -> np.ndarray:
         """Number of failed criteria per pair (for near misses)."""
-        return np.bitwise_count(self.failed_bits[offer]).sum(axis=-2, dtype=np.int64)
+        return _POPCOUNT[self.failed_bits[offer]].sum(axis=-2, dtype=np.int64)
 
     def failed_criteria(self, offer: int, row: int) -> tuple[str, ...]:
         bits = int.from_bytes(self.failed_bits[offer, :, row].tobytes(), "little")
@@ -413,7 +415,7 @@ class EligibilityMatrix:
 
     def near_misses(self, row: int, max_failed: int = 2) -> list[tuple[int, tuple[str, ...]]]:
         """Offers `row` fails on 1..max_failed criteria, fewest first, with the failed ids."""
-        counts = np.bitwise_count(self.failed_bits[:, :, row]).sum(axis=1, dtype=np.int64)
+        counts = _POPCOUNT[self.failed_bits[:, :, row]].sum(axis=1, dtype=np.int64)
         close = np.flatnonzero((counts >= 1) & (counts <= max_failed))
         order = close[np.argsort(counts[close], kind="stable")]
         return [(int(i), self.failed_criteria(int(i), row)) for i in order]
