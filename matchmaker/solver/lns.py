@@ -40,6 +40,7 @@ class Search:
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
+        self.gaps = sum(self.sched.gaps())   # kept up to date move by move, not recounted
 
 
 def local_score(search: Search, free: list[int]) -> tuple[int, int]:
@@ -75,6 +76,7 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     if after < before:
         _move(sched, {r: sched.slot_of[r] for r in free}, old)
         return False
+    search.gaps += before[1] - after[1]
     search.targets -= {r for r in free if sched.slot_of[r] != UNMET}
     return after > before
 

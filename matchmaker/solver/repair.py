@@ -21,7 +21,7 @@ from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import select_requests
 from matchmaker.solver.solution import Solution
-from matchmaker.solver.solve import Progress, _Reporter
+from matchmaker.solver.solve import Progress, _Reporter, finishing_reserve
 
 REPAIR_STALL_LIMIT = 60
 
@@ -44,6 +44,7 @@ def repair(problem: Problem, previous: Solution, *, time_limit: float = 10.0, se
            move_penalty: int = 5, on_progress: Progress = None) -> Solution:
     deadline = Deadline(time_limit)
     inst = compile_instance(problem)
+    deadline.keep(finishing_reserve(inst.n_requests))
     clashes = locked_clashes(inst)
     if clashes:
         return infeasible_solution(clashes, deadline.elapsed())

@@ -137,3 +137,21 @@ def test_same_seed_gives_the_same_schedule():
 
     assert first.meetings == second.meetings
     assert (first.objective, first.stats["idle_gaps"]) == (second.objective, second.stats["idle_gaps"])
+
+
+def test_same_seed_gives_the_same_schedule_when_the_search_runs():
+    # Twelve enterprises competing for three institutions: construction leaves work for the
+    # neighbourhood search, which proves optimality well before the time limit.
+    enterprises = [f"E{k}" for k in range(12)]
+    requests = [(e, i, (3 * k + len(i)) % 7 + 1) for k, e in enumerate(enterprises)
+                for i in ("I1", "I2", "I3") if (k + len(i)) % 3]
+    problem = make_problem(slots=6, enterprises=enterprises,
+                           institutions=["I1", {"id": "I2", "tables": 2}, {"id": "I3", "available": ["s2", "s3", "s4"]}],
+                           requests=requests, coverage_bonus=3)
+
+    first = solved(problem, seed=11, time_limit=20)
+    second = solved(problem, seed=11, time_limit=20)
+
+    assert first.meetings == second.meetings
+    assert first.status == "optimal"
+    assert first.stats["seconds"] < 20
