@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import Instance
-from matchmaker.solver.model import build_neighbourhood
+from matchmaker.solver.model import build_neighbourhood, free_value
 from matchmaker.solver.schedule import UNMET, Schedule
 
 MAX_VARIABLES = 800         # summed feasible slots of freed requests: CP-SAT closes these in ~0.1 s
@@ -32,6 +32,7 @@ class Search:
     seed: int
     previous: dict[int, int] = field(default_factory=dict)   # repair: request -> previous slot
     move_penalty: int = 0
+    bound: int = 0                                           # proven bound on the objective
     targets: set[int] = field(default_factory=set)           # chosen requests not yet placed
     on_improve: Callable[[], None] = lambda: None
     iterations: int = 0
@@ -53,14 +54,33 @@ def local_score(search: Search, free: list[int]) -> tuple[int, int]:
 
 
 def solve_neighbourhood(search: Search, free: list[int]) -> bool:
-    """Re-decide `free` exactly; apply the answer when it scores at least as well. True if better."""
+    """Re-decide `free` exactly; apply the answer when it scores at least as well. True if better.
+
+    The model may not lose first-tier value, and its value may not exceed what the proven bound
+    leaves for it: both are redundant for correctness but let CP-SAT prove optimality at once
+    instead of fighting a weak relaxation. With the value already at the bound, only idle gaps
+    are left to minimise.
+    """
     inst, sched = search.inst, search.sched
     hood = build_neighbourhood(inst, sched, free, previous=search.previous or None)
-    big = len(hood.idle_terms) + 1
-    hood.model.maximize(big * (sum(c * v for c, v in hood.weight_terms)
-                               + search.move_penalty * sum(hood.kept_terms)) - sum(hood.idle_terms))
+    value = sum(c * v for c, v in hood.weight_terms)
+    kept = search.move_penalty * sum(hood.kept_terms)
+    now_value = free_value(inst, sched, free)
+    now_kept = search.move_penalty * sum(1 for r in free if r in search.previous
+                                         and sched.slot_of[r] == search.previous[r])
+    room = search.bound - (sched.objective - now_value)
+    hood.model.add(value + kept >= now_value + now_kept)
+    hood.model.add(value <= room)
+    if now_value >= room and not search.move_penalty:
+        hood.model.minimize(sum(hood.idle_terms))
+    else:
+        big = len(hood.idle_terms) + 1
+        hood.model.maximize(big * (value + kept) - sum(hood.idle_terms))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
+    # the full LP relaxation pays for itself on these small models (measured: ~2x fewer CPU
+    # seconds per neighbourhood than the default level on contested instances)
+    solver.parameters.linearization_level = 2
     solver.parameters.random_seed = search.seed + search.iterations
     solver.parameters.max_deterministic_time = CALL_WORK
     solver.parameters.max_time_in_seconds = max(0.01, min(CALL_SECONDS, search.deadline.remaining()))

@@ -98,7 +98,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
         if proven is not None and proven < bound:
             bound, bound_source = proven, "cp-sat"
         report(sched.objective, bound, "exact")
-    search = Search(inst, sched, deadline, seed, targets=set(unplaced),
+    search = Search(inst, sched, deadline, seed, bound=bound, targets=set(unplaced),
                     on_improve=lambda: report(sched.objective, bound, "lns"))
     improve(search, stall_limit=STALL_LIMIT, done=lambda: sched.objective >= bound and search.gaps == 0)
     if search.proven and sched.objective < bound:  # the whole instance was one optimal neighbourhood
