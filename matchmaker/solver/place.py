@@ -55,10 +55,15 @@ def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.R
     if k == 0:
         return []
     free = {r: sched.free_slots(r) for r in requests}   # unchanged while we try windows
+    union = 0
+    for mask in free.values():
+        union |= mask
     for length in range(k, len(usable) + 1):
         best, best_cost = None, None
         for start in range(len(usable) - length + 1):
             window = sum(1 << s for s in usable[start:start + length])
+            if (union & window).bit_count() < k or any(not mask & window for mask in free.values()):
+                continue   # cheap necessary conditions before the matching
             matching = match_into(free, window)
             if len(matching) < k:
                 continue
@@ -116,22 +121,18 @@ def insert_with_one_move(sched: Schedule, r: int, moves: bool = True) -> bool:
         return False
     e, i = inst.req_enterprise[r], inst.req_institution[r]
     for s in bits(inst.req_slots[r]):
-        blockers = ([q for q in inst.ent_requests[e] if sched.slot_of[q] == s]
-                    if sched.ent_busy[e] >> s & 1 else
-                    [q for q in inst.inst_requests[i] if sched.slot_of[q] == s])
+        blockers = (sched.meetings_at("e", e, s) if sched.ent_busy[e] >> s & 1 else
+                    sched.meetings_at("i", i, s))
         if sched.ent_busy[e] >> s & 1 and sched.inst_load[i][s] >= inst.inst_tables[i]:
             continue  # both sides blocked: would need two moves
         for q in blockers:
-            if q in inst.locked:
-                continue
-            sched.remove(q)
-            sched.place(r, s)
-            elsewhere = sched.free_slots(q)
+            # q's other options do not depend on r taking s (r and q share a side only at s)
+            elsewhere = sched.free_slots(q) if q not in inst.locked else 0
             if elsewhere:
+                sched.remove(q)
+                sched.place(r, s)
                 sched.place(q, bits(elsewhere)[0])
                 return True
-            sched.remove(r)
-            sched.place(q, s)
     return False
 
 
