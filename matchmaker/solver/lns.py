@@ -42,6 +42,8 @@ class Search:
     def __post_init__(self):
         self.rng = random.Random(self.seed)
         self.gaps = sum(self.sched.gaps())   # kept up to date move by move, not recounted
+        self.whole = [r for r in range(self.inst.n_requests) if r not in self.inst.locked]
+        self.fits_whole = sum(mask.bit_count() for mask in self.inst.req_slots) <= MAX_VARIABLES
 
 
 def local_score(search: Search, free: list[int]) -> tuple[int, int]:
@@ -114,8 +116,8 @@ def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
     """Free requests of `seed_enterprise` and of enterprises meeting the same institutions
     (every request, when the whole instance fits in one neighbourhood)."""
     inst, sched, rng = search.inst, search.sched, search.rng
-    if sum(mask.bit_count() for mask in inst.req_slots) <= MAX_VARIABLES:
-        return [r for r in range(inst.n_requests) if r not in inst.locked]
+    if search.fits_whole:
+        return list(search.whole)
     chosen, free, size = set(), [], 0
     frontier = [seed_enterprise]
     while frontier and size < MAX_VARIABLES:
