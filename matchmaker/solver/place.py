@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
 from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
 
@@ -85,8 +86,10 @@ def place_locked(sched: Schedule) -> None:
         sched.place(r, s)
 
 
-def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random) -> list[int]:
-    """Place every chosen request that is not yet met; return the ones that could not be placed."""
+def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random,
+                    deadline: Deadline | None = None) -> list[int]:
+    """Place every chosen request that is not yet met; return the ones that could not be placed
+    (including, if the deadline passes first, those of enterprises not reached)."""
     inst = sched.inst
     todo: dict[int, list[int]] = {}
     for r in sorted(chosen):
@@ -104,7 +107,12 @@ def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random)
 
     unplaced = []
     for e in sorted(todo, key=urgency):
+        if deadline is not None and deadline.expired():
+            unplaced += todo[e]
+            continue
         unplaced += place_enterprise(sched, e, todo[e], rng)
+    if deadline is not None and deadline.expired():
+        return unplaced
     return [r for r in unplaced if not insert_with_one_move(sched, r)]
 
 
@@ -136,15 +144,18 @@ def insert_with_one_move(sched: Schedule, r: int, moves: bool = True) -> bool:
     return False
 
 
-def fill_unmet(sched: Schedule, rng: random.Random, moves: bool = True) -> int:
-    """Add any unmet request that still fits, heaviest first; return how many were added.
-    With `moves`, one other meeting may be moved to make room."""
+def fill_unmet(sched: Schedule, rng: random.Random, moves: bool = True,
+               deadline: Deadline | None = None) -> int:
+    """Add any unmet request that still fits, heaviest first, until the deadline; return how
+    many were added. With `moves`, one other meeting may be moved to make room."""
     inst = sched.inst
     order = sorted((r for r in range(inst.n_requests) if sched.slot_of[r] == UNMET),
                    key=lambda r: (-(inst.req_weight[r] + (inst.coverage_bonus if not
                                   sched.ent_count[inst.req_enterprise[r]] else 0)), rng.random()))
     added = 0
     for r in order:
+        if deadline is not None and deadline.expired():
+            break
         if sched.room_for(r) and insert_with_one_move(sched, r, moves):
             added += 1
     return added

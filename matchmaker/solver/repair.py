@@ -60,7 +60,7 @@ def repair(problem: Problem, previous: Solution, *, time_limit: float = 10.0, se
     for r in sorted(selection.chosen):
         if sched.slot_of[r] == UNMET:
             insert_with_one_move(sched, r, moves=False)
-    fill_unmet(sched, rng, moves=False)
+    fill_unmet(sched, rng, moves=False, deadline=deadline)
     report(sched.objective, selection.bound, "construct", force=True)
     previous_slot = {r: s for r, (s, _) in valid.items()}
     search = Search(inst, sched, deadline, seed, bound=selection.bound, previous=previous_slot,

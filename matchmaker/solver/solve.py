@@ -100,8 +100,8 @@ def construct(inst: Instance, selection: Selection, rng: random.Random,
     gap re-packing. Returns the schedule and the chosen requests that could not be placed."""
     sched = Schedule(inst)
     place_locked(sched)
-    unplaced = greedy_schedule(sched, selection.chosen, rng)
-    fill_unmet(sched, rng)
+    unplaced = greedy_schedule(sched, selection.chosen, rng, deadline)
+    fill_unmet(sched, rng, deadline=deadline)
     repack_all(sched, rng, deadline)
     return sched, unplaced
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import time
 
 from matchmaker.solver.check import check
 from matchmaker.solver.solution import Meeting, Unscheduled
 from matchmaker.solver.solve import ProgressEvent, solve
-from tests.solver.factories import make_problem
+from tests.solver.factories import make_problem, random_problem
 
 
 def solved(problem, **kwargs):
@@ -165,3 +166,15 @@ def test_same_seed_gives_the_same_schedule_when_the_search_runs():
     assert first.meetings == second.meetings
     assert (first.status, first.objective, first.stats["idle_gaps"]) == ("optimal", 152, 0)
     assert first.stats["lns_improvements"] == 1
+
+
+def test_time_limit_is_kept_and_the_incumbent_comes_back_checked():
+    problem = random_problem(enterprises=600, institutions=80, slots=16, per_enterprise=6, seed=4)
+    started = time.monotonic()
+
+    solution = solve(problem, time_limit=1.0, seed=4)
+
+    assert time.monotonic() - started < 1.5
+    assert check(problem, solution) == []
+    assert solution.status in ("optimal", "feasible")
+    assert solution.upper_bound >= solution.objective > 0
