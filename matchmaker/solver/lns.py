@@ -9,6 +9,7 @@ so for a given seed the search is reproducible unless the wall-clock deadline cu
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class Search:
     iterations: int = 0
     improvements: int = 0
     proven: bool = False     # a neighbourhood holding every request was solved to optimality
+    build_seconds: float = 0.05   # recent worst time to build a neighbourhood model
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
@@ -64,6 +66,7 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     are left to minimise.
     """
     inst, sched = search.inst, search.sched
+    started = time.monotonic()
     hood = build_neighbourhood(inst, sched, free, previous=search.previous or None)
     value = sum(c * v for c, v in hood.weight_terms)
     kept = search.move_penalty * sum(hood.kept_terms)
@@ -78,6 +81,7 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     else:
         big = len(hood.idle_terms) + 1
         hood.model.maximize(big * (value + kept) - sum(hood.idle_terms))
+    search.build_seconds = max(search.build_seconds * 0.8, time.monotonic() - started)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     # the full LP relaxation pays for itself on these small models (measured: ~2x fewer CPU
@@ -160,8 +164,10 @@ def pick_seed_enterprise(search: Search) -> int:
 def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> None:
     """Run neighbourhoods until `stall_limit` in a row bring nothing, `done()`, or the deadline."""
     stall = 0
+    # stop while a model can still be built and solved briefly before the deadline: building
+    # cannot be interrupted, and on a loaded machine it takes a good part of a second
     while (stall < stall_limit and not done() and not search.proven
-           and search.deadline.remaining() > 0.05):
+           and search.deadline.remaining() > 2 * search.build_seconds + 0.05):
         free = grow_neighbourhood(search, pick_seed_enterprise(search))
         if free and solve_neighbourhood(search, free):
             search.improvements += 1
