@@ -143,21 +143,29 @@ def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
 
 
 def pick_seed_enterprise(search: Search) -> int:
-    """Unplaced chosen requests first, then enterprises with idle gaps, then anyone."""
+    """Unplaced chosen requests first; then, while value is below the bound, enterprises with an
+    unmet request that has room; otherwise participants with idle gaps (an enterprise with one,
+    or one meeting an institution with one); now and then anyone."""
     inst, sched, rng = search.inst, search.sched, search.rng
     if search.targets and rng.random() < 0.7:
         return inst.req_enterprise[rng.choice(sorted(search.targets))]
     roll = rng.random()
-    if roll < 0.5:
-        for _ in range(20):
-            e = rng.randrange(len(inst.enterprise_ids))
-            if sched.ent_gaps(e):
-                return e
-    if roll < 0.8:
+    if roll < 0.3 and sched.objective < search.bound:
         for _ in range(20):
             r = rng.randrange(inst.n_requests)
             if sched.slot_of[r] == UNMET and sched.room_for(r):
                 return inst.req_enterprise[r]
+    if roll < 0.65:
+        for _ in range(30):
+            e = rng.randrange(len(inst.enterprise_ids))
+            if sched.ent_gaps(e):
+                return e
+    if roll < 0.9:
+        for _ in range(30):
+            i = rng.randrange(len(inst.institution_ids))
+            if sched.inst_gaps(i):
+                met = [r for r in inst.inst_requests[i] if sched.slot_of[r] != UNMET]
+                return inst.req_enterprise[rng.choice(met)]
     return rng.randrange(len(inst.enterprise_ids))
 
 
