@@ -16,7 +16,7 @@ from matchmaker.services.tenancy import get_scoped, scoped
 
 #: the page shows this many eligible products, best fit first (reasons are computed per product
 #: shown, so the page stays fast with thousands of products)
-SHOWN_PRODUCTS = 30
+SHOWN_PRODUCTS = 20
 SHOWN_NEAR_MISSES = 10
 
 
