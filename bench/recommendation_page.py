@@ -6,20 +6,23 @@ Seeds a fresh SQLite database (under a temporary directory) with `--products` pu
 products (nested criteria, tiers, regions, as in bench/matching.py, all of the need's kind family
 so every product is evaluated and many are eligible), two platform rules and one enterprise with
 one credit-loan need; logs in and times GET /enterprise/needs/{id}/matches in process with
-httpx's ASGI transport (no network). The first request compiles the catalogue ("cold"); later
-ones reuse it ("warm"). Target: warm ≤ 200 ms. Prints one table.
+httpx's ASGI transport (no network). The first request compiles the catalogue ("cold"). Then
+"first view": the catalogue is compiled but the need changed just before each request, so all
+2,000 products are evaluated again; "repeat view": nothing changed, the verdicts are reused.
+Target: ≤ 200 ms for both. Prints one table, with the load average (the machine is shared).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -129,24 +132,38 @@ async def run(products: int, runs: int, seed_value: int) -> list[tuple[str, str]
         first = await client.get(path)
         cold = (time.perf_counter() - started) * 1000
         assert first.status_code == 200, first.text[:500]
-        warm = []
+        first_views, repeat_views = [], []
         for _ in range(runs):
-            started = time.perf_counter()
-            response = await client.get(path)
-            warm.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
+            # a changed need invalidates its cached verdicts: this request evaluates everything
+            await FinancingNeed.filter(pk=need_id).update(updated_at=datetime.now(UTC))
+            first_views.append(await _timed(client, path))
+        for _ in range(runs):
+            repeat_views.append(await _timed(client, path))
         shown = first.text.count('class="match"')
-    warm.sort()
-    p95 = warm[max(0, round(0.95 * len(warm)) - 1)]
-    verdict = "ok" if p95 <= 200 else f"MISSES by {p95 - 200:.0f} ms"
-    return [
-        ("products published", f"{products}"),
+    rows = [
+        ("products published (all loans, the need's family)", f"{products}"),
         ("eligible products shown with reasons", f"{shown}"),
         ("cold request (compiles the catalogue)", f"{cold:.0f} ms"),
-        (f"warm requests, median of {runs}", f"{statistics.median(warm):.0f} ms"),
-        (f"warm requests, p95 of {runs} (target ≤ 200 ms)", f"{p95:.0f} ms  {verdict}"),
-        ("page size", f"{len(first.content) / 1024:.0f} KiB"),
     ]
+    for name, timings in (("first view", first_views), ("repeat view", repeat_views)):
+        times = sorted(wall for wall, _ in timings)
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        verdict = "ok" if p95 <= 200 else f"misses by {p95 - 200:.0f} ms"
+        rows.append((f"{name}: wall min / median / p95 of {runs}",
+                     f"{times[0]:.0f} / {statistics.median(times):.0f} / {p95:.0f} ms  {verdict}"))
+        rows.append((f"{name}: CPU median", f"{statistics.median(cpu for _, cpu in timings):.0f} ms"))
+    rows += [("page size", f"{len(first.content) / 1024:.0f} KiB"),
+             ("load average (1 min) / CPUs", f"{os.getloadavg()[0]:.1f} / {os.cpu_count()}")]
+    return rows
+
+
+async def _timed(client: httpx.AsyncClient, path: str) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one request; CPU time separates the work from waiting on a busy machine."""
+    started, cpu = time.perf_counter(), time.process_time()
+    response = await client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+    assert response.status_code == 200
+    return elapsed
 
 
 def main() -> None:

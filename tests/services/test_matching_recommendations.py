@@ -6,7 +6,7 @@ import pytest
 
 from matchmaker.errors import NotFound
 from matchmaker.matching import InnovationWeights
-from matchmaker.models import PublicationStatus
+from matchmaker.models import EnterpriseProfile, PublicationStatus
 from matchmaker.services.matching import CatalogueCache, innovation_report, recommendations_for_need
 from tests.services.matching_factories import (
     AS_OF,
@@ -132,3 +132,19 @@ async def test_innovation_breakdown_uses_the_configured_weights(db):
     assert report.score.qualifications == 12.0
     assert report.score.total == 42.0
     assert report.held_qualifications == (("高新技术企业", 12.0),)
+
+
+async def test_cached_results_follow_a_profile_change(db):
+    enterprise = await make_enterprise(rd_ratio=2.8)
+    need = await make_need(enterprise)
+    await make_product(await make_institution(), RD_AT_LEAST_3, name="研发贷")
+    cache = CatalogueCache()
+    before = await recommendations_for_need(enterprise, need.id, as_of=AS_OF, cache=cache)
+
+    profile = await EnterpriseProfile.get(organization=enterprise)
+    profile.rd_ratio = 3.0
+    await profile.save()
+    after = await recommendations_for_need(enterprise, need.id, as_of=AS_OF, cache=cache)
+
+    assert [m.offer.name for m in before.eligible] == []
+    assert [m.offer.name for m in after.eligible] == ["研发贷"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -109,12 +111,16 @@ async def build_catalogue() -> OfferCatalogue:
 
 
 class CatalogueCache:
-    """Holds the last compiled catalogue and the fingerprint it was built from (one per app)."""
+    """Holds the last compiled catalogue and the fingerprint it was built from (one per app),
+    and the latest results computed against it (`remember`), dropped when it is rebuilt."""
+
+    RESULTS_KEPT = 512
 
     def __init__(self) -> None:
         self._fingerprint: tuple[Any, ...] | None = None
         self._catalogue: OfferCatalogue | None = None
         self._lock = asyncio.Lock()
+        self._results: OrderedDict[Hashable, Any] = OrderedDict()
 
     async def get(self) -> OfferCatalogue:
         fingerprint = await _fingerprint()
@@ -123,7 +129,22 @@ class CatalogueCache:
                 if fingerprint != self._fingerprint or self._catalogue is None:
                     self._catalogue = await build_catalogue()
                     self._fingerprint = fingerprint
+                    self._results.clear()
         return self._catalogue
+
+    async def remember(self, catalogue: OfferCatalogue, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """`compute()` for `key` against `catalogue`, reused until the catalogue changes. The key
+        must name everything else the result depends on (e.g. the rows' updated_at, the date)."""
+        full_key = (id(catalogue), key)
+        if catalogue is self._catalogue and full_key in self._results:
+            self._results.move_to_end(full_key)
+            return self._results[full_key]
+        result = await compute()
+        if catalogue is self._catalogue:
+            self._results[full_key] = result
+            while len(self._results) > self.RESULTS_KEPT:
+                self._results.popitem(last=False)
+        return result
 
 
 async def load_catalogue(cache: CatalogueCache | None = None) -> OfferCatalogue:

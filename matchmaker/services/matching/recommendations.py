@@ -10,7 +10,7 @@ from matchmaker import matching
 from matchmaker.matching.fields import held_qualifications
 from matchmaker.matching.model import KIND_FAMILY
 from matchmaker.models import EnterpriseProfile, FinancingNeed, NeedStatus, Organization
-from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
+from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input
 from matchmaker.services.tenancy import get_scoped, scoped
 
@@ -56,8 +56,25 @@ async def recommendations_for_need(enterprise_org: Organization, need_id: object
     profile = await EnterpriseProfile.get_or_none(organization_id=enterprise_org.pk)
     enterprise = enterprise_input(profile, enterprise_org)
     catalogue = await load_catalogue(cache)
-    index = matching.MatchIndex([enterprise], as_of, needs=[need_input(need)], innovation_weights=innovation_weights)
 
+    async def compute() -> tuple[list[OfferMatch], int, list[OfferMatch], list[OfferMatch]]:
+        return _match_need(catalogue, enterprise, need, as_of, innovation_weights)
+
+    # the verdicts change only with the catalogue, the profile, the need, the date or the weights
+    key = ("need", need.pk, need.updated_at, profile.updated_at if profile else None, as_of,
+           repr(innovation_weights))  # the weights hold a mapping: not hashable, their repr is
+    if cache is not None:
+        eligible, total, near, policies = await cache.remember(catalogue, key, compute)
+    else:
+        eligible, total, near, policies = await compute()
+    return NeedRecommendations(need, eligible, total, near, policies,
+                               matching.innovation_score(enterprise, as_of, innovation_weights), profile is None)
+
+
+def _match_need(catalogue: OfferCatalogue, enterprise: matching.EnterpriseProfile, need: FinancingNeed, as_of: date,
+                innovation_weights: matching.InnovationWeights,
+                ) -> tuple[list[OfferMatch], int, list[OfferMatch], list[OfferMatch]]:
+    index = matching.MatchIndex([enterprise], as_of, needs=[need_input(need)], innovation_weights=innovation_weights)
     # a product of another family answers another kind of need: not a recommendation for this one
     family = KIND_FAMILY.get(str(need.kind))
     same_family = [offer for offer in catalogue.products if offer.family == family]
@@ -73,9 +90,7 @@ async def recommendations_for_need(enterprise_org: Organization, need_id: object
     policies = catalogue.policies_valid_on(as_of)
     policy_matrix = index.evaluate(policies)
     fitting_policies = [OfferMatch(policies[i].offer, policy_matrix.verdict(i, 0)) for i in policy_matrix.ranked(0)]
-
-    return NeedRecommendations(need, eligible, len(ranked), near, fitting_policies,
-                               matching.innovation_score(enterprise, as_of, innovation_weights), profile is None)
+    return eligible, len(ranked), near, fitting_policies
 
 
 @dataclass(frozen=True)
