@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matchmaker.models import EnterpriseProfile, FinancingNeed, Membership, NeedClaim, User
-from tests.services.matching_factories import REVENUE_AT_LEAST_20M, make_enterprise, make_need, make_product
+from tests.services.matching_factories import REVENUE_AT_LEAST_20M, make_need, make_product
 
 
 async def _organization_of(user: User):
