@@ -88,3 +88,21 @@ async def test_organizer_overview_lists_gaps_and_claims(client, make_organizatio
 
     assert page.status_code == 200
     assert "孤单企业的需求" in page.text  # no product at all: a gap
+
+
+async def test_enterprise_sees_the_claim_notice_and_accepts(client, other_client, make_organization):
+    owner, need = await _enterprise_user(make_organization, "星河纳米")
+    officer = await make_organization("bank", name="星河银行")
+    product = await make_product(await _organization_of(officer), None, name="科创贷")
+    await other_client.login(officer.email)
+    await other_client.submit(f"/institution/products/{product.id}/claims", {"need_id": str(need.id)})
+    claim = await NeedClaim.get(need=need)
+    await client.login(owner.email)
+
+    dashboard = await client.get("/dashboard")
+    answered = await client.submit(f"/enterprise/claims/{claim.id}/answer", {"answer": "accept"})
+
+    assert "星河银行 以「科创贷」认领了您的融资需求「星河纳米的需求」" in dashboard.text
+    assert answered.status_code == 303
+    await claim.refresh_from_db()
+    assert (claim.state, claim.accepted) == ("answered", True)
