@@ -11,6 +11,7 @@ from matchmaker.models.accounts import (
     User,
 )
 from matchmaker.models.audit import AuditLog
+from matchmaker.models.matching import ClaimState, MatchingNotice, NeedClaim
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -47,6 +48,9 @@ __all__ = [
     "PublicationStatus",
     "Urgency",
     "AuditLog",
+    "ClaimState",
+    "MatchingNotice",
+    "NeedClaim",
     "Invitation",
     "Membership",
     "Organization",

@@ -6,7 +6,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from matchmaker.web.templating import STATIC_DIR
-from matchmaker.web.views import accounts, dashboard, organizer, public
+from matchmaker.web.views import accounts, dashboard, matching, organizer, public
 
 routes = [
     Route("/", public.home, name="home"),
@@ -29,5 +29,16 @@ routes = [
     Route("/organizer/accounts/new", organizer.new_account_form, methods=["GET"], name="new_account_form"),
     Route("/organizer/accounts", organizer.create_account, methods=["POST"], name="create_account"),
     Route("/organizer/audit", organizer.audit_trail, name="audit_trail"),
+    Route("/enterprise/matches", matching.enterprise_matches, name="enterprise_matches"),
+    Route("/enterprise/needs/{need_id}/matches", matching.enterprise_need_matches, name="enterprise_need_matches"),
+    Route("/enterprise/innovation", matching.enterprise_innovation, name="enterprise_innovation"),
+    Route("/enterprise/claims/{claim_id}/answer", matching.enterprise_answer_claim, methods=["POST"],
+          name="enterprise_answer_claim"),
+    Route("/institution/matches", matching.institution_matches, name="institution_matches"),
+    Route("/institution/products/{product_id}/matches", matching.institution_product_matches,
+          name="institution_product_matches"),
+    Route("/institution/products/{product_id}/claims", matching.institution_claim, methods=["POST"],
+          name="institution_claim"),
+    Route("/organizer/matching", matching.organizer_matching, name="organizer_matching"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
