@@ -39,8 +39,9 @@ def database_url(template_database: TemplateDatabase, tmp_path: Path) -> Iterato
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    # The app's own mail worker is off: the mail tests run workers they control.
     return load_settings(database_url=database_url, paths_var_dir=str(tmp_path / "var"),
-                         security_password_min_length=10)
+                         security_password_min_length=10, mail_worker_enabled=False)
 
 
 @pytest.fixture

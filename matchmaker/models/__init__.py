@@ -11,6 +11,7 @@ from matchmaker.models.accounts import (
     User,
 )
 from matchmaker.models.audit import AuditLog
+from matchmaker.models.outbox import OutboxMail, OutboxState
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -47,6 +48,8 @@ __all__ = [
     "PublicationStatus",
     "Urgency",
     "AuditLog",
+    "OutboxMail",
+    "OutboxState",
     "Invitation",
     "Membership",
     "Organization",
