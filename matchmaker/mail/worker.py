@@ -90,44 +90,72 @@ class OutboxWorker:
         """Claim one batch of due rows and send them; return how many were claimed.
 
         Stops early after a transient failure, or when asked to stop, giving the untried rows
-        back to the queue. If the task is cancelled mid-send, the rows not yet recorded go back
-        too (the one in flight may have been accepted: it will be sent again, unchanged).
+        back to the queue. If the task is cancelled or the database fails mid-batch, the rows
+        not yet recorded go back too (the one in flight may have been accepted: it will be
+        sent again, unchanged).
         """
         rows = await outbox.claim_due(self.worker_id, limit=self.options.batch_size,
                                       lease_seconds=self.options.lease_seconds,
                                       max_attempts=self.options.retry.max_attempts)
         pending = list(rows)
+        recording: asyncio.Task[None] | None = None  # the previous message's mark_sent
         try:
             while pending and not self._stopping.is_set():
-                state = await self._deliver(pending[0])
+                row = pending[0]
+                error = await self._send(row)
+                if recording is not None:
+                    await recording
+                    recording = None
                 pending.pop(0)
-                if state == OutboxState.QUEUED:
+                if error is None:
+                    # Recorded while the next message goes out: the database commit and the
+                    # SMTP round trips overlap instead of adding up. Still one row at a time,
+                    # so a crash can repeat at most the message in flight.
+                    recording = asyncio.create_task(self._record_sent(row))
+                elif await self._record_failure(row, error) == OutboxState.QUEUED:
                     break
-        except asyncio.CancelledError:
-            await asyncio.shield(outbox.release(pending))
+            if recording is not None:
+                await recording
+        except BaseException:
+            await asyncio.shield(self._give_back(recording, pending))
             raise
         if pending:
             await outbox.release(pending)
         return len(rows)
 
-    async def _deliver(self, row: OutboxMail) -> OutboxState:
+    async def _send(self, row: OutboxMail) -> Exception | None:
         try:
-            message = outbox.outbox_message(row, sender=self.sender)
-            await self.transport.send(message)
-        except asyncio.CancelledError:
-            raise
+            await self.transport.send(outbox.outbox_message(row, sender=self.sender))
         except Exception as error:  # noqa: BLE001 - retry.classify sorts every kind out
-            state = await outbox.mark_failure(row, error, policy=self.options.retry, rng=self.rng)
-            log.log(logging.INFO if state == OutboxState.QUEUED else logging.WARNING,
-                    "mail %s to %s: %s -> %s", row.id, row.recipient_email,
-                    outbox.describe_error(error), state)
-        else:
-            await outbox.mark_sent(row)
-            state = OutboxState.SENT
+            return error
+        return None
+
+    async def _record_sent(self, row: OutboxMail) -> None:
+        await outbox.mark_sent(row)
+        self._failures_in_a_row = 0
+        self.tally.add(OutboxState.SENT)
+
+    async def _record_failure(self, row: OutboxMail, error: Exception) -> OutboxState:
+        state = await outbox.mark_failure(row, error, policy=self.options.retry, rng=self.rng)
+        log.log(logging.INFO if state == OutboxState.QUEUED else logging.WARNING,
+                "mail %s to %s: %s -> %s", row.id, row.recipient_email,
+                outbox.describe_error(error), state)
         # Only transient failures say the relay is unwell; a 5xx for one address does not.
         self._failures_in_a_row = self._failures_in_a_row + 1 if state == OutboxState.QUEUED else 0
         self.tally.add(state)
         return state
+
+    async def _give_back(self, recording: asyncio.Task[None] | None,
+                         pending: list[OutboxMail]) -> None:
+        """After a cancellation or a database error: finish recording what was sent, release
+        the rest. Failures here are logged; a row left leased returns when its lease expires."""
+        try:
+            if recording is not None:
+                await recording
+            await outbox.release(pending)
+        except Exception:
+            log.exception("outbox worker %s: could not give back %d rows; they return to the "
+                          "queue when their lease expires", self.worker_id, len(pending))
 
     async def run_until_idle(self) -> Tally:
         """Send until no row is due (rows waiting for a retry later are left): `send-mail --once`."""
