@@ -18,6 +18,7 @@ from matchmaker.models import User
 from matchmaker.services.accounts import RegistrationDraft, register_organization
 from matchmaker.uscc import make_uscc
 from tests.database import TemplateDatabase
+from tests.mail.smtp_server import RecordingHandler, SmtpServer
 
 PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -110,3 +111,17 @@ def make_organization(app):
                                            allowed_kinds=allowed)
 
     return make
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running aiosmtpd on 127.0.0.1 with a recording handler; stopped after the test.
+
+    Shared by the mail tests and the pages that show what was sent (the outbox page).
+    """
+    server = SmtpServer(RecordingHandler())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -157,16 +157,17 @@ async def test_550_is_failed_at_once_and_never_retried(db, smtp_server):
 async def test_a_hanging_server_times_out_and_the_message_is_retried(db, smtp_server):
     smtp_server.handler.hang_on_data = True
     (message_id,) = await queue_agendas(1)
-    worker = make_worker(smtp_server, timeout=0.3)
+    impatient = make_worker(smtp_server, timeout=0.3)
 
-    await worker.run_until_idle()
+    await impatient.deliver_batch()  # one attempt
+    await impatient.transport.close()
     timed_out = await OutboxMail.get(message_id=message_id)
     smtp_server.handler.hang_on_data = False
-    async with running_worker(worker):
+    async with running_worker(make_worker(smtp_server)):
         await eventually(all_settled)
 
-    assert timed_out.state == OutboxState.QUEUED
-    assert timed_out.last_error == (f"no answer from 127.0.0.1:{smtp_server.port} within 0.3 s")
+    assert (timed_out.state, timed_out.attempts) == (OutboxState.QUEUED, 1)
+    assert timed_out.last_error == f"no answer from 127.0.0.1:{smtp_server.port} within 0.3 s"
     row = await OutboxMail.get(message_id=message_id)
     assert (row.state, row.attempts) == (OutboxState.SENT, 2)
     assert smtp_server.handler.message_ids() == [message_id]
