@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
-from tortoise.expressions import F, Subquery
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count
 from tortoise.timezone import localtime
 from tortoise.transactions import in_transaction
@@ -194,6 +194,10 @@ async def claim_due(worker_id: str, *, limit: int, lease_seconds: float,
     lease token in `lease_owner` that `mark_sent` / `mark_failure` / `release` check.
     """
     now = db_time(now)
+    # An idle worker polls every second or so: look before taking SQLite's write lock.
+    if not await OutboxMail.filter(Q(state=OutboxState.QUEUED, next_attempt_at__lte=now)
+                                   | Q(state=OutboxState.SENDING, lease_expires_at__lt=now)).exists():
+        return []
     await requeue_expired_leases(now=now, max_attempts=max_attempts)
     token = f"{worker_id}/{secrets.token_hex(4)}"
     lease = {"state": OutboxState.SENDING, "lease_owner": token,
