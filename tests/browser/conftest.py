@@ -24,8 +24,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+    # Last: the session-wide sync Playwright keeps an event loop running in the main thread,
+    # after which pytest-asyncio cannot run the async tests that would otherwise follow.
+    items.sort(key=_is_browser_test)
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in str(item.path).replace(os.sep, "/")
 
 
 def _free_port() -> int:
