@@ -206,7 +206,9 @@ async def claim_due(worker_id: str, *, limit: int, lease_seconds: float,
            .order_by("next_attempt_at", "id").limit(limit))
     if due.capabilities.support_for_update:  # PostgreSQL (and MySQL): lock, skip the locked
         async with in_transaction():
-            ids = await due.select_for_update(skip_locked=True).values_list("id", flat=True)
+            # Rows, not values_list(): Tortoise drops FOR UPDATE from a values query.
+            locked = await due.only("id").select_for_update(skip_locked=True)
+            ids = [row.id for row in locked]
             if ids:
                 await OutboxMail.filter(id__in=ids, state=OutboxState.QUEUED).update(**lease)
     else:  # SQLite: one atomic statement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -166,6 +167,31 @@ async def test_a_row_whose_lease_keeps_expiring_ends_dead(db):
 
     row = await OutboxMail.get(idempotency_key="agenda:7:1:1")
     assert (row.state, row.attempts) == (OutboxState.DEAD, 3)
+
+
+async def test_on_postgresql_a_claim_skips_rows_another_worker_holds_locked(db, template_database):
+    if template_database.backend != "postgres":
+        pytest.skip("row locks with SKIP LOCKED exist only on PostgreSQL")
+    await queue(1, 2)
+    first, second = await OutboxMail.all().order_by("id").values_list("id", flat=True)
+    locked, finished = asyncio.Event(), asyncio.Event()
+
+    async def another_worker_mid_claim() -> None:
+        async with in_transaction():
+            await OutboxMail.filter(id=first).select_for_update()
+            locked.set()
+            await finished.wait()
+
+    holder = asyncio.create_task(another_worker_mid_claim())
+    await locked.wait()
+    try:  # a claim that waited for the lock instead of skipping it would time out here
+        claimed = await asyncio.wait_for(
+            outbox.claim_due("w2", limit=2, lease_seconds=300, now=NOW), timeout=5)
+    finally:
+        finished.set()
+        await holder
+
+    assert [row.id for row in claimed] == [second]
 
 
 # --- outcomes -------------------------------------------------------------------------------------
