@@ -1,4 +1,4 @@
-"""create_app(settings) -> Starlette: routes, middleware, lifespan (database)."""
+"""create_app(settings) -> Starlette: routes, middleware, lifespan (database, mail worker)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.services.matching import CatalogueCache
+from matchmaker.mail.worker import running_worker, worker_from_settings
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from matchmaker.web.pages import render
@@ -98,7 +99,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
-            yield
+            if not settings.mail_worker_enabled:
+                yield
+                return
+            async with running_worker(worker_from_settings(settings)) as worker:
+                app.state.mail_worker = worker
+                yield
 
     app = Starlette(
         routes=routes,

@@ -50,6 +50,18 @@ class Settings:
     mail_smtp_password: str = field(default="", repr=False)
     mail_smtp_starttls: bool = False
     mail_from: str = "matchmaker <noreply@matchmaker.local>"
+    # The outbox worker (matchmaker/mail/worker.py): runs inside the app unless disabled, e.g.
+    # when a separate `python -m matchmaker send-mail` process does the sending.
+    mail_worker_enabled: bool = True
+    mail_batch_size: int = 20  # rows claimed at a time
+    mail_poll_seconds: float = 1.0  # how long an idle worker waits before looking again
+    mail_timeout_seconds: float = 30.0  # per message: connect, login and the mail transaction
+    # A claimed row goes back to the queue after this long (its worker died): longer than a
+    # whole batch can take, batch_size x timeout.
+    mail_lease_seconds: float = 900.0
+    mail_retry_base_seconds: float = 30.0  # first retry window, doubled each time (full jitter)
+    mail_retry_cap_seconds: float = 3600.0
+    mail_max_attempts: int = 12
 
     i18n_default_language: str = "zh"
     i18n_languages: tuple[str, ...] = ("zh", "en")
@@ -133,6 +145,8 @@ def _coerce(name: str, value: object) -> object:
             if not isinstance(table, dict):
                 raise ValueError("expected a table")
             return types.MappingProxyType(table)
+        if target is float:
+            return float(value)  # type: ignore[arg-type]
         if typing.get_origin(target) is tuple or isinstance(target, types.GenericAlias):
             if isinstance(value, str):
                 return tuple(part.strip() for part in value.split(",") if part.strip())

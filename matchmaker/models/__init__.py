@@ -12,6 +12,7 @@ from matchmaker.models.accounts import (
 )
 from matchmaker.models.audit import AuditLog
 from matchmaker.models.matching import ClaimState, MatchingNotice, NeedClaim
+from matchmaker.models.outbox import OutboxMail, OutboxState
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -51,6 +52,8 @@ __all__ = [
     "ClaimState",
     "MatchingNotice",
     "NeedClaim",
+    "OutboxMail",
+    "OutboxState",
     "Invitation",
     "Membership",
     "Organization",

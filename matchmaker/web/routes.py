@@ -6,7 +6,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from matchmaker.web.templating import STATIC_DIR
-from matchmaker.web.views import accounts, dashboard, matching, organizer, public
+from matchmaker.web.views import accounts, dashboard, matching, organizer, outbox, public
 
 routes = [
     Route("/", public.home, name="home"),
@@ -40,5 +40,11 @@ routes = [
     Route("/institution/products/{product_id}/claims", matching.institution_claim, methods=["POST"],
           name="institution_claim"),
     Route("/organizer/matching", matching.organizer_matching, name="organizer_matching"),
+    Route("/organizer/outbox", outbox.outbox_page, name="outbox"),
+    Route("/organizer/outbox/resend-failed", outbox.resend_failed, methods=["POST"], name="outbox_resend_failed"),
+    Route("/organizer/outbox/{mail_id:int}", outbox.message_page, name="outbox_message"),
+    Route("/organizer/outbox/{mail_id:int}/body.html", outbox.message_body, name="outbox_message_body"),
+    Route("/organizer/outbox/{mail_id:int}/message.eml", outbox.message_eml, name="outbox_message_eml"),
+    Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]

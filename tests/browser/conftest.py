@@ -30,8 +30,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
-    # Browser tests last: Playwright's sync API leaves an event loop running in the main thread
-    # for the session, and pytest-asyncio tests that come after it cannot start their own.
+    # Last: a live sync Playwright keeps an event loop running in the main thread, after which
+    # pytest-asyncio cannot run the async tests that would otherwise follow.
     items.sort(key=_is_browser_test)
 
 
