@@ -6,7 +6,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from matchmaker.web.templating import STATIC_DIR
-from matchmaker.web.views import accounts, dashboard, organizer, public
+from matchmaker.web.views import (
+    accounts,
+    dashboard,
+    events_export,
+    events_public,
+    events_registration,
+    events_requests,
+    events_setup,
+    inbox,
+    organizer,
+    public,
+)
 
 routes = [
     Route("/", public.home, name="home"),
@@ -29,5 +40,40 @@ routes = [
     Route("/organizer/accounts/new", organizer.new_account_form, methods=["GET"], name="new_account_form"),
     Route("/organizer/accounts", organizer.create_account, methods=["POST"], name="create_account"),
     Route("/organizer/audit", organizer.audit_trail, name="audit_trail"),
+    # Events: public pages, participation, and the organizer's set-up and follow-up.
+    Route("/events", events_public.event_list, name="events"),
+    Route("/events/{event_id}", events_public.event_page, name="event"),
+    Route("/events/{event_id}/register", events_registration.register_form, methods=["GET"], name="register_event_form"),
+    Route("/events/{event_id}/register", events_registration.register, methods=["POST"], name="register_event"),
+    Route("/events/{event_id}/requests", events_requests.requests_page, methods=["GET"], name="event_requests"),
+    Route("/events/{event_id}/requests", events_requests.ask, methods=["POST"], name="ask_meeting"),
+    Route("/events/{event_id}/requests/{request_id}/answer", events_requests.answer, methods=["POST"],
+          name="answer_meeting"),
+    Route("/events/{event_id}/requests/{request_id}/withdraw", events_requests.withdraw, methods=["POST"],
+          name="withdraw_meeting"),
+    Route("/organizer/events", events_setup.event_list, methods=["GET"], name="organizer_events"),
+    Route("/organizer/events", events_setup.create_event, methods=["POST"], name="create_event"),
+    Route("/organizer/events/new", events_setup.new_event_form, name="new_event_form"),
+    Route("/organizer/events/{event_id}", events_setup.event_overview, name="organizer_event"),
+    Route("/organizer/events/{event_id}/edit", events_setup.edit_event_form, methods=["GET"], name="edit_event_form"),
+    Route("/organizer/events/{event_id}/edit", events_setup.update_event, methods=["POST"], name="update_event"),
+    Route("/organizer/events/{event_id}/status/{action}", events_setup.change_status, methods=["POST"],
+          name="event_status"),
+    Route("/organizer/events/{event_id}/registrations/decide", events_registration.decide, methods=["POST"],
+          name="decide_registrations"),
+    Route("/organizer/events/{event_id}/register", events_registration.on_behalf_form, methods=["GET"],
+          name="on_behalf_form"),
+    Route("/organizer/events/{event_id}/register/{organization_id}", events_registration.register_on_behalf,
+          methods=["POST"], name="register_on_behalf"),
+    Route("/organizer/events/{event_id}/requests", events_requests.organizer_requests, methods=["GET"],
+          name="organizer_requests"),
+    Route("/organizer/events/{event_id}/requests", events_requests.organizer_add, methods=["POST"],
+          name="organizer_add_request"),
+    Route("/organizer/events/{event_id}/requests/{request_id}/remove", events_requests.organizer_remove,
+          methods=["POST"], name="organizer_remove_request"),
+    Route("/organizer/events/{event_id}/problem.json", events_export.download_problem, name="download_problem"),
+    Route("/inbox", inbox.inbox, methods=["GET"], name="inbox"),
+    Route("/inbox/read-all", inbox.read_all, methods=["POST"], name="inbox_read_all"),
+    Route("/inbox/{notification_id}/open", inbox.open_message, methods=["POST"], name="inbox_open"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
