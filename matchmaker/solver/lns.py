@@ -36,9 +36,11 @@ class Search:
     on_improve: Callable[[], None] = lambda: None
     iterations: int = 0
     improvements: int = 0
+    proven: bool = False     # a neighbourhood holding every request was solved to optimality
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
+        self.gaps = sum(self.sched.gaps())   # kept up to date move by move, not recounted
 
 
 def local_score(search: Search, free: list[int]) -> tuple[int, int]:
@@ -66,6 +68,7 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     status = solver.solve(hood.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
+    search.proven = status == cp_model.OPTIMAL and len(free) + len(inst.locked) == inst.n_requests
     before = local_score(search, free)
     old = {r: sched.slot_of[r] for r in free}
     _move(sched, old, {r: s for (r, s), var in hood.meet.items() if solver.boolean_value(var)})
@@ -73,6 +76,7 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     if after < before:
         _move(sched, {r: sched.slot_of[r] for r in free}, old)
         return False
+    search.gaps += before[1] - after[1]
     search.targets -= {r for r in free if sched.slot_of[r] != UNMET}
     return after > before
 
@@ -87,8 +91,11 @@ def _move(sched: Schedule, current: dict[int, int], wanted: dict[int, int]) -> N
 
 
 def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
-    """Free requests of `seed_enterprise` and of enterprises meeting the same institutions."""
+    """Free requests of `seed_enterprise` and of enterprises meeting the same institutions
+    (every request, when the whole instance fits in one neighbourhood)."""
     inst, sched, rng = search.inst, search.sched, search.rng
+    if sum(mask.bit_count() for mask in inst.req_slots) <= MAX_VARIABLES:
+        return [r for r in range(inst.n_requests) if r not in inst.locked]
     chosen, free, size = set(), [], 0
     frontier = [seed_enterprise]
     while frontier and size < MAX_VARIABLES:
@@ -131,7 +138,8 @@ def pick_seed_enterprise(search: Search) -> int:
 def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> None:
     """Run neighbourhoods until `stall_limit` in a row bring nothing, `done()`, or the deadline."""
     stall = 0
-    while stall < stall_limit and not done() and search.deadline.remaining() > 0.05:
+    while (stall < stall_limit and not done() and not search.proven
+           and search.deadline.remaining() > 0.05):
         free = grow_neighbourhood(search, pick_seed_enterprise(search))
         if free and solve_neighbourhood(search, free):
             search.improvements += 1

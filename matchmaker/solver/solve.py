@@ -1,7 +1,7 @@
 """`solve(problem)`: the whole pipeline under one deadline, returning the best schedule found.
 
 select (min-cost flow: which requests, plus a proven bound) -> place (greedy + repair + fill)
--> exact CP-SAT when the instance is small -> LP bound when affordable -> large-neighbourhood
+-> LP bound when affordable -> exact CP-SAT when the instance is small -> large-neighbourhood
 search until the deadline, a stall, or a proven optimum with no idle gap. Every phase checks
 the shared deadline, and every CP-SAT call gets at most what remains, so the incumbent comes
 back on time. `on_progress` receives a ProgressEvent at each improvement.
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from matchmaker.solver.bound import lp_bound
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
-from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
+from matchmaker.solver.instance import compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
 from matchmaker.solver.place import fill_unmet, greedy_schedule, place_locked
+from matchmaker.solver.polish import repack_all
 from matchmaker.solver.problem import Problem
 from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import Schedule
@@ -26,6 +27,13 @@ from matchmaker.solver.select import select_requests
 from matchmaker.solver.solution import Solution
 
 STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
+EXACT_SHARE = 0.25  # of the remaining time, for the exact model: it proves small cases fast or not at all
+
+
+def finishing_reserve(n_requests: int) -> float:
+    """Seconds kept for tables, statistics and the solution itself after the search stops
+    (about 1 s at 60,000 requests), so the whole call returns within its limit."""
+    return 0.05 + 2e-5 * n_requests
 
 
 @dataclass(frozen=True)
@@ -40,17 +48,24 @@ Progress = Callable[[ProgressEvent], None] | None
 
 
 class _Reporter:
-    """Sends a ProgressEvent when the objective or the bound moves (and at phase ends)."""
+    """Sends a ProgressEvent at phase ends and improvements: at once when the objective or the
+    bound moves, at most every THROTTLE seconds for idle-gap-only improvements (a web page
+    streaming them needs no more)."""
+
+    THROTTLE = 0.25
 
     def __init__(self, deadline: Deadline, on_progress: Progress):
         self.deadline, self.on_progress = deadline, on_progress
         self.last: tuple[int, int] | None = None
+        self.last_at = -1.0
 
     def __call__(self, objective: int, bound: int, phase: str, force: bool = False) -> None:
-        if self.on_progress is None or (not force and self.last == (objective, bound)):
+        now = self.deadline.elapsed()
+        if self.on_progress is None or (not force and self.last == (objective, bound)
+                                        and now - self.last_at < self.THROTTLE):
             return
-        self.last = (objective, bound)
-        self.on_progress(ProgressEvent(round(self.deadline.elapsed(), 3), objective, bound, phase))
+        self.last, self.last_at = (objective, bound), now
+        self.on_progress(ProgressEvent(round(now, 3), objective, bound, phase))
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
@@ -59,6 +74,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     ends before the deadline (see docs/scheduling.md)."""
     deadline = Deadline(time_limit)
     inst = compile_instance(problem)
+    deadline.keep(finishing_reserve(inst.n_requests))
     clashes = locked_clashes(inst)
     if clashes:
         return infeasible_solution(clashes, deadline.elapsed())
@@ -71,26 +87,24 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     unplaced = greedy_schedule(sched, selection.chosen, rng)
     fill_unmet(sched, rng)
     report(sched.objective, bound, "construct", force=True)
-    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
-        proven = solve_exactly(inst, sched, deadline, seed, work=deadline.remaining() * 0.5)
-        if proven is not None and proven < bound:
-            bound, bound_source = proven, "cp-sat"
-        report(sched.objective, bound, "exact")
+    repack_all(sched, rng, deadline)
     if sched.objective < bound and deadline.remaining() > 1.0:
         proven = lp_bound(inst, deadline, share=0.3)
         if proven is not None and proven < bound:
             bound, bound_source = proven, "lp"
             report(sched.objective, bound, "bound")
-    search = _lns(inst, sched, deadline, seed, unplaced, lambda: report(sched.objective, bound, "lns"))
-    improve(search, stall_limit=STALL_LIMIT,
-            done=lambda: sched.objective >= bound and sum(sched.gaps()) == 0)
+    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
+        proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
+        if proven is not None and proven < bound:
+            bound, bound_source = proven, "cp-sat"
+        report(sched.objective, bound, "exact")
+    search = Search(inst, sched, deadline, seed, targets=set(unplaced),
+                    on_improve=lambda: report(sched.objective, bound, "lns"))
+    improve(search, stall_limit=STALL_LIMIT, done=lambda: sched.objective >= bound and search.gaps == 0)
+    if search.proven and sched.objective < bound:  # the whole instance was one optimal neighbourhood
+        bound, bound_source = sched.objective, "cp-sat"
     report(sched.objective, bound, "done", force=True)
     return build_solution(inst, sched, bound, deadline.elapsed(),
                           {"bound_source": bound_source, "lns_iterations": search.iterations,
                            "lns_improvements": search.improvements})
 
-
-def _lns(inst: Instance, sched: Schedule, deadline: Deadline, seed: int, unplaced: list[int],
-         on_improve: Callable[[], None]) -> Search:
-    search = Search(inst, sched, deadline, seed, targets=set(unplaced), on_improve=on_improve)
-    return search

@@ -60,8 +60,10 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Not per session: sync Playwright keeps an event loop running
+    in this thread while it lives, and the asyncio tests of other modules need the thread free."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
