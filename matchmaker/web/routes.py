@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -10,6 +12,7 @@ from matchmaker.web.views import (
     accounts,
     dashboard,
     events_export,
+    events_pitches,
     events_public,
     events_registration,
     events_requests,
@@ -51,6 +54,17 @@ routes = [
           name="answer_meeting"),
     Route("/events/{event_id}/requests/{request_id}/withdraw", events_requests.withdraw, methods=["POST"],
           name="withdraw_meeting"),
+    Route("/events/{event_id}/pitches", events_pitches.pitches_page, methods=["GET"], name="pitches"),
+    Route("/events/{event_id}/pitches", events_pitches.apply, methods=["POST"], name="apply_pitch",
+          max_body_size=events_pitches.PITCH_UPLOAD_BODY_LIMIT),
+    Route("/events/{event_id}/pitches/{pitch_id}/plan.pdf", events_pitches.plan_file, name="pitch_plan"),
+    Route("/events/{event_id}/pitches/{pitch_id}/follow-up", events_pitches.follow_up, methods=["POST"],
+          name="pitch_follow_up"),
+    Route("/events/{event_id}/pitches/{pitch_id}/{action:str}", events_pitches.pick, methods=["POST"],
+          name="pick_pitch"),
+    Route("/organizer/events/{event_id}/pitches", events_pitches.organizer_pitches, name="organizer_pitches"),
+    Route("/organizer/events/{event_id}/pitches/{pitch_id}/place", events_pitches.place, methods=["POST"],
+          name="place_pitch"),
     Route("/organizer/events", events_setup.event_list, methods=["GET"], name="organizer_events"),
     Route("/organizer/events", events_setup.create_event, methods=["POST"], name="create_event"),
     Route("/organizer/events/new", events_setup.new_event_form, name="new_event_form"),
@@ -77,3 +91,6 @@ routes = [
     Route("/inbox/{notification_id}/open", inbox.open_message, methods=["POST"], name="inbox_open"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
+
+#: Routes whose bodies may exceed [server] max_body_bytes (see BodyLimitByPathMiddleware).
+LARGE_BODY_PATHS = {re.compile(r"/events/\d+/pitches"): events_pitches.PITCH_UPLOAD_BODY_LIMIT}
