@@ -233,7 +233,7 @@ async def requests_of(event: Event, organization: Organization) -> tuple[list[Me
 async def suggestions(event: Event, organization: Organization, *, limit: int = 20) -> list[Suggestion]:
     """Counterparts to ask first: approved participants of the other side whose published products
     serve the kind of one of the enterprise's registered needs (the matching engine's kind families),
-    leaving out pairs already asked."""
+    leaving out pairs already asked (and answered)."""
     side = side_of(organization)
     approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
         "organization")
@@ -247,7 +247,8 @@ async def suggestions(event: Event, organization: Organization, *, limit: int = 
     needs = await FinancingNeed.filter(id__in=need_ids).prefetch_related("enterprise")
     products = await Product.filter(organization_id__in=institution_ids, status=PublicationStatus.PUBLISHED
                                     ).order_by("id").prefetch_related("organization")
-    asked = set(await MeetingRequest.filter(event=event, state__in=LIVE_STATES).values_list(
+    # Any request but a withdrawn one settles the pair for that need: asking again would be refused.
+    asked = set(await MeetingRequest.filter(event=event).exclude(state=RequestState.WITHDRAWN).values_list(
         "enterprise_id", "institution_id", "need_id"))
     result: list[Suggestion] = []
     seen: set[tuple[int, int]] = set()

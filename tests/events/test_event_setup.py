@@ -106,3 +106,19 @@ async def test_public_page_shows_agenda_and_approved_institutions_with_their_pro
     assert "12月8日上午" in page.text and "3 × 20 分钟（09:00–10:00）" in page.text
     assert "星河银行科技支行" in page.text and "科创信用贷" in page.text
     assert "未审核银行" not in page.text
+
+
+async def test_the_edit_form_shows_the_stored_event_and_saving_it_unchanged_keeps_it(client, make_organization):
+    organizer = await make_organization("government", is_organizer=True)
+    event = await make_event(organizer, breaks="09:20-09:30", registration_deadline="2026-12-01T18:00")
+    await client.login(organizer.email)
+    from matchmaker.services.events import form_values
+
+    values = form_values(await Event.get(id=event.id))
+    response = await client.submit(f"/organizer/events/{event.id}/edit", values)
+
+    assert response.status_code == 303
+    saved = await Event.get(id=event.id)
+    assert (saved.sessions, saved.breaks) == (event.sessions, event.breaks)
+    assert values["registration_deadline"] == "2026-12-01T18:00"
+    assert values["breaks"] == "09:20-09:30"

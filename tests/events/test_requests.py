@@ -218,3 +218,15 @@ async def test_another_enterprises_request_page_needs_an_approved_registration(c
     response = await client.get(f"/events/{d['event'].id}/requests")
 
     assert response.status_code == 403
+
+
+async def test_a_declined_pair_is_no_longer_suggested(docking):
+    d = await docking()
+    (first_user, first), (_, second) = d["banks"]
+    request = await ask(d["event"], d["enterprise"], draft=RequestDraft(first.id, d["need"].id),
+                        by=d["enterprise_user"])
+    await answer(request, first, accept=False, reason="额度已满", by=first_user)
+
+    offered = await suggestions(d["event"], d["enterprise"])
+
+    assert [s.organization.id for s in offered] == [second.id]

@@ -25,10 +25,10 @@ NEW_EVENT_DEFAULTS = {"kind": "docking", "am_start": "09:00", "am_end": "12:00",
                       "eligibility": "all", "coverage_bonus": "10", "first_loan_bonus_percent": "50"}
 
 
-def _form(request: Request, values: dict, problems: dict, *, action: str, heading: str,
+def _form(request: Request, viewer, values: dict, problems: dict, *, action: str, heading: str,
           status_code: int = 200) -> Response:
     return render(request, "events/form.html", {
-        "values": values, "problems": problems, "action": action, "heading": heading,
+        "viewer": viewer, "values": values, "problems": problems, "action": action, "heading": heading,
         "kind_labels": KIND_LABELS, "eligibility_labels": ELIGIBILITY_LABELS,
     }, status_code=status_code)
 
@@ -41,8 +41,8 @@ async def event_list(request: Request) -> Response:
 
 
 async def new_event_form(request: Request) -> Response:
-    await organizer_of(request)
-    return _form(request, dict(NEW_EVENT_DEFAULTS), {}, action="/organizer/events", heading=N_("新建活动"))
+    viewer = await organizer_of(request)
+    return _form(request, viewer, dict(NEW_EVENT_DEFAULTS), {}, action="/organizer/events", heading=N_("新建活动"))
 
 
 async def create_event(request: Request) -> Response:
@@ -52,7 +52,7 @@ async def create_event(request: Request) -> Response:
         event = await event_service.create_event(viewer.organization, draft=event_service.read_event_form(values),
                                                  by=viewer.user)
     except InvalidInput as error:
-        return _form(request, values, error.problems, action="/organizer/events", heading=N_("新建活动"),
+        return _form(request, viewer, values, error.problems, action="/organizer/events", heading=N_("新建活动"),
                      status_code=400)
     return redirect(f"/organizer/events/{event.id}")
 
@@ -60,7 +60,7 @@ async def create_event(request: Request) -> Response:
 async def edit_event_form(request: Request) -> Response:
     viewer = await organizer_of(request)
     event = await event_service.organizer_event(viewer.organization, request.path_params["event_id"])
-    return _form(request, event_service.form_values(event), {}, action=f"/organizer/events/{event.id}/edit",
+    return _form(request, viewer, event_service.form_values(event), {}, action=f"/organizer/events/{event.id}/edit",
                  heading=N_("修改活动"))
 
 
@@ -71,7 +71,7 @@ async def update_event(request: Request) -> Response:
     try:
         await event_service.update_event(event, draft=event_service.read_event_form(values), by=viewer.user)
     except InvalidInput as error:
-        return _form(request, values, error.problems, action=f"/organizer/events/{event.id}/edit",
+        return _form(request, viewer, values, error.problems, action=f"/organizer/events/{event.id}/edit",
                      heading=N_("修改活动"), status_code=400)
     return redirect(f"/organizer/events/{event.id}")
 
