@@ -223,7 +223,8 @@ async def _roadshow(ctx: _Context, organizer: Organization, enterprises: list[Or
                                   status=RegistrationStatus.APPROVED)
         hall = halls[index % 2]["name"]
         slot = f"d1-{9 + (index // 2) // 4:02d}{((index // 2) % 4) * 15:02d}"  # two halls, 09:00 onwards
-        pitches.append(await Pitch.create(event=event, enterprise=enterprise, need=need, title=f"{enterprise.name[:4]}项目路演",
+        pitches.append(await Pitch.create(event=event, enterprise=enterprise, need=need,
+                                          title=f"{enterprise.name[:4]}项目路演",
                                           summary="核心技术产业化，拟融资用于扩产与研发。", status=PitchStatus.SELECTED,
                                           hall=hall, slot=slot))
     for investor in investors:

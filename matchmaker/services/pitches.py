@@ -21,6 +21,7 @@ from matchmaker.models import (
     Event,
     EventKind,
     EventStatus,
+    FinancingNeed,
     Organization,
     Pitch,
     PitchAttendance,
@@ -176,7 +177,8 @@ async def pick_pitch(event: Event, pitch: Pitch, investor: Organization, *, by: 
         if await PitchAttendance.exists(pitch=pitch, investor=investor):
             raise Conflict("您已选择过该路演 (already picked)")
         confirmed = await PitchAttendance.filter(pitch=pitch, state=AttendanceState.CONFIRMED).count()
-        state = AttendanceState.CONFIRMED if confirmed < hall_capacity(event, pitch.hall) else AttendanceState.WAITLISTED
+        has_seat = confirmed < hall_capacity(event, pitch.hall)
+        state = AttendanceState.CONFIRMED if has_seat else AttendanceState.WAITLISTED
         attendance = await PitchAttendance.create(pitch=pitch, investor=investor, state=state)
         await audit(by, f"pitch.pick.{state.value}", attendance, organization=investor)
     return attendance
@@ -207,3 +209,24 @@ async def event_pitches(event: Event, *, selected_only: bool = False) -> list[Pi
     if selected_only:
         query = query.filter(status=PitchStatus.SELECTED)
     return await query.order_by("slot", "hall", "id").prefetch_related("enterprise", "attendance")
+
+
+@dataclass(frozen=True)
+class RoadshowView:
+    """A participant's side of a roadshow: its own application and needs (enterprises), or the
+    pitches it picked, by pitch id, with the state of each pick (institutions)."""
+
+    own_pitch: Pitch | None
+    needs: list[FinancingNeed]
+    picks: dict[int, str]
+
+
+async def roadshow_view(event: Event, organization: Organization, registration: Registration | None) -> RoadshowView:
+    if side_of(organization) == "enterprise":
+        return RoadshowView(
+            own_pitch=await Pitch.get_or_none(event=event, enterprise=organization),
+            needs=await FinancingNeed.filter(id__in=registration.need_ids if registration else []).order_by("id"),
+            picks={})
+    picks = {a.pitch_id: a.state.value
+             for a in await PitchAttendance.filter(investor=organization, pitch__event=event)}
+    return RoadshowView(own_pitch=None, needs=[], picks=picks)

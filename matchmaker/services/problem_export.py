@@ -89,8 +89,9 @@ async def export_problem(event: Event) -> dict[str, Any]:
                                 "max_meetings": event.max_meetings_per_enterprise})
         else:
             approved_institutions.add(registration.organization_id)
-            institutions.append({"id": institution_key(registration.organization_id), "tables": max(1, registration.tables),
-                                 "available": available, "max_meetings": event.max_meetings_per_institution})
+            institutions.append({"id": institution_key(registration.organization_id),
+                                 "tables": max(1, registration.tables), "available": available,
+                                 "max_meetings": event.max_meetings_per_institution})
     pitches = [p for p in await Pitch.filter(event=event, status=PitchStatus.SELECTED).order_by("id")
                if p.enterprise_id in approved_enterprises and p.slot in {s.id for s in slots}]
     pitching = {p.enterprise_id for p in pitches}

@@ -172,7 +172,9 @@ def _checked_availability(event: Event, choices: dict[str, SessionChoice],
         if arrive is False or leave is False:
             problems["availability"] = "到场、离场时间请写成 09:30 的格式"
             return {}
-        if (arrive and not session.start <= arrive < session.end) or (leave and not session.start < leave <= session.end):
+        arrives_outside = arrive and not session.start <= arrive < session.end
+        leaves_outside = leave and not session.start < leave <= session.end
+        if arrives_outside or leaves_outside:
             problems["availability"] = (f"{session.label}的到场、离场时间须在 {session.start:%H:%M}–"
                                         f"{session.end:%H:%M} 之内")
             return {}
@@ -240,3 +242,30 @@ async def availability_of(registration: Registration) -> dict[str, Availability]
 async def approved_registration(event: Event, organization_id: int) -> Registration | None:
     return await Registration.get_or_none(event=event, organization_id=organization_id,
                                           status=RegistrationStatus.APPROVED).prefetch_related("organization")
+
+
+async def bringable_needs(enterprise: Organization) -> list[FinancingNeed]:
+    """Needs an enterprise may bring to an event: the ones still open or in talks."""
+    return await FinancingNeed.filter(enterprise=enterprise, status__in=[NeedStatus.OPEN, NeedStatus.IN_TALKS]
+                                      ).order_by("id")
+
+
+async def presentable_products(institution: Organization) -> list[Product]:
+    return await Product.filter(organization=institution, status=PublicationStatus.PUBLISHED).order_by("id")
+
+
+async def registrable_organizations() -> list[Organization]:
+    """Whom the organizer may register on their behalf: enterprises and institutions."""
+    return await Organization.filter(is_organizer=False).exclude(kind=OrganizationKind.GOVERNMENT).order_by(
+        "kind", "name")
+
+
+async def registrable_organization(organization_id: object) -> Organization:
+    try:
+        key = int(organization_id)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    organization = await Organization.get_or_none(pk=key, is_organizer=False)
+    if organization is None or organization.kind == OrganizationKind.GOVERNMENT:
+        raise NotFound()
+    return organization

@@ -298,3 +298,56 @@ async def organizer_follow_up(event: Event) -> FollowUp:
 async def event_requests(event: Event) -> list[MeetingRequest]:
     return await MeetingRequest.filter(event=event).order_by("-created_at").prefetch_related(
         "enterprise", "institution", "need")
+
+
+@dataclass(frozen=True)
+class AskChoices:
+    """What a participant's ask form offers: the other side's approved participants, the needs
+    that may be discussed and the products that may be named."""
+
+    own_registration: Registration | None
+    counterparts: list[Organization]
+    needs: list[FinancingNeed]
+    products: list[Product]
+
+
+async def ask_choices(event: Event, organization: Organization) -> AskChoices:
+    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
+        "organization")
+    side = side_of(organization)
+    own = next((r for r in approved if r.organization_id == organization.pk), None)
+    others = [r for r in approved if side_of(r.organization) != side]
+    if side == "enterprise":
+        needs = await FinancingNeed.filter(id__in=own.need_ids if own else []).order_by("id")
+        products = await Product.filter(organization_id__in=[r.organization_id for r in others],
+                                        status=PublicationStatus.PUBLISHED).order_by("id").prefetch_related(
+                                            "organization")
+    else:
+        needs = await FinancingNeed.filter(id__in=[n for r in others for n in r.need_ids]).order_by(
+            "id").prefetch_related("enterprise")
+        products = await Product.filter(organization=organization, status=PublicationStatus.PUBLISHED).order_by("id")
+    return AskChoices(own, [r.organization for r in others], needs, products)
+
+
+async def organizer_choices(event: Event) -> tuple[list[Organization], list[Organization], list[FinancingNeed]]:
+    """(enterprises, institutions, needs) of the approved participants, for the organizer's add form."""
+    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
+        "organization")
+    needs = await FinancingNeed.filter(id__in=[n for r in approved for n in r.need_ids]).order_by(
+        "id").prefetch_related("enterprise")
+    return ([r.organization for r in approved if side_of(r.organization) == "enterprise"],
+            [r.organization for r in approved if side_of(r.organization) == "institution"], needs)
+
+
+async def enterprise_of_need(need_id: int) -> int | None:
+    """Institutions ask about a need: the need names the enterprise they ask."""
+    need = await FinancingNeed.get_or_none(pk=need_id)
+    return need.enterprise_id if need else None
+
+
+async def add_for_enterprise(event: Event, *, draft: RequestDraft, by: User) -> MeetingRequest:
+    """The organizer adds a request as if the need's enterprise had asked the institution."""
+    need = await FinancingNeed.get_or_none(pk=draft.need_id).prefetch_related("enterprise")
+    if need is None:
+        raise InvalidInput({"need_id": "请选择企业及需求"})
+    return await ask(event, need.enterprise, draft=draft, by=by, by_organizer=True)

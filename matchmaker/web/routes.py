@@ -46,7 +46,8 @@ routes = [
     # Events: public pages, participation, and the organizer's set-up and follow-up.
     Route("/events", events_public.event_list, name="events"),
     Route("/events/{event_id}", events_public.event_page, name="event"),
-    Route("/events/{event_id}/register", events_registration.register_form, methods=["GET"], name="register_event_form"),
+    Route("/events/{event_id}/register", events_registration.register_form, methods=["GET"],
+          name="register_event_form"),
     Route("/events/{event_id}/register", events_registration.register, methods=["POST"], name="register_event"),
     Route("/events/{event_id}/requests", events_requests.requests_page, methods=["GET"], name="event_requests"),
     Route("/events/{event_id}/requests", events_requests.ask, methods=["POST"], name="ask_meeting"),

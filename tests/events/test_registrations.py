@@ -19,7 +19,8 @@ async def test_enterprise_registers_with_its_needs_and_a_late_arrival(client, ma
     assert response.status_code == 303
     registration = await Registration.get(event=event, organization=enterprise)
     assert (registration.status, registration.need_ids) == (RegistrationStatus.PENDING, [need.id])
-    rows = {a.session: (a.attends, a.arrive_at, a.leave_at) for a in await Availability.filter(registration=registration)}
+    rows = {a.session: (a.attends, a.arrive_at, a.leave_at)
+            for a in await Availability.filter(registration=registration)}
     assert rows == {"2026-12-08-am": (True, "09:20", ""), "2026-12-08-pm": (True, "", "")}
 
 

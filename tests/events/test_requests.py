@@ -230,3 +230,20 @@ async def test_a_declined_pair_is_no_longer_suggested(docking):
     offered = await suggestions(d["event"], d["enterprise"])
 
     assert [s.organization.id for s in offered] == [second.id]
+
+
+async def test_a_bank_asks_an_enterprise_by_choosing_one_of_its_needs(client, docking):
+    d = await docking()
+    bank_user, bank = d["banks"][0]
+    await client.login(bank_user.email)
+    page = await client.get(f"/events/{d['event'].id}/requests")
+
+    response = await client.submit(f"/events/{d['event'].id}/requests",
+                                   {"need_id": str(d["need"].id), "priority": "must", "message": "可提供信用贷"})
+
+    assert page.status_code == 200 and "星河纳米新材料 · 流动资金贷款 500 万" in page.text
+    assert response.status_code == 303
+    request = await MeetingRequest.get()
+    assert (request.enterprise_id, request.institution_id, request.from_enterprise) == (d["enterprise"].id, bank.id,
+                                                                                        False)
+    assert (await Notification.get(organization=d["enterprise"])).kind == "request.received"

@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from matchmaker.errors import InvalidInput, NotFound
-from matchmaker.models import FinancingNeed, PitchAttendance, PitchStatus, Registration
+from matchmaker.models import PitchStatus
 from matchmaker.services import events as event_service
 from matchmaker.services import pitches as pitch_service
 from matchmaker.services import requests as request_service
 from matchmaker.services.pitches import MAX_PLAN_BYTES, PitchApplication
-from matchmaker.services.registrations import side_of
+from matchmaker.services.registrations import registration_of, side_of
 from matchmaker.services.requests import RequestDraft
 from matchmaker.web.auth import Viewer, organizer_of, viewer_of
 from matchmaker.web.i18n import N_
@@ -36,20 +36,12 @@ async def _roadshow(request: Request, viewer: Viewer):
 async def _page(request: Request, viewer: Viewer, event, problems: dict, values: dict,
                 status_code: int = 200) -> Response:
     side = side_of(viewer.organization)
-    registration = await Registration.get_or_none(event=event, organization=viewer.organization)
-    own_pitch = None
-    needs: list = []
-    picks: dict[int, str] = {}
-    if side == "enterprise":
-        own_pitch = await pitch_service.Pitch.get_or_none(event=event, enterprise=viewer.organization)
-        needs = await FinancingNeed.filter(id__in=registration.need_ids if registration else []).order_by("id")
-    else:
-        picks = {a.pitch_id: a.state.value for a in await PitchAttendance.filter(
-            investor=viewer.organization, pitch__event=event)}
+    registration = await registration_of(event, viewer.organization)
+    mine = await pitch_service.roadshow_view(event, viewer.organization, registration)
     pitches = await pitch_service.event_pitches(event, selected_only=True)
     return render(request, "events/pitches.html", {
-        "viewer": viewer, "event": event, "side": side, "registration": registration, "own_pitch": own_pitch,
-        "needs": needs, "pitches": pitches, "picks": picks, "status_labels": PITCH_STATUS_LABELS,
+        "viewer": viewer, "event": event, "side": side, "registration": registration, "own_pitch": mine.own_pitch,
+        "needs": mine.needs, "pitches": pitches, "picks": mine.picks, "status_labels": PITCH_STATUS_LABELS,
         "capacity": {p.id: pitch_service.hall_capacity(event, p.hall) for p in pitches},
         "slot_labels": {s.id: s.label for s in event_service.event_slots(event)},
         "priority_labels": PRIORITY_LABELS, "problems": problems, "values": values,

@@ -6,8 +6,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchmaker.errors import InvalidInput, NotFound
-from matchmaker.models import FinancingNeed, NeedStatus, Organization, Product, PublicationStatus
+from matchmaker.errors import InvalidInput
+from matchmaker.models import Organization
 from matchmaker.services import events as event_service
 from matchmaker.services import registrations as registration_service
 from matchmaker.services.registrations import RegistrationDraft, Representative, SessionChoice, side_of
@@ -65,10 +65,8 @@ async def _form_context(event, organization: Organization, registration, problem
                            "leave": availability[s.key].leave_at if s.key in availability else ""} for s in sessions}
     return {
         "event": event, "organization": organization, "side": side, "registration": registration,
-        "needs": await FinancingNeed.filter(enterprise=organization, status__in=[NeedStatus.OPEN, NeedStatus.IN_TALKS]
-                                            ).order_by("id") if side == "enterprise" else [],
-        "products": await Product.filter(organization=organization, status=PublicationStatus.PUBLISHED
-                                         ).order_by("id") if side == "institution" else [],
+        "needs": await registration_service.bringable_needs(organization) if side == "enterprise" else [],
+        "products": await registration_service.presentable_products(organization) if side == "institution" else [],
         "chosen_needs": chosen_needs, "people": people, "tables": tables, "sessions": sessions, "choices": choices,
         "problems": problems, "action": action,
     }
@@ -102,20 +100,10 @@ async def decide(request: Request) -> Response:
     viewer = await organizer_of(request)
     event = await event_service.organizer_event(viewer.organization, request.path_params["event_id"])
     form = await request.form()
-    await registration_service.decide(event, form.getlist("registration_ids"), approve=form.get("decision") == "approve",
+    await registration_service.decide(event, form.getlist("registration_ids"),
+                                      approve=form.get("decision") == "approve",
                                       reason=str(form.get("reason", "")), by=viewer.user)
     return redirect(f"/organizer/events/{event.id}#registrations")
-
-
-async def _participant(organization_id: object) -> Organization:
-    try:
-        key = int(organization_id)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    organization = await Organization.get_or_none(pk=key, is_organizer=False)
-    if organization is None:
-        raise NotFound()
-    return organization
 
 
 async def on_behalf_form(request: Request) -> Response:
@@ -125,9 +113,8 @@ async def on_behalf_form(request: Request) -> Response:
     chosen = request.query_params.get("organization_id")
     if not chosen:
         return render(request, "events/on_behalf_pick.html", {
-            "event": event, "organizations": await Organization.filter(is_organizer=False, kind__not="government"
-                                                                      ).order_by("kind", "name")})
-    organization = await _participant(chosen)
+            "event": event, "organizations": await registration_service.registrable_organizations()})
+    organization = await registration_service.registrable_organization(chosen)
     registration = await registration_service.registration_of(event, organization)
     return render(request, "events/register.html", await _form_context(
         event, organization, registration, {}, None, f"/organizer/events/{event.id}/register/{organization.id}"))
@@ -136,7 +123,8 @@ async def on_behalf_form(request: Request) -> Response:
 async def register_on_behalf(request: Request) -> Response:
     viewer = await organizer_of(request)
     event = await event_service.organizer_event(viewer.organization, request.path_params["event_id"])
-    organization = await _participant(request.path_params["organization_id"])
+    organization = await registration_service.registrable_organization(
+        request.path_params["organization_id"])
     form = await request.form()
     draft = read_registration_form(form, [s.key for s in event_service.event_sessions(event)])
     try:

@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput, NotAllowed
-from matchmaker.models import Event, FinancingNeed, Organization, Priority, Product, PublicationStatus
-from matchmaker.models import Registration, RegistrationStatus
+from matchmaker.models import Event, Organization, Priority
 from matchmaker.services import events as event_service
 from matchmaker.services import requests as request_service
 from matchmaker.services.registrations import side_of
@@ -43,8 +42,7 @@ async def read_request_form(form: FormData, asker: Organization) -> RequestDraft
         raise InvalidInput({"need_id": "请选择融资需求"})
     to_id = _int_or_none(form.get("to_organization_id"))
     if side_of(asker) == "institution":
-        need = await FinancingNeed.get_or_none(pk=need_id)
-        to_id = need.enterprise_id if need else None
+        to_id = await request_service.enterprise_of_need(need_id)
     if to_id is None:
         raise InvalidInput({"to_organization_id": "请选择约见对象"})
     return RequestDraft(to_organization_id=to_id, need_id=need_id, product_id=_int_or_none(form.get("product_id")),
@@ -52,34 +50,15 @@ async def read_request_form(form: FormData, asker: Organization) -> RequestDraft
                         after_pitch=form.get("after_pitch") == "1")
 
 
-async def _counterparts(event: Event, organization: Organization) -> dict:
-    """What the ask form offers: the other side's approved participants, needs and products."""
-    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
-        "organization")
-    side = side_of(organization)
-    own = next((r for r in approved if r.organization_id == organization.pk), None)
-    others = [r for r in approved if side_of(r.organization) != side]
-    if side == "enterprise":
-        needs = await FinancingNeed.filter(id__in=own.need_ids if own else []).order_by("id")
-        products = await Product.filter(organization_id__in=[r.organization_id for r in others],
-                                        status=PublicationStatus.PUBLISHED).order_by("id").prefetch_related(
-                                            "organization")
-    else:
-        needs = await FinancingNeed.filter(id__in=[n for r in others for n in r.need_ids]).order_by(
-            "id").prefetch_related("enterprise")
-        products = await Product.filter(organization=organization, status=PublicationStatus.PUBLISHED).order_by("id")
-    return {"own_registration": own, "counterparts": [r.organization for r in others], "needs": needs,
-            "products": products}
-
-
 async def _page(request: Request, viewer: Viewer, event: Event, problems: dict, values: dict,
                 status_code: int = 200) -> Response:
-    context = await _counterparts(event, viewer.organization)
-    if context["own_registration"] is None:
+    choices = await request_service.ask_choices(event, viewer.organization)
+    if choices.own_registration is None:
         raise NotAllowed("报名通过审核后才能查看和发起约见 (registration not approved)")
     sent, received = await request_service.requests_of(event, viewer.organization)
     return render(request, "events/requests.html", {
-        **context, "viewer": viewer, "event": event, "side": side_of(viewer.organization), "sent": sent,
+        "counterparts": choices.counterparts, "needs": choices.needs, "products": choices.products,
+        "viewer": viewer, "event": event, "side": side_of(viewer.organization), "sent": sent,
         "received": received, "suggestions": await request_service.suggestions(event, viewer.organization),
         "priority_labels": PRIORITY_LABELS, "state_labels": STATE_LABELS, "problems": problems, "values": values,
     }, status_code=status_code)
@@ -129,14 +108,10 @@ async def withdraw(request: Request) -> Response:
 
 async def _organizer_page(request: Request, viewer: Viewer, event: Event, problems: dict,
                           status_code: int = 200) -> Response:
-    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
-        "organization")
+    enterprises, institutions, needs = await request_service.organizer_choices(event)
     return render(request, "events/organizer_requests.html", {
         "viewer": viewer, "event": event, "requests": await request_service.event_requests(event),
-        "enterprises": [r.organization for r in approved if side_of(r.organization) == "enterprise"],
-        "institutions": [r.organization for r in approved if side_of(r.organization) == "institution"],
-        "needs": await FinancingNeed.filter(id__in=[n for r in approved for n in r.need_ids]).order_by(
-            "id").prefetch_related("enterprise"),
+        "enterprises": enterprises, "institutions": institutions, "needs": needs,
         "priority_labels": PRIORITY_LABELS, "state_labels": STATE_LABELS, "problems": problems,
     }, status_code=status_code)
 
@@ -153,16 +128,13 @@ async def organizer_add(request: Request) -> Response:
     event = await event_service.organizer_event(viewer.organization, request.path_params["event_id"])
     form = await request.form()
     try:
-        need = await FinancingNeed.get_or_none(pk=_int_or_none(form.get("need_id")) or 0).prefetch_related(
-            "enterprise")
-        if need is None:
-            raise InvalidInput({"need_id": "请选择融资需求"})
+        need_id = _int_or_none(form.get("need_id"))
         to_id = _int_or_none(form.get("to_organization_id"))
-        if to_id is None:
-            raise InvalidInput({"to_organization_id": "请选择约见对象"})
-        draft = RequestDraft(to_organization_id=to_id, need_id=need.id, priority=_priority(form.get("priority")),
+        if need_id is None or to_id is None:
+            raise InvalidInput({"need_id": "请选择企业及需求和约见机构"})
+        draft = RequestDraft(to_organization_id=to_id, need_id=need_id, priority=_priority(form.get("priority")),
                              message=str(form.get("message", "")))
-        await request_service.ask(event, need.enterprise, draft=draft, by=viewer.user, by_organizer=True)
+        await request_service.add_for_enterprise(event, draft=draft, by=viewer.user)
     except InvalidInput as error:
         return await _organizer_page(request, viewer, event, error.problems, status_code=400)
     return redirect(f"/organizer/events/{event.id}/requests")
