@@ -23,6 +23,7 @@ from matchmaker.services.slots import (
     sessions_from_json,
 )
 from matchmaker.services.tenancy import get_scoped, scoped
+from matchmaker.uscc import normalize_uscc
 
 DEADLINES = ("registration_deadline", "request_deadline", "answer_deadline")
 
@@ -187,7 +188,7 @@ def read_event_form(values: dict[str, str]) -> EventDraft:
         max_outgoing_requests=form.number("max_outgoing_requests", default=None, low=1, high=500),
         registration_deadline=form.moment("registration_deadline"), request_deadline=form.moment("request_deadline"),
         answer_deadline=form.moment("answer_deadline"), eligibility=eligibility,
-        eligible_chains=form.lines("eligible_chains"), invitation_list=form.lines("invitation_list"),
+        eligible_chains=form.lines("eligible_chains"), invitation_list=tuple(dict.fromkeys(normalize_uscc(code) for code in form.lines("invitation_list"))),
         coverage_bonus=form.number("coverage_bonus", default=0, low=0, high=1000) or 0,
         first_loan_bonus_percent=form.number("first_loan_bonus_percent", default=0, low=0, high=500) or 0,
     )

@@ -74,6 +74,8 @@ routes = [
     Route("/organizer/events/{event_id}/edit", events_setup.update_event, methods=["POST"], name="update_event"),
     Route("/organizer/events/{event_id}/status/{action}", events_setup.change_status, methods=["POST"],
           name="event_status"),
+    Route("/organizer/events/{event_id}/invitations", events_setup.import_invitations, methods=["POST"],
+          name="import_invitations"),
     Route("/organizer/events/{event_id}/registrations/decide", events_registration.decide, methods=["POST"],
           name="decide_registrations"),
     Route("/organizer/events/{event_id}/register", events_registration.on_behalf_form, methods=["GET"],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput
 from matchmaker.models import Eligibility, EventKind, EventStatus
 from matchmaker.services import events as event_service
+from matchmaker.services import invitations
 from matchmaker.services import registrations as registration_service
 from matchmaker.services import requests as request_service
 from matchmaker.web.auth import organizer_of
@@ -86,14 +88,32 @@ async def change_status(request: Request) -> Response:
     return redirect(f"/organizer/events/{event.id}")
 
 
+async def import_invitations(request: Request) -> Response:
+    """The organizer uploads an Excel list of invited enterprises' 统一社会信用代码."""
+    viewer = await organizer_of(request)
+    event = await event_service.organizer_event(viewer.organization, request.path_params["event_id"])
+    async with request.form() as form:
+        upload = form.get("invitation_file")
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+    try:
+        added = await invitations.import_invitations(event, data, by=viewer.user)
+    except InvalidInput as error:
+        return await _overview(request, viewer, event, error.problems, status_code=400)
+    return redirect(f"/organizer/events/{event.id}?invited={added}")
+
+
 async def event_overview(request: Request) -> Response:
     """The organizer's home for one event: facts, slots, registrations and request follow-up."""
     viewer = await organizer_of(request)
     event = await event_service.organizer_event(viewer.organization, request.path_params["event_id"])
+    return await _overview(request, viewer, event, {})
+
+
+async def _overview(request: Request, viewer, event, problems: dict, status_code: int = 200) -> Response:
     return render(request, "events/organizer_event.html", {
         "viewer": viewer, "event": event, "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
         "slots": event_service.event_slots(event), "sessions": event_service.event_sessions(event),
         "registrations": await registration_service.event_registrations(event),
         "follow_up": await request_service.organizer_follow_up(event),
-        "problems": {}, "values": {},
-    })
+        "problems": problems, "values": {},
+    }, status_code=status_code)
