@@ -247,3 +247,22 @@ async def test_a_bank_asks_an_enterprise_by_choosing_one_of_its_needs(client, do
     assert (request.enterprise_id, request.institution_id, request.from_enterprise) == (d["enterprise"].id, bank.id,
                                                                                         False)
     assert (await Notification.get(organization=d["enterprise"])).kind == "request.received"
+
+
+async def test_the_expire_requests_command_expires_what_is_due(docking, settings, monkeypatch, capsys):
+    import asyncio
+
+    from matchmaker.cli import main
+
+    d = await docking()
+    request = await ask(d["event"], d["enterprise"], draft=RequestDraft(d["banks"][0][1].id, d["need"].id),
+                        by=d["enterprise_user"])
+    d["event"].answer_deadline = past()
+    await d["event"].save()
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", settings.database_url)
+
+    code = await asyncio.to_thread(main, ["expire-requests"])
+
+    assert code == 0
+    assert "已将 1 个超过答复截止时间的约见申请标记为过期" in capsys.readouterr().out
+    assert (await MeetingRequest.get(id=request.id)).state == RequestState.EXPIRED
