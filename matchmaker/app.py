@@ -18,6 +18,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.errors import DomainError, InvalidInput
+from matchmaker.services.matching import CatalogueCache
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -121,5 +122,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = build_templates()
+    app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
     return app

@@ -7,7 +7,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0002_registries')]
+    dependencies = [('matchmaker', '0003_matching')]
 
     initial = False
 

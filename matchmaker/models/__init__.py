@@ -28,6 +28,7 @@ from matchmaker.models.events import (
     RegistrationStatus,
     RequestState,
 )
+from matchmaker.models.matching import ClaimState, MatchingNotice, NeedClaim
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -79,6 +80,9 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "RequestState",
+    "ClaimState",
+    "MatchingNotice",
+    "NeedClaim",
     "Invitation",
     "Membership",
     "Organization",

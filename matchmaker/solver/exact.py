@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import Instance
-from matchmaker.solver.model import build_neighbourhood
+from matchmaker.solver.model import build_neighbourhood, free_value
 from matchmaker.solver.schedule import UNMET, Schedule
 
 EXACT_VARIABLES = 20000     # meeting literals; beyond this the decomposition does better
@@ -55,15 +55,7 @@ def solve_exactly(inst: Instance, sched: Schedule, deadline: Deadline, seed: int
     status = solver.solve(hood.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    fixed_value = sched.objective - _free_value(inst, sched, free)
+    fixed_value = sched.objective - free_value(inst, sched, free)
     if solver.objective_value + fixed_value > sched.objective:
         _adopt(sched, hood, solver)
     return int(solver.best_objective_bound + 1e-6) + fixed_value
-
-
-def _free_value(inst: Instance, sched: Schedule, free: list[int]) -> int:
-    """Objective earned by `free` requests alone (weights + bonus of enterprises only they cover)."""
-    weight = sum(inst.req_weight[r] for r in free if sched.slot_of[r] != UNMET)
-    fixed_covered = {inst.req_enterprise[r] for r in inst.locked}
-    covered = {inst.req_enterprise[r] for r in free if sched.slot_of[r] != UNMET} - fixed_covered
-    return weight + inst.coverage_bonus * len(covered)

@@ -26,8 +26,13 @@ class Selection:
     bound: int                 # proven upper bound on the objective
 
 
-def max_slot_matching(slot_masks: list[int], slot_capacity: int = 1) -> int:
-    """How many of these requests fit in distinct slots, `slot_capacity` per slot (Kuhn)."""
+def max_slot_matching(slot_masks: list[int], limit: int, slot_capacity: int = 1) -> int:
+    """How many of these requests fit in distinct slots, `slot_capacity` per slot, counting no
+    further than `limit` (Kuhn's augmenting paths)."""
+    wanted = min(limit, len(slot_masks))
+    # Hall: when `wanted` requests each have at least `wanted` slots, greedy already matches them
+    if sum(1 for mask in slot_masks if mask.bit_count() * slot_capacity >= wanted) >= wanted:
+        return wanted
     holder: dict[int, list[int]] = {}
 
     def augment(r: int, seen: set[int]) -> bool:
@@ -45,7 +50,12 @@ def max_slot_matching(slot_masks: list[int], slot_capacity: int = 1) -> int:
                     return True
         return False
 
-    return sum(1 for r in range(len(slot_masks)) if augment(r, set()))
+    matched = 0
+    for r in range(len(slot_masks)):
+        matched += augment(r, set())
+        if matched >= wanted:
+            break
+    return matched
 
 
 def _open_slots(inst: Instance, excluded: frozenset[int]) -> list[int]:
@@ -81,8 +91,8 @@ def _locked_counts(inst: Instance) -> tuple[list[int], list[int]]:
 def enterprise_room(inst: Instance, open_slots: list[int], locked_e: list[int]) -> list[int]:
     """Most further meetings each enterprise can hold: its cap, and how many of its requests
     fit into distinct open slots."""
-    return [min(inst.ent_cap[e] - locked_e[e],
-                max_slot_matching([open_slots[r] for r in inst.ent_requests[e] if open_slots[r]]))
+    return [max_slot_matching([open_slots[r] for r in inst.ent_requests[e] if open_slots[r]],
+                              inst.ent_cap[e] - locked_e[e])
             for e in range(len(inst.enterprise_ids))]
 
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from matchmaker.solver.bound import lp_bound
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
-from matchmaker.solver.instance import compile_instance, locked_clashes
+from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
 from matchmaker.solver.place import fill_unmet, greedy_schedule, place_locked
 from matchmaker.solver.polish import repack_all
 from matchmaker.solver.problem import Problem
 from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import Schedule
-from matchmaker.solver.select import select_requests
+from matchmaker.solver.select import Selection, select_requests
 from matchmaker.solver.solution import Solution
 
 STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
@@ -80,25 +80,10 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
         return infeasible_solution(clashes, deadline.elapsed())
     report = _Reporter(deadline, on_progress)
     selection = select_requests(inst)
-    bound, bound_source = selection.bound, "flow"
-    sched = Schedule(inst)
-    place_locked(sched)
-    rng = random.Random(seed)
-    unplaced = greedy_schedule(sched, selection.chosen, rng)
-    fill_unmet(sched, rng)
-    report(sched.objective, bound, "construct", force=True)
-    repack_all(sched, rng, deadline)
-    if sched.objective < bound and deadline.remaining() > 1.0:
-        proven = lp_bound(inst, deadline, share=0.3)
-        if proven is not None and proven < bound:
-            bound, bound_source = proven, "lp"
-            report(sched.objective, bound, "bound")
-    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
-        proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
-        if proven is not None and proven < bound:
-            bound, bound_source = proven, "cp-sat"
-        report(sched.objective, bound, "exact")
-    search = Search(inst, sched, deadline, seed, targets=set(unplaced),
+    sched, unplaced = construct(inst, selection, random.Random(seed), deadline)
+    report(sched.objective, selection.bound, "construct", force=True)
+    bound, bound_source = tighten_bound(inst, sched, selection.bound, deadline, seed, report)
+    search = Search(inst, sched, deadline, seed, bound=bound, targets=set(unplaced),
                     on_improve=lambda: report(sched.objective, bound, "lns"))
     improve(search, stall_limit=STALL_LIMIT, done=lambda: sched.objective >= bound and search.gaps == 0)
     if search.proven and sched.objective < bound:  # the whole instance was one optimal neighbourhood
@@ -108,3 +93,32 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
                           {"bound_source": bound_source, "lns_iterations": search.iterations,
                            "lns_improvements": search.improvements})
 
+
+def construct(inst: Instance, selection: Selection, rng: random.Random,
+              deadline: Deadline) -> tuple[Schedule, list[int]]:
+    """Locked meetings, then the flow's choice placed greedily, then whatever else fits, then
+    gap re-packing. Returns the schedule and the chosen requests that could not be placed."""
+    sched = Schedule(inst)
+    place_locked(sched)
+    unplaced = greedy_schedule(sched, selection.chosen, rng, deadline)
+    fill_unmet(sched, rng, deadline=deadline)
+    repack_all(sched, rng, deadline)
+    return sched, unplaced
+
+
+def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadline, seed: int,
+                  report: _Reporter) -> tuple[int, str]:
+    """While the schedule is below the flow bound, try the LP bound, then (small instances) the
+    exact model, which may also improve the schedule. Returns the bound and where it came from."""
+    source = "flow"
+    if sched.objective < bound and deadline.remaining() > 1.0:
+        proven = lp_bound(inst, deadline, share=0.3)
+        if proven is not None and proven < bound:
+            bound, source = proven, "lp"
+            report(sched.objective, bound, "bound")
+    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
+        proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
+        if proven is not None and proven < bound:
+            bound, source = proven, "cp-sat"
+        report(sched.objective, bound, "exact")
+    return bound, source

@@ -18,6 +18,7 @@ from matchmaker.web.views import (
     events_requests,
     events_setup,
     inbox,
+    matching,
     organizer,
     public,
 )
@@ -92,6 +93,17 @@ routes = [
     Route("/inbox", inbox.inbox, methods=["GET"], name="inbox"),
     Route("/inbox/read-all", inbox.read_all, methods=["POST"], name="inbox_read_all"),
     Route("/inbox/{notification_id}/open", inbox.open_message, methods=["POST"], name="inbox_open"),
+    Route("/enterprise/matches", matching.enterprise_matches, name="enterprise_matches"),
+    Route("/enterprise/needs/{need_id}/matches", matching.enterprise_need_matches, name="enterprise_need_matches"),
+    Route("/enterprise/innovation", matching.enterprise_innovation, name="enterprise_innovation"),
+    Route("/enterprise/claims/{claim_id}/answer", matching.enterprise_answer_claim, methods=["POST"],
+          name="enterprise_answer_claim"),
+    Route("/institution/matches", matching.institution_matches, name="institution_matches"),
+    Route("/institution/products/{product_id}/matches", matching.institution_product_matches,
+          name="institution_product_matches"),
+    Route("/institution/products/{product_id}/claims", matching.institution_claim, methods=["POST"],
+          name="institution_claim"),
+    Route("/organizer/matching", matching.organizer_matching, name="organizer_matching"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
