@@ -10,7 +10,6 @@ from asgi_csrf import asgi_csrf
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Scope, Send
@@ -22,10 +21,11 @@ from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.services.matching import CatalogueCache
 from matchmaker.mail.worker import running_worker, worker_from_settings
 from matchmaker.web.auth import LoginRequired
-from matchmaker.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from matchmaker.web.csrf_multipart import MultipartCsrfHeader
+from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
-from matchmaker.web.routes import routes
+from matchmaker.web.routes import LARGE_BODY_PATHS, routes
 from matchmaker.web.templating import build_templates
 
 log = logging.getLogger("matchmaker")
@@ -111,7 +111,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.server_https),
             # Inside the security headers so that its 413 gets them and a Chinese body too.
-            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.server_max_body_bytes),
+            Middleware(BodyLimitByPathMiddleware, max_body_size=settings.server_max_body_bytes,
+                       larger=LARGE_BODY_PATHS),
+            Middleware(MultipartCsrfHeader, on_failure=_csrf_failed),
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
             Middleware(RequestContextMiddleware, settings=settings),

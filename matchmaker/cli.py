@@ -113,6 +113,42 @@ def _send_mail(args: argparse.Namespace) -> int:
     return _with_database(work)
 
 
+def _export_problem(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from matchmaker.models import Event
+    from matchmaker.services.problem_export import export_problem
+
+    async def work() -> int:
+        event = await Event.get_or_none(pk=args.event_id)
+        if event is None:
+            print(f"活动 {args.event_id} 不存在 (no such event)", file=sys.stderr)
+            return 2
+        text = json.dumps(await export_problem(event), ensure_ascii=False, indent=2)
+        if args.output == "-":
+            print(text)
+        else:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            print(f"已导出排程问题到 {args.output} (problem exported)")
+        return 0
+
+    return _with_database(work)
+
+
+def _expire_requests(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from matchmaker.services.requests import expire_requests
+
+    async def work() -> int:
+        expired = await expire_requests(datetime.now(UTC))
+        print(f"已将 {expired} 个超过答复截止时间的约见申请标记为过期 (requests expired)")
+        return 0
+
+    return _with_database(work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m matchmaker", description="银企对接与融资路演平台 matchmaker")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -136,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     send_mail.add_argument("--once", action="store_true",
                            help="send what is due now, then exit (default: keep running)")
     send_mail.set_defaults(handler=_send_mail)
+    export = subparsers.add_parser("export-problem", help="write an event as a schedule problem (JSON)")
+    export.add_argument("event_id", type=int)
+    export.add_argument("-o", "--output", default="-", help="file to write (default: standard output)")
+    export.set_defaults(handler=_export_problem)
+
+    subparsers.add_parser("expire-requests", help="expire meeting requests past their answer deadline (cron)"
+                          ).set_defaults(handler=_expire_requests)
 
     for module in (solver_command, matching_command):
         module.register(subparsers)

@@ -11,6 +11,23 @@ from matchmaker.models.accounts import (
     User,
 )
 from matchmaker.models.audit import AuditLog
+from matchmaker.models.events import (
+    AttendanceState,
+    Availability,
+    Eligibility,
+    Event,
+    EventKind,
+    EventStatus,
+    MeetingRequest,
+    Notification,
+    Pitch,
+    PitchAttendance,
+    PitchStatus,
+    Priority,
+    Registration,
+    RegistrationStatus,
+    RequestState,
+)
 from matchmaker.models.matching import ClaimState, MatchingNotice, NeedClaim
 from matchmaker.models.outbox import OutboxMail, OutboxState
 from matchmaker.models.registry import (
@@ -49,6 +66,21 @@ __all__ = [
     "PublicationStatus",
     "Urgency",
     "AuditLog",
+    "AttendanceState",
+    "Availability",
+    "Eligibility",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "MeetingRequest",
+    "Notification",
+    "Pitch",
+    "PitchAttendance",
+    "PitchStatus",
+    "Priority",
+    "Registration",
+    "RegistrationStatus",
+    "RequestState",
     "ClaimState",
     "MatchingNotice",
     "NeedClaim",

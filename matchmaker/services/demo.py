@@ -93,4 +93,8 @@ async def load_demo() -> int:
             user = await User.create(email=demo.email, name=demo.contact, password_hash=password_hash)
             await Membership.create(user=user, organization=organization, role=Role.ADMIN)
         await audit(None, "demo.load", after={"organizations": len(organizations)})
+    # Events last: they look up the organizations above by e-mail and add any they still need.
+    from matchmaker.services.demo_events import load_demo_events
+
+    await load_demo_events()
     return len(organizations)

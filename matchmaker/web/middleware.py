@@ -132,3 +132,28 @@ class RequestContextMiddleware:
             if forwarded:
                 return forwarded.split(",")[-1].strip()
         return peer
+
+
+class BodyLimitByPathMiddleware:
+    """The request body limit, larger on the few upload routes that need it.
+
+    Starlette's per-route `max_body_size` can only take effect after the CSRF middleware has read
+    the start of the body, by which time the app-wide limit would already have refused a large
+    upload (it checks Content-Length at the first read). So the app-wide limit itself looks up
+    the route's limit by path: `larger` maps a compiled path pattern to its limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_size: int, larger: dict) -> None:
+        from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+
+        self.default = RequestBodyLimitMiddleware(app, max_body_size=max_body_size)
+        self.larger = [(pattern, RequestBodyLimitMiddleware(app, max_body_size=limit))
+                       for pattern, limit in larger.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for pattern, limited in self.larger:
+                if pattern.fullmatch(scope["path"]):
+                    await limited(scope, receive, send)
+                    return
+        await self.default(scope, receive, send)

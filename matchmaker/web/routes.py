@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from matchmaker.web.templating import STATIC_DIR
-from matchmaker.web.views import accounts, dashboard, matching, organizer, outbox, public
+from matchmaker.web.views import (
+    accounts,
+    dashboard,
+    events_export,
+    events_pitches,
+    events_public,
+    events_registration,
+    events_requests,
+    events_setup,
+    inbox,
+    matching,
+    outbox,
+    organizer,
+    public,
+)
 
 routes = [
     Route("/", public.home, name="home"),
@@ -29,6 +45,55 @@ routes = [
     Route("/organizer/accounts/new", organizer.new_account_form, methods=["GET"], name="new_account_form"),
     Route("/organizer/accounts", organizer.create_account, methods=["POST"], name="create_account"),
     Route("/organizer/audit", organizer.audit_trail, name="audit_trail"),
+    # Events: public pages, participation, and the organizer's set-up and follow-up.
+    Route("/events", events_public.event_list, name="events"),
+    Route("/events/{event_id}", events_public.event_page, name="event"),
+    Route("/events/{event_id}/register", events_registration.register_form, methods=["GET"],
+          name="register_event_form"),
+    Route("/events/{event_id}/register", events_registration.register, methods=["POST"], name="register_event"),
+    Route("/events/{event_id}/requests", events_requests.requests_page, methods=["GET"], name="event_requests"),
+    Route("/events/{event_id}/requests", events_requests.ask, methods=["POST"], name="ask_meeting"),
+    Route("/events/{event_id}/requests/{request_id}/answer", events_requests.answer, methods=["POST"],
+          name="answer_meeting"),
+    Route("/events/{event_id}/requests/{request_id}/withdraw", events_requests.withdraw, methods=["POST"],
+          name="withdraw_meeting"),
+    Route("/events/{event_id}/pitches", events_pitches.pitches_page, methods=["GET"], name="pitches"),
+    Route("/events/{event_id}/pitches", events_pitches.apply, methods=["POST"], name="apply_pitch",
+          max_body_size=events_pitches.PITCH_UPLOAD_BODY_LIMIT),
+    Route("/events/{event_id}/pitches/{pitch_id}/plan.pdf", events_pitches.plan_file, name="pitch_plan"),
+    Route("/events/{event_id}/pitches/{pitch_id}/follow-up", events_pitches.follow_up, methods=["POST"],
+          name="pitch_follow_up"),
+    Route("/events/{event_id}/pitches/{pitch_id}/{action:str}", events_pitches.pick, methods=["POST"],
+          name="pick_pitch"),
+    Route("/organizer/events/{event_id}/pitches", events_pitches.organizer_pitches, name="organizer_pitches"),
+    Route("/organizer/events/{event_id}/pitches/{pitch_id}/place", events_pitches.place, methods=["POST"],
+          name="place_pitch"),
+    Route("/organizer/events", events_setup.event_list, methods=["GET"], name="organizer_events"),
+    Route("/organizer/events", events_setup.create_event, methods=["POST"], name="create_event"),
+    Route("/organizer/events/new", events_setup.new_event_form, name="new_event_form"),
+    Route("/organizer/events/{event_id}", events_setup.event_overview, name="organizer_event"),
+    Route("/organizer/events/{event_id}/edit", events_setup.edit_event_form, methods=["GET"], name="edit_event_form"),
+    Route("/organizer/events/{event_id}/edit", events_setup.update_event, methods=["POST"], name="update_event"),
+    Route("/organizer/events/{event_id}/status/{action}", events_setup.change_status, methods=["POST"],
+          name="event_status"),
+    Route("/organizer/events/{event_id}/invitations", events_setup.import_invitations, methods=["POST"],
+          name="import_invitations"),
+    Route("/organizer/events/{event_id}/registrations/decide", events_registration.decide, methods=["POST"],
+          name="decide_registrations"),
+    Route("/organizer/events/{event_id}/register", events_registration.on_behalf_form, methods=["GET"],
+          name="on_behalf_form"),
+    Route("/organizer/events/{event_id}/register/{organization_id}", events_registration.register_on_behalf,
+          methods=["POST"], name="register_on_behalf"),
+    Route("/organizer/events/{event_id}/requests", events_requests.organizer_requests, methods=["GET"],
+          name="organizer_requests"),
+    Route("/organizer/events/{event_id}/requests", events_requests.organizer_add, methods=["POST"],
+          name="organizer_add_request"),
+    Route("/organizer/events/{event_id}/requests/{request_id}/remove", events_requests.organizer_remove,
+          methods=["POST"], name="organizer_remove_request"),
+    Route("/organizer/events/{event_id}/problem.json", events_export.download_problem, name="download_problem"),
+    Route("/inbox", inbox.inbox, methods=["GET"], name="inbox"),
+    Route("/inbox/read-all", inbox.read_all, methods=["POST"], name="inbox_read_all"),
+    Route("/inbox/{notification_id}/open", inbox.open_message, methods=["POST"], name="inbox_open"),
     Route("/enterprise/matches", matching.enterprise_matches, name="enterprise_matches"),
     Route("/enterprise/needs/{need_id}/matches", matching.enterprise_need_matches, name="enterprise_need_matches"),
     Route("/enterprise/innovation", matching.enterprise_innovation, name="enterprise_innovation"),
@@ -48,3 +113,6 @@ routes = [
     Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
+
+#: Routes whose bodies may exceed [server] max_body_bytes (see BodyLimitByPathMiddleware).
+LARGE_BODY_PATHS = {re.compile(r"/events/\d+/pitches"): events_pitches.PITCH_UPLOAD_BODY_LIMIT}

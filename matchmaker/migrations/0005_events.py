@@ -1,0 +1,152 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from matchmaker.models.events import AttendanceState, Eligibility, EventKind, EventStatus, PitchStatus, Priority, RegistrationStatus, RequestState
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('matchmaker', '0004_outbox')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='Event',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organizer', fields.ForeignKeyField('matchmaker.Organization', source_field='organizer_id', db_constraint=True, to_field='id', related_name='events', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(default=EventKind.DOCKING, description='DOCKING: docking\nROADSHOW: roadshow\nBOTH: both', enum_type=EventKind, max_length=10)),
+                ('title', fields.CharField(max_length=120)),
+                ('venue', fields.CharField(default='', max_length=200)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('sessions', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('breaks', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('slot_minutes', fields.IntField(default=20)),
+                ('pitch_minutes', fields.IntField(default=10)),
+                ('halls', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('tables_per_institution', fields.IntField(default=1)),
+                ('max_meetings_per_enterprise', fields.IntField(null=True)),
+                ('max_meetings_per_institution', fields.IntField(null=True)),
+                ('max_outgoing_requests', fields.IntField(null=True)),
+                ('registration_deadline', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('request_deadline', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('answer_deadline', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('eligibility', fields.CharEnumField(default=Eligibility.ALL, description='ALL: all\nCHAINS: chains\nINVITATION: invitation', enum_type=Eligibility, max_length=12)),
+                ('eligible_chains', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('invitation_list', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('coverage_bonus', fields.IntField(default=0)),
+                ('first_loan_bonus_percent', fields.IntField(default=0)),
+                ('status', fields.CharEnumField(default=EventStatus.DRAFT, description='DRAFT: draft\nOPEN: open\nCLOSED: closed', enum_type=EventStatus, max_length=8)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'event', 'app': 'matchmaker', 'pk_attr': 'id', 'table_description': 'One docking event or roadshow run by an organizer.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='MeetingRequest',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('event', fields.ForeignKeyField('matchmaker.Event', source_field='event_id', db_constraint=True, to_field='id', related_name='requests', on_delete=OnDelete.CASCADE)),
+                ('enterprise', fields.ForeignKeyField('matchmaker.Organization', source_field='enterprise_id', db_constraint=True, to_field='id', related_name='enterprise_requests', on_delete=OnDelete.CASCADE)),
+                ('institution', fields.ForeignKeyField('matchmaker.Organization', source_field='institution_id', db_constraint=True, to_field='id', related_name='institution_requests', on_delete=OnDelete.CASCADE)),
+                ('from_enterprise', fields.BooleanField()),
+                ('need', fields.ForeignKeyField('matchmaker.FinancingNeed', source_field='need_id', db_constraint=True, to_field='id', related_name='meeting_requests', on_delete=OnDelete.CASCADE)),
+                ('product', fields.ForeignKeyField('matchmaker.Product', source_field='product_id', null=True, db_constraint=True, to_field='id', related_name='meeting_requests', on_delete=OnDelete.SET_NULL)),
+                ('priority', fields.CharEnumField(default=Priority.WANT, description='MUST: must\nWANT: want\nOK: ok', enum_type=Priority, max_length=4)),
+                ('answer_priority', fields.CharEnumField(null=True, description='MUST: must\nWANT: want\nOK: ok', enum_type=Priority, max_length=4)),
+                ('message', fields.CharField(default='', max_length=300)),
+                ('state', fields.CharEnumField(default=RequestState.PENDING, description='PENDING: pending\nACCEPTED: accepted\nDECLINED: declined\nEXPIRED: expired\nWITHDRAWN: withdrawn', enum_type=RequestState, max_length=10)),
+                ('answer_reason', fields.CharField(default='', max_length=300)),
+                ('after_pitch', fields.BooleanField(default=False)),
+                ('added_by_organizer', fields.BooleanField(default=False)),
+                ('created_by', fields.ForeignKeyField('matchmaker.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'meeting_request', 'app': 'matchmaker', 'unique_together': (('event', 'enterprise', 'institution', 'need'),), 'pk_attr': 'id', 'table_description': 'One side asks the other for a meeting about a need. The pair is stored as enterprise and'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Notification',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organization', fields.ForeignKeyField('matchmaker.Organization', source_field='organization_id', db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('matchmaker.User', source_field='user_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('event', fields.ForeignKeyField('matchmaker.Event', source_field='event_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharField(max_length=40)),
+                ('text', fields.CharField(max_length=300)),
+                ('link', fields.CharField(default='', max_length=300)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'notification', 'app': 'matchmaker', 'pk_attr': 'id', 'table_description': 'The in-app inbox of an organization (or of one of its users).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Pitch',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('event', fields.ForeignKeyField('matchmaker.Event', source_field='event_id', db_constraint=True, to_field='id', related_name='pitches', on_delete=OnDelete.CASCADE)),
+                ('enterprise', fields.ForeignKeyField('matchmaker.Organization', source_field='enterprise_id', db_constraint=True, to_field='id', related_name='pitches', on_delete=OnDelete.CASCADE)),
+                ('need', fields.ForeignKeyField('matchmaker.FinancingNeed', source_field='need_id', null=True, db_constraint=True, to_field='id', related_name='pitches', on_delete=OnDelete.SET_NULL)),
+                ('title', fields.CharField(max_length=120)),
+                ('summary', fields.TextField(default='', unique=False)),
+                ('plan_path', fields.CharField(default='', max_length=300)),
+                ('plan_name', fields.CharField(default='', max_length=200)),
+                ('plan_size', fields.IntField(default=0)),
+                ('status', fields.CharEnumField(default=PitchStatus.APPLIED, description='APPLIED: applied\nSELECTED: selected\nREJECTED: rejected', enum_type=PitchStatus, max_length=10)),
+                ('hall', fields.CharField(default='', max_length=60)),
+                ('slot', fields.CharField(default='', max_length=16)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'pitch', 'app': 'matchmaker', 'unique_together': (('event', 'enterprise'),), 'pk_attr': 'id', 'table_description': "An enterprise's application to pitch at a roadshow, and where it was placed."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PitchAttendance',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('pitch', fields.ForeignKeyField('matchmaker.Pitch', source_field='pitch_id', db_constraint=True, to_field='id', related_name='attendance', on_delete=OnDelete.CASCADE)),
+                ('investor', fields.ForeignKeyField('matchmaker.Organization', source_field='investor_id', db_constraint=True, to_field='id', related_name='pitch_picks', on_delete=OnDelete.CASCADE)),
+                ('state', fields.CharEnumField(description='CONFIRMED: confirmed\nWAITLISTED: waitlisted', enum_type=AttendanceState, max_length=10)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'pitch_attendance', 'app': 'matchmaker', 'unique_together': (('pitch', 'investor'),), 'pk_attr': 'id', 'table_description': "An investor's pick of a pitch: confirmed while the hall has seats, else waitlisted."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Registration',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('event', fields.ForeignKeyField('matchmaker.Event', source_field='event_id', db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.CASCADE)),
+                ('organization', fields.ForeignKeyField('matchmaker.Organization', source_field='organization_id', db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharEnumField(default=RegistrationStatus.PENDING, description='PENDING: pending\nAPPROVED: approved\nREJECTED: rejected', enum_type=RegistrationStatus, max_length=10)),
+                ('reason', fields.CharField(default='', max_length=300)),
+                ('need_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('representatives', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('tables', fields.IntField(default=0)),
+                ('registered_by', fields.ForeignKeyField('matchmaker.User', source_field='registered_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('on_behalf', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'registration', 'app': 'matchmaker', 'unique_together': (('event', 'organization'),), 'pk_attr': 'id', 'table_description': 'A participant at an event, approved or rejected by the organizer.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Availability',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('registration', fields.ForeignKeyField('matchmaker.Registration', source_field='registration_id', db_constraint=True, to_field='id', related_name='availability', on_delete=OnDelete.CASCADE)),
+                ('session', fields.CharField(max_length=16)),
+                ('attends', fields.BooleanField(default=True)),
+                ('arrive_at', fields.CharField(default='', max_length=5)),
+                ('leave_at', fields.CharField(default='', max_length=5)),
+            ],
+            options={'table': 'availability', 'app': 'matchmaker', 'unique_together': (('registration', 'session'),), 'pk_attr': 'id', 'table_description': 'Whether a participant attends one session, and if it arrives late or leaves early.'},
+            bases=['Model'],
+        ),
+    ]
