@@ -7,6 +7,7 @@ from starlette.staticfiles import StaticFiles
 
 from matchmaker.web.templating import STATIC_DIR
 from matchmaker.web.views import accounts, dashboard, organizer, public
+from matchmaker.web.views.registry_routes import registry_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -29,5 +30,6 @@ routes = [
     Route("/organizer/accounts/new", organizer.new_account_form, methods=["GET"], name="new_account_form"),
     Route("/organizer/accounts", organizer.create_account, methods=["POST"], name="create_account"),
     Route("/organizer/audit", organizer.audit_trail, name="audit_trail"),
+    *registry_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]

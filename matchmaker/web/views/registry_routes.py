@@ -1,0 +1,16 @@
+"""URLs of the registries (企业库·项目库·产品库·政策库), kept together so the main URL map stays short."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from matchmaker.web.views import enterprise
+
+registry_routes = [
+    Route("/profile", enterprise.profile_form, methods=["GET"], name="profile"),
+    Route("/profile", enterprise.save_profile, methods=["POST"], name="save_profile"),
+    Route("/profile/consents", enterprise.grant_consent, methods=["POST"], name="grant_consent"),
+    Route("/profile/consents/{grant_id}/revoke", enterprise.revoke_consent, methods=["POST"], name="revoke_consent"),
+    Route("/enterprises", enterprise.enterprise_list, name="enterprises"),
+    Route("/enterprises/{enterprise_id}", enterprise.enterprise_detail, name="enterprise_detail"),
+]
