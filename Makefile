@@ -27,7 +27,7 @@ install: $(VENV)/.installed translations
 dev: $(VENV)/.installed-dev translations
 
 translations: | $(PY)
-	$(VENV)/bin/pybabel compile -q -d matchmaker/locale -D messages
+	$(VENV)/bin/pybabel compile -d matchmaker/locale -D messages
 
 run: install
 	$(PY) -m matchmaker migrate

@@ -76,6 +76,8 @@ def format_pair(field: Field, value: Any, threshold: Any) -> tuple[str, str]:
 
 
 def _list(field: Field, values: tuple[Any, ...]) -> str:
+    if field.type is FieldType.SET:  # the items of a set are plain names
+        return "、".join(str(v) for v in values)
     return "、".join(format_value(field, v) for v in values)
 
 

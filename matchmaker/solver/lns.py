@@ -36,6 +36,7 @@ class Search:
     on_improve: Callable[[], None] = lambda: None
     iterations: int = 0
     improvements: int = 0
+    proven: bool = False     # a neighbourhood holding every request was solved to optimality
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
@@ -66,6 +67,7 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     status = solver.solve(hood.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
+    search.proven = status == cp_model.OPTIMAL and len(free) + len(inst.locked) == inst.n_requests
     before = local_score(search, free)
     old = {r: sched.slot_of[r] for r in free}
     _move(sched, old, {r: s for (r, s), var in hood.meet.items() if solver.boolean_value(var)})
@@ -87,8 +89,11 @@ def _move(sched: Schedule, current: dict[int, int], wanted: dict[int, int]) -> N
 
 
 def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
-    """Free requests of `seed_enterprise` and of enterprises meeting the same institutions."""
+    """Free requests of `seed_enterprise` and of enterprises meeting the same institutions
+    (every request, when the whole instance fits in one neighbourhood)."""
     inst, sched, rng = search.inst, search.sched, search.rng
+    if sum(mask.bit_count() for mask in inst.req_slots) <= MAX_VARIABLES:
+        return [r for r in range(inst.n_requests) if r not in inst.locked]
     chosen, free, size = set(), [], 0
     frontier = [seed_enterprise]
     while frontier and size < MAX_VARIABLES:
@@ -131,7 +136,8 @@ def pick_seed_enterprise(search: Search) -> int:
 def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> None:
     """Run neighbourhoods until `stall_limit` in a row bring nothing, `done()`, or the deadline."""
     stall = 0
-    while stall < stall_limit and not done() and search.deadline.remaining() > 0.05:
+    while (stall < stall_limit and not done() and not search.proven
+           and search.deadline.remaining() > 0.05):
         free = grow_neighbourhood(search, pick_seed_enterprise(search))
         if free and solve_neighbourhood(search, free):
             search.improvements += 1

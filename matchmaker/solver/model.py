@@ -133,8 +133,8 @@ def add_idle_gaps(model, occupied: list, hinted: list[int], name: str) -> list:
     hint lets CP-SAT start from the incumbent instead of searching for a first solution.
     """
     n = len(occupied)
-    if n < 3 or all(isinstance(o, int) and o == 0 for o in occupied):
-        return []
+    if n < 3 or all(isinstance(o, int) for o in occupied):
+        return []  # fixed occupancy: its gaps are a constant the neighbourhood cannot change
     started = [model.new_bool_var(f"{name}_st{k}") for k in range(n)]
     not_ended = [model.new_bool_var(f"{name}_ne{k}") for k in range(n)]
     idle = []

@@ -15,9 +15,10 @@ from matchmaker.solver.instance import bits
 from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
 
 
-def match_into(sched: Schedule, requests: list[int], window: int) -> dict[int, int]:
-    """Maximum matching of `requests` into distinct slots of `window` where each can go now."""
-    options = {r: bits(sched.free_slots(r) & window) for r in requests}
+def match_into(free: dict[int, int], window: int) -> dict[int, int]:
+    """Maximum matching of requests into distinct slots of `window`; `free[r]` is where r can go."""
+    requests = list(free)
+    options = {r: bits(free[r] & window) for r in requests}
     holder: dict[int, int] = {}
 
     def augment(r: int, seen: set[int]) -> bool:
@@ -53,11 +54,12 @@ def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.R
     k = len(requests)
     if k == 0:
         return []
+    free = {r: sched.free_slots(r) for r in requests}   # unchanged while we try windows
     for length in range(k, len(usable) + 1):
         best, best_cost = None, None
         for start in range(len(usable) - length + 1):
             window = sum(1 << s for s in usable[start:start + length])
-            matching = match_into(sched, requests, window)
+            matching = match_into(free, window)
             if len(matching) < k:
                 continue
             cost = sum(placement_cost(sched, r, s) for r, s in matching.items()) + rng.random() * 1e-3
@@ -67,7 +69,7 @@ def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.R
             for r, s in best.items():
                 sched.place(r, s)
             return []
-    matching = match_into(sched, requests, sum(1 << s for s in usable))
+    matching = match_into(free, sum(1 << s for s in usable))
     for r, s in matching.items():
         sched.place(r, s)
     return [r for r in requests if r not in matching]
@@ -101,8 +103,8 @@ def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random)
     return [r for r in unplaced if not insert_with_one_move(sched, r)]
 
 
-def insert_with_one_move(sched: Schedule, r: int) -> bool:
-    """Place unmet request r, moving at most one other meeting out of its way."""
+def insert_with_one_move(sched: Schedule, r: int, moves: bool = True) -> bool:
+    """Place unmet request r, moving at most one other meeting out of its way (if `moves`)."""
     inst = sched.inst
     if not sched.room_for(r):
         return False
@@ -110,6 +112,8 @@ def insert_with_one_move(sched: Schedule, r: int) -> bool:
     if free:
         sched.place(r, min(bits(free), key=lambda s: placement_cost(sched, r, s)))
         return True
+    if not moves:
+        return False
     e, i = inst.req_enterprise[r], inst.req_institution[r]
     for s in bits(inst.req_slots[r]):
         blockers = ([q for q in inst.ent_requests[e] if sched.slot_of[q] == s]
@@ -131,14 +135,15 @@ def insert_with_one_move(sched: Schedule, r: int) -> bool:
     return False
 
 
-def fill_unmet(sched: Schedule, rng: random.Random) -> int:
-    """Add any unmet request that still fits, heaviest first; return how many were added."""
+def fill_unmet(sched: Schedule, rng: random.Random, moves: bool = True) -> int:
+    """Add any unmet request that still fits, heaviest first; return how many were added.
+    With `moves`, one other meeting may be moved to make room."""
     inst = sched.inst
     order = sorted((r for r in range(inst.n_requests) if sched.slot_of[r] == UNMET),
                    key=lambda r: (-(inst.req_weight[r] + (inst.coverage_bonus if not
                                   sched.ent_count[inst.req_enterprise[r]] else 0)), rng.random()))
     added = 0
     for r in order:
-        if sched.room_for(r) and insert_with_one_move(sched, r):
+        if sched.room_for(r) and insert_with_one_move(sched, r, moves):
             added += 1
     return added

@@ -19,6 +19,7 @@ from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
 from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
 from matchmaker.solver.place import fill_unmet, greedy_schedule, place_locked
+from matchmaker.solver.polish import repack_all
 from matchmaker.solver.problem import Problem
 from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import Schedule
@@ -40,17 +41,24 @@ Progress = Callable[[ProgressEvent], None] | None
 
 
 class _Reporter:
-    """Sends a ProgressEvent when the objective or the bound moves (and at phase ends)."""
+    """Sends a ProgressEvent at phase ends and improvements: at once when the objective or the
+    bound moves, at most every THROTTLE seconds for idle-gap-only improvements (a web page
+    streaming them needs no more)."""
+
+    THROTTLE = 0.25
 
     def __init__(self, deadline: Deadline, on_progress: Progress):
         self.deadline, self.on_progress = deadline, on_progress
         self.last: tuple[int, int] | None = None
+        self.last_at = -1.0
 
     def __call__(self, objective: int, bound: int, phase: str, force: bool = False) -> None:
-        if self.on_progress is None or (not force and self.last == (objective, bound)):
+        now = self.deadline.elapsed()
+        if self.on_progress is None or (not force and self.last == (objective, bound)
+                                        and now - self.last_at < self.THROTTLE):
             return
-        self.last = (objective, bound)
-        self.on_progress(ProgressEvent(round(self.deadline.elapsed(), 3), objective, bound, phase))
+        self.last, self.last_at = (objective, bound), now
+        self.on_progress(ProgressEvent(round(now, 3), objective, bound, phase))
 
 
 def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
@@ -71,6 +79,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     unplaced = greedy_schedule(sched, selection.chosen, rng)
     fill_unmet(sched, rng)
     report(sched.objective, bound, "construct", force=True)
+    repack_all(sched, rng, deadline)
     if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
         proven = solve_exactly(inst, sched, deadline, seed, work=deadline.remaining() * 0.5)
         if proven is not None and proven < bound:
@@ -84,6 +93,8 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     search = _lns(inst, sched, deadline, seed, unplaced, lambda: report(sched.objective, bound, "lns"))
     improve(search, stall_limit=STALL_LIMIT,
             done=lambda: sched.objective >= bound and sum(sched.gaps()) == 0)
+    if search.proven and sched.objective < bound:  # the whole instance was one optimal neighbourhood
+        bound, bound_source = sched.objective, "cp-sat"
     report(sched.objective, bound, "done", force=True)
     return build_solution(inst, sched, bound, deadline.elapsed(),
                           {"bound_source": bound_source, "lns_iterations": search.iterations,

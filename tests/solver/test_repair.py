@@ -1,0 +1,69 @@
+"""Repair: a changed problem re-solved around a published schedule."""
+
+from __future__ import annotations
+
+from matchmaker.solver.check import check
+from matchmaker.solver.repair import repair
+from matchmaker.solver.solution import Meeting
+from matchmaker.solver.solve import solve
+from tests.solver.factories import make_problem
+
+ENTERPRISES = ["E1", "E2", "E3", "E4"]
+INSTITUTIONS = ["I1", "I2", {"id": "I3", "tables": 2}]
+REQUESTS = [("E1", "I1", 5), ("E1", "I3", 4), ("E2", "I1", 3), ("E2", "I2", 6), ("E3", "I2", 2),
+            ("E3", "I3", 2), ("E4", "I3", 7), ("E4", "I1", 1)]
+
+
+def test_cancelled_enterprise_frees_slots_and_everyone_else_keeps_theirs():
+    problem = make_problem(slots=4, enterprises=ENTERPRISES, institutions=INSTITUTIONS, requests=REQUESTS)
+    published = solve(problem, time_limit=5, seed=3)
+    changed = make_problem(slots=4, enterprises=["E1", {"id": "E2", "available": []}, "E3", "E4"],
+                           institutions=INSTITUTIONS, requests=REQUESTS)
+
+    repaired = repair(changed, published, time_limit=5, seed=3)
+
+    assert check(changed, repaired) == []
+    unaffected = {m for m in published.meetings if m.enterprise != "E2"}
+    kept = {m for m in repaired.meetings if m in unaffected}
+    assert {(m.enterprise, m.institution, m.slot) for m in kept} == {
+        (m.enterprise, m.institution, m.slot) for m in unaffected}
+    assert repaired.stats["kept_slot"] == len(unaffected)
+    assert repaired.stats["dropped"] == 0
+
+
+def test_new_request_is_added_without_moving_published_meetings():
+    problem = make_problem(slots=3, enterprises=["E1", "E2"], institutions=["I1", "I2"],
+                           requests=[("E1", "I1", 5), ("E2", "I2", 5)])
+    published = solve(problem, time_limit=5, seed=0)
+    changed = make_problem(slots=3, enterprises=["E1", "E2"], institutions=["I1", "I2"],
+                           requests=[("E1", "I1", 5), ("E2", "I2", 5), ("E1", "I2", 4)])
+
+    repaired = repair(changed, published, time_limit=5, seed=0)
+
+    assert check(changed, repaired) == []
+    assert set(published.meetings) <= set(repaired.meetings)
+    assert repaired.objective == 14
+    assert (repaired.stats["kept_slot"], repaired.stats["moved"]) == (2, 0)
+
+
+def single_slot_contest(move_penalty: int):
+    """Published: E1–I1 (weight 5) in the only slot. Now E2–I1 (weight 9) wants it too."""
+    problem = make_problem(slots=1, enterprises=["E1", "E2"], requests=[("E1", "I1", 5)])
+    published = solve(problem, time_limit=5, seed=0)
+    changed = make_problem(slots=1, enterprises=["E1", "E2"], requests=[("E1", "I1", 5), ("E2", "I1", 9)])
+    return published, repair(changed, published, time_limit=5, seed=0, move_penalty=move_penalty)
+
+
+def test_published_meeting_gives_way_when_the_gain_beats_the_penalty():
+    published, repaired = single_slot_contest(move_penalty=3)   # 9 > 5 + 3
+
+    assert published.meetings == (Meeting("E1", "I1", "s1", 1),)
+    assert repaired.meetings == (Meeting("E2", "I1", "s1", 1),)
+    assert (repaired.objective, repaired.stats["kept_slot"], repaired.stats["dropped"]) == (9, 0, 1)
+
+
+def test_published_meeting_stays_when_the_penalty_outweighs_the_gain():
+    published, repaired = single_slot_contest(move_penalty=5)   # 9 < 5 + 5
+
+    assert repaired.meetings == (Meeting("E1", "I1", "s1", 1),)
+    assert (repaired.objective, repaired.stats["kept_slot"]) == (5, 1)
