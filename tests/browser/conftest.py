@@ -60,7 +60,9 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright keeps an event loop running while it is open, and the async
+# tests collected after tests/browser/ need to start their own.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

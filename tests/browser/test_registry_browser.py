@@ -31,7 +31,7 @@ def test_enterprise_fills_in_its_profile(live_server, page, phone, screenshot):
     page.goto(f"{live_server}/profile")
     page.get_by_label("所在城市").fill("星河市")
     page.get_by_label("国民经济行业（GB/T 4754 小类代码）").fill("C3973 集成电路制造")
-    page.get_by_label("集成电路").check()
+    page.get_by_role("checkbox", name="集成电路").check()
     page.get_by_label("上年度营业收入（万元）").fill("100万左右")
     page.get_by_role("button", name="保存企业画像").click()
     expect(page.locator("#e-revenue")).to_contain_text("应为数字")
@@ -41,7 +41,7 @@ def test_enterprise_fills_in_its_profile(live_server, page, phone, screenshot):
     page.get_by_role("button", name="保存企业画像").click()
     expect(page.get_by_role("status")).to_have_text("已保存，历史版本已记录。")
     expect(page.get_by_label("上年度营业收入（万元）")).to_have_value("3200")
-    expect(page.get_by_label("集成电路")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="集成电路")).to_be_checked()
     screenshot(page, "profile")
 
     phone.goto(f"{live_server}/login")
