@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from matchmaker.web.views import enterprise
+from matchmaker.web.views import enterprise, needs
 
 registry_routes = [
     Route("/profile", enterprise.profile_form, methods=["GET"], name="profile"),
@@ -13,4 +13,10 @@ registry_routes = [
     Route("/profile/consents/{grant_id}/revoke", enterprise.revoke_consent, methods=["POST"], name="revoke_consent"),
     Route("/enterprises", enterprise.enterprise_list, name="enterprises"),
     Route("/enterprises/{enterprise_id}", enterprise.enterprise_detail, name="enterprise_detail"),
+    Route("/needs", needs.need_list, methods=["GET"], name="needs"),
+    Route("/needs", needs.create_need, methods=["POST"], name="create_need"),
+    Route("/needs/new", needs.new_need_form, methods=["GET"], name="new_need"),
+    Route("/needs/{need_id}", needs.edit_need_form, methods=["GET"], name="edit_need"),
+    Route("/needs/{need_id}", needs.update_need, methods=["POST"], name="update_need"),
+    Route("/needs/{need_id}/status", needs.change_status, methods=["POST"], name="need_status"),
 ]
