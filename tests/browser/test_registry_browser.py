@@ -51,3 +51,52 @@ def test_enterprise_fills_in_its_profile(live_server, page, phone, screenshot):
     phone.goto(f"{live_server}/profile")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "profile-phone")
+
+
+def test_institution_builds_a_two_level_criteria_group_and_publishes(live_server, page, phone, screenshot):
+    register(page, live_server, kind="bank", name="编辑器测试银行", email="editor@example.cn")
+    page.goto(f"{live_server}/institution/products/new")
+    page.get_by_label("产品名称").fill("科创积分贷")
+    page.get_by_label("产品类型").select_option("信用贷款")
+    page.get_by_label("最高额度（万元）", exact=True).fill("1000")
+    editor = page.locator("#f-criteria + .criteria-editor")
+    root = editor.locator(".crit-group").first
+
+    root.locator(":scope > .crit-add").get_by_role("button", name="＋ 条件", exact=True).click()
+    first = root.locator(".crit-row").first
+    first.get_by_label("字段").select_option("rd_ratio")
+    first.get_by_label("比较方式").select_option("ge")
+    first.get_by_label("数值").fill("3")
+    root.locator(":scope > .crit-add").get_by_role("button", name="＋ 条件组").click()
+    nested = root.locator(".crit-group")
+    nested.get_by_label("条件组").select_option("any")
+    nested.locator(".crit-row").first.get_by_label("字段").select_option("invention_patents")
+    nested.locator(".crit-row").first.get_by_label("比较方式").select_option("gt")
+    nested.locator(".crit-row").first.get_by_label("数值").fill("5")
+    nested.get_by_role("button", name="＋ 条件", exact=True).click()
+    second = nested.locator(".crit-row").nth(1)
+    second.get_by_label("字段").select_option("qualifications")
+    second.get_by_label("比较方式").select_option("contains")
+    second.get_by_label("数值").fill("高新技术企业")
+
+    expect(editor.locator(".preview")).to_have_text(
+        "同时满足以下全部条件：\n  · 研发投入占比不低于 3%\n  · 满足以下任一条件：\n"
+        "    · 发明专利超过 5 件\n    · 有效资质包含 高新技术企业")
+    expect(first.get_by_label("比较方式").locator("option:checked")).to_have_text("≥ 不低于/以上(含)")
+    screenshot(page, "criteria-editor")
+
+    first.get_by_label("数值").fill("很多")  # a bad value is flagged beside its row
+    expect(first.locator(".crit-error")).to_have_text("研发投入占比的值应为数字")
+    screenshot(page, "criteria-editor-error")
+    first.get_by_label("数值").fill("3")
+    page.get_by_role("button", name="保存产品").click()
+    expect(page).to_have_url(re.compile(r"/institution/products\?notice=created"))
+    page.get_by_role("button", name="发布").click()
+    page.get_by_role("link", name="查看公开页").click()
+    expect(page.locator("pre.preview")).to_contain_text("有效资质包含 高新技术企业")
+    screenshot(page, "product-detail")
+
+    phone.goto(f"{live_server}/products")
+    expect(phone.get_by_role("link", name="科创积分贷")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "library-phone")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from matchmaker.web.views import enterprise, needs
+from matchmaker.web.views import catalog, enterprise, institution, needs, offer_forms
 
 registry_routes = [
     Route("/profile", enterprise.profile_form, methods=["GET"], name="profile"),
@@ -19,4 +19,14 @@ registry_routes = [
     Route("/needs/{need_id}", needs.edit_need_form, methods=["GET"], name="edit_need"),
     Route("/needs/{need_id}", needs.update_need, methods=["POST"], name="update_need"),
     Route("/needs/{need_id}/status", needs.change_status, methods=["POST"], name="need_status"),
+    Route("/institution/products", institution.product_list, methods=["GET"], name="my_products"),
+    Route("/institution/products", institution.create_product, methods=["POST"], name="create_product"),
+    Route("/institution/products/new", institution.new_product_form, methods=["GET"], name="new_product"),
+    Route("/institution/products/{product_id}", institution.edit_product_form, methods=["GET"], name="edit_product"),
+    Route("/institution/products/{product_id}", institution.update_product, methods=["POST"], name="update_product"),
+    Route("/institution/products/{product_id}/status", institution.change_status, methods=["POST"],
+          name="product_status"),
+    Route("/products/criteria-preview", offer_forms.criteria_preview, methods=["POST"], name="criteria_preview"),
+    Route("/products", catalog.library, methods=["GET"], name="products"),
+    Route("/products/{product_id}", catalog.product_detail, methods=["GET"], name="product_detail"),
 ]
