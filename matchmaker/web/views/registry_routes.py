@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from matchmaker.web.views import catalog, enterprise, institution, needs, offer_forms
+from matchmaker.web.views import catalog, enterprise, institution, needs, offer_forms, organizer_registry
 
 registry_routes = [
     Route("/profile", enterprise.profile_form, methods=["GET"], name="profile"),
@@ -29,4 +29,20 @@ registry_routes = [
     Route("/products/criteria-preview", offer_forms.criteria_preview, methods=["POST"], name="criteria_preview"),
     Route("/products", catalog.library, methods=["GET"], name="products"),
     Route("/products/{product_id}", catalog.product_detail, methods=["GET"], name="product_detail"),
+    Route("/organizer/policies", organizer_registry.policy_list, methods=["GET"], name="policies"),
+    Route("/organizer/policies", organizer_registry.save_policy, methods=["POST"], name="create_policy"),
+    Route("/organizer/policies/new", organizer_registry.new_policy_form, methods=["GET"], name="new_policy"),
+    Route("/organizer/policies/{policy_id}", organizer_registry.edit_policy_form, methods=["GET"], name="edit_policy"),
+    Route("/organizer/policies/{policy_id}", organizer_registry.save_policy, methods=["POST"], name="update_policy"),
+    Route("/organizer/policies/{policy_id}/status", organizer_registry.policy_status, methods=["POST"],
+          name="policy_status"),
+    Route("/organizer/registry", organizer_registry.registry_settings, methods=["GET"], name="registry_settings"),
+    Route("/organizer/custom-fields", organizer_registry.define_custom_field, methods=["POST"],
+          name="define_custom_field"),
+    Route("/organizer/platform-rules", organizer_registry.save_platform_rule, methods=["POST"],
+          name="create_platform_rule"),
+    Route("/organizer/platform-rules/{rule_id}", organizer_registry.edit_platform_rule, methods=["GET"],
+          name="edit_platform_rule"),
+    Route("/organizer/platform-rules/{rule_id}", organizer_registry.save_platform_rule, methods=["POST"],
+          name="update_platform_rule"),
 ]
