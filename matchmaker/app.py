@@ -20,6 +20,7 @@ from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.web.auth import LoginRequired
+from matchmaker.web.multipart_csrf import is_checked_upload
 from matchmaker.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
@@ -106,7 +107,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Inside the security headers so that its 413 gets them and a Chinese body too.
             Middleware(RequestBodyLimitMiddleware, max_body_size=settings.server_max_body_bytes),
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
-                       always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
+                       always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed,
+                       skip_if_scope=is_checked_upload),
             Middleware(RequestContextMiddleware, settings=settings),
         ],
         exception_handlers={

@@ -100,3 +100,44 @@ def test_institution_builds_a_two_level_criteria_group_and_publishes(live_server
     expect(phone.get_by_role("link", name="科创积分贷")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "library-phone")
+
+
+def test_organizer_imports_a_workbook_with_one_bad_row(live_server, database_url, tmp_path, page, screenshot):
+    import io
+    import os
+    import subprocess
+    import sys
+
+    from openpyxl import Workbook
+
+    from matchmaker.config import PROJECT_ROOT
+
+    subprocess.run([sys.executable, "-m", "matchmaker", "create-organizer", "--email", "chief@example.cn",
+                    "--name", "周局", "--organization", "星河市科学技术局", "--password", PASSWORD],
+                   cwd=PROJECT_ROOT, env={**os.environ, "MATCHMAKER_DATABASE_URL": database_url,
+                                          "MATCHMAKER_PATHS_VAR_DIR": str(tmp_path / "var")}, check=True)
+    book = Workbook()
+    book.active.append(["统一社会信用代码", "企业名称", "上年度营业收入（万元）", "职工人数"])
+    book.active.append([next_uscc(), "好数据科技有限公司", 1200, 50])
+    book.active.append([next_uscc(), "坏数据科技有限公司", "100万左右", 30])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page.goto(f"{live_server}/login")
+    page.get_by_label("邮箱").fill("chief@example.cn")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    page.goto(f"{live_server}/organizer/import")
+    page.get_by_label("数据类别").select_option("enterprises")
+    page.get_by_label("文件（.xlsx 或 .json）").set_input_files(
+        files=[{"name": "企业.xlsx", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}])
+    page.get_by_role("button", name="导入").click()
+
+    report = page.locator(".import-report")
+    expect(report).to_contain_text("导入失败，未写入任何数据")
+    expect(report.locator("tbody tr")).to_have_count(1)
+    expect(report.locator("tbody tr td").nth(0)).to_have_text("第 3 行")
+    expect(report.locator("tbody tr td").nth(1)).to_have_text("上年度营业收入（万元）")
+    screenshot(page, "import-report")
+    page.goto(f"{live_server}/enterprises")
+    expect(page.get_by_text("暂无企业")).to_be_visible()  # nothing written, not even the good row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from matchmaker.web.views import catalog, enterprise, institution, needs, offer_forms, organizer_registry
+from matchmaker.web.views import catalog, enterprise, institution, needs, offer_forms, organizer_registry, registry_io
 
 registry_routes = [
     Route("/profile", enterprise.profile_form, methods=["GET"], name="profile"),
@@ -45,4 +45,8 @@ registry_routes = [
           name="edit_platform_rule"),
     Route("/organizer/platform-rules/{rule_id}", organizer_registry.save_platform_rule, methods=["POST"],
           name="update_platform_rule"),
+    Route("/organizer/import", registry_io.import_page, methods=["GET"], name="import_page"),
+    Route("/organizer/import", registry_io.upload, methods=["POST"], name="import_upload"),
+    Route("/organizer/import/{kind}/template", registry_io.template, methods=["GET"], name="import_template"),
+    Route("/organizer/export/{kind}/{fmt}", registry_io.download, methods=["GET"], name="export"),
 ]
