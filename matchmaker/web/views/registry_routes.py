@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from matchmaker.web.api import api_routes
+
 from matchmaker.web.views import catalog, enterprise, institution, needs, offer_forms, organizer_registry, registry_io
+from matchmaker.web.views import api_tokens as api_tokens_view
 
 registry_routes = [
     Route("/profile", enterprise.profile_form, methods=["GET"], name="profile"),
@@ -45,6 +48,10 @@ registry_routes = [
           name="edit_platform_rule"),
     Route("/organizer/platform-rules/{rule_id}", organizer_registry.save_platform_rule, methods=["POST"],
           name="update_platform_rule"),
+    *api_routes,
+    Route("/account/api-tokens", api_tokens_view.token_page, methods=["GET"], name="api_tokens"),
+    Route("/account/api-tokens", api_tokens_view.issue, methods=["POST"], name="issue_api_token"),
+    Route("/account/api-tokens/{token_id}/revoke", api_tokens_view.revoke, methods=["POST"], name="revoke_api_token"),
     Route("/organizer/import", registry_io.import_page, methods=["GET"], name="import_page"),
     Route("/organizer/import", registry_io.upload, methods=["POST"], name="import_upload"),
     Route("/organizer/import/{kind}/template", registry_io.template, methods=["GET"], name="import_template"),
