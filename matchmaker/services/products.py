@@ -141,19 +141,23 @@ def _serves(regions: Sequence[str], region: str) -> bool:
     return not regions or any(r.startswith(region) or region.startswith(r) for r in regions)
 
 
-async def library(filters: LibraryFilter) -> list[Product]:
-    """Published products, newest first, filtered for the public library."""
-    query = Product.filter(status=PublicationStatus.PUBLISHED).select_related("organization").order_by("-id")
+async def library(filters: LibraryFilter, *, offset: int = 0, limit: int | None = None) -> tuple[list[Product], int]:
+    """One page of published products, newest first, filtered; and how many match in all.
+
+    Filtering reads only the few columns it needs, so a library of thousands stays quick; the
+    full rows are loaded for the shown page only."""
+    query = Product.filter(status=PublicationStatus.PUBLISHED).order_by("-id")
     if filters.kind:
         query = query.filter(kind=filters.kind)
     if filters.institution_id:
         query = query.filter(organization_id=filters.institution_id)
-    rows = await query
-    if filters.amount is not None:
-        rows = [p for p in rows if _lends_at_least(p.amount_rule, filters.amount)]
-    if filters.region:
-        rows = [p for p in rows if _serves(p.regions, filters.region)]
-    return rows
+    candidates = await query.values_list("id", "amount_rule", "regions")
+    ids = [pk for pk, rule, regions in candidates
+           if (filters.amount is None or _lends_at_least(rule or {}, filters.amount))
+           and (not filters.region or _serves(regions or [], filters.region))]
+    shown = ids[offset:None if limit is None else offset + limit]
+    rows = {p.id: p for p in await Product.filter(id__in=shown).select_related("organization")}
+    return [rows[pk] for pk in shown], len(ids)
 
 
 async def published_product(product_id: object) -> Product:

@@ -166,6 +166,13 @@ def form_values(profile: EnterpriseProfile, declared: Sequence[CustomField]) -> 
 def _snapshot(profile: EnterpriseProfile) -> dict[str, Any]:
     data = {col.key: getattr(profile, col.key) for col in PROFILE_COLUMNS}
     data.update(qualifications=profile.qualifications, custom=profile.custom)
+    return snapshot_of(data)
+
+
+def snapshot_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored profile row as JSON for its revision (dates as ISO text)."""
+    data = {col.key: row.get(col.key) for col in PROFILE_COLUMNS}
+    data.update(qualifications=row.get("qualifications", {}), custom=row.get("custom", {}))
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in data.items()}
 
 

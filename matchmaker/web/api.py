@@ -129,7 +129,7 @@ async def put_need(request: Request, viewer: Viewer) -> dict[str, Any]:
 
 async def library(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
     kind = request.query_params.get("kind", "")
-    rows = await products.library(products.LibraryFilter(kind=kind if kind in products.KINDS else ""))
+    rows, _ = await products.library(products.LibraryFilter(kind=kind if kind in products.KINDS else ""))
     return [_product_json(p) for p in rows]
 
 

@@ -120,6 +120,7 @@ async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, li
             raise ImportRejected([RowProblem("文件", key, "未知的键") for key in unknown])
     problems: list[RowProblem] = []
     prepared = []
+    await registry.preload(ctx, [raw for _, raw in rows])
     for label, raw in rows:
         try:
             prepared.append(await registry.check(ctx, raw, json=fmt == ".json"))
@@ -129,8 +130,7 @@ async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, li
     if problems:
         raise ImportRejected(problems)
     async with in_transaction():
-        for row in prepared:
-            await registry.write(ctx, row)
+        await registry.write_all(ctx, prepared)
         await audit(ctx.by, "registry.import", organization=ctx.organizer,
                     after={"kind": kind, "rows": len(prepared), "file": filename})
     return len(prepared)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,6 +16,8 @@ from matchmaker.web.auth import viewer_of
 from matchmaker.web.pages import render
 
 _AMOUNT = Column("amount", "额度", MONEY)
+#: Cards per page: a phone scrolls through 20 comfortably, and the page stays fast with 1,000 products.
+PER_PAGE = 20
 
 
 async def _viewer_or_none(request: Request):
@@ -38,12 +42,14 @@ def _filters(request: Request) -> tuple[products.LibraryFilter, dict[str, str], 
 
 async def library(request: Request) -> Response:
     filters, shown, problems = _filters(request)
-    rows = await products.library(filters)
+    page = max(1, int(request.query_params["page"])) if request.query_params.get("page", "").isdigit() else 1
+    rows, total = await products.library(filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     fields = await criteria_fields()
     institutions = await Organization.filter(kind__in=list(INSTITUTION_KINDS)).order_by("name").only("id", "name")
     return render(request, "catalog/library.html", {
         "viewer": await _viewer_or_none(request), "rows": rows, "values": shown, "problems": problems,
-        "kinds": products.KINDS, "institutions": institutions,
+        "kinds": products.KINDS, "institutions": institutions, "total": total, "page": page,
+        "has_more": page * PER_PAGE < total, "query": urlencode({k: v for k, v in shown.items() if v}),
         "amount_lines": {p.id: describe_amount(p.amount_rule, fields) for p in rows},
     }, status_code=400 if problems else 200)
 
