@@ -141,3 +141,60 @@ def test_organizer_imports_a_workbook_with_one_bad_row(live_server, database_url
     screenshot(page, "import-report")
     page.goto(f"{live_server}/enterprises")
     expect(page.get_by_text("暂无企业")).to_be_visible()  # nothing written, not even the good row
+
+
+def _load_demo(database_url: str, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from matchmaker.config import PROJECT_ROOT
+
+    subprocess.run([sys.executable, "-m", "matchmaker", "demo"], cwd=PROJECT_ROOT, check=True, capture_output=True,
+                   env={**os.environ, "MATCHMAKER_DATABASE_URL": database_url,
+                        "MATCHMAKER_PATHS_VAR_DIR": str(tmp_path / "var")})
+
+
+def _sign_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill("matchmaker-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def test_demo_pages_for_each_audience(live_server, database_url, tmp_path, page, phone, screenshot):
+    _load_demo(database_url, tmp_path)
+
+    _sign_in(page, live_server, "e01@demo.matchmaker.cn")
+    page.goto(f"{live_server}/needs")
+    expect(page.locator("tbody tr")).not_to_have_count(0)
+    screenshot(page, "needs")
+    page.goto(f"{live_server}/needs/new")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#e-title")).to_have_text("需求名称：必填")
+    screenshot(page, "need-form-error")
+    page.get_by_role("button", name="退出").click()
+
+    _sign_in(page, live_server, "bank1@demo.matchmaker.cn")
+    page.goto(f"{live_server}/institution/products")
+    screenshot(page, "institution-products")
+    page.goto(f"{live_server}/enterprises")
+    page.get_by_role("link", name="星河纳米新材料科技有限公司").click()
+    expect(page.get_by_text("企业未授权查看").first).to_be_visible()
+    screenshot(page, "enterprise-detail")
+    page.goto(f"{live_server}/products?kind=credit_loan")
+    screenshot(page, "library")
+    page.get_by_role("button", name="退出").click()
+
+    _sign_in(page, live_server, "organizer@demo.matchmaker.cn")
+    page.goto(f"{live_server}/organizer/policies")
+    expect(page.locator("tbody tr")).to_have_count(10)
+    screenshot(page, "policies")
+    page.goto(f"{live_server}/organizer/registry")
+    screenshot(page, "registry")
+
+    _sign_in(phone, live_server, "e02@demo.matchmaker.cn")
+    phone.goto(f"{live_server}/needs")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "needs-phone")
