@@ -28,6 +28,8 @@ LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 #: 万元 amounts: up to 1,000,000 万元 (100 亿) per figure is plenty for a tech SME programme and
 #: keeps a typo of a few extra digits from going unnoticed.
 MAX_WAN = Decimal(100_000_000)
+#: Counts are 32-bit integer columns.
+MAX_INTEGER = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def _parse_money(column: Column, raw: Any, json: bool) -> int:
             raise ValueError("应为整数（单位：元）")
         if raw < 0:
             raise ValueError("金额不能为负数")
+        if raw > MAX_WAN * 10000:
+            raise ValueError("金额过大")
         return raw
     wan = _number(column, raw)
     if wan > MAX_WAN:
@@ -114,6 +118,8 @@ def _parse_integer(column: Column, raw: Any, json: bool) -> int:
     number = _number(column, raw)
     if number != number.to_integral_value():
         raise ValueError("应为整数")
+    if number > MAX_INTEGER:
+        raise ValueError("数值过大")
     return int(number)
 
 

@@ -25,7 +25,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.audit import audit
-from matchmaker.services.tenancy import get_scoped
+from matchmaker.services.tenancy import get_scoped, row_id
 
 SCOPE_LABELS = {ConsentScope.CONTACT: "联系人信息", ConsentScope.FINANCIALS: "财务数据"}
 AUDIENCE_LABELS = {ConsentAudience.ALL_INSTITUTIONS: "平台上所有金融机构", ConsentAudience.EVENT: "某场活动的参会机构",
@@ -61,8 +61,8 @@ async def grant_consent(enterprise: Organization, *, draft: ConsentDraft, by: Us
             problems["institution_id"] = "请选择一家金融机构"
     if draft.audience == ConsentAudience.EVENT:
         try:
-            event_id = int(draft.event_id)
-        except ValueError:
+            event_id = row_id(draft.event_id)
+        except NotFound:
             problems["event_id"] = "请填写活动编号（数字）"
     if problems:
         raise InvalidInput(problems)
@@ -77,8 +77,8 @@ async def grant_consent(enterprise: Organization, *, draft: ConsentDraft, by: Us
 
 async def _institution(raw_id: str) -> Organization | None:
     try:
-        pk = int(raw_id)
-    except ValueError:
+        pk = row_id(raw_id)
+    except NotFound:
         return None
     return await Organization.get_or_none(pk=pk, kind__in=list(INSTITUTION_KINDS))
 
@@ -128,10 +128,7 @@ async def view_profile(enterprise_id: object, *, viewer: Organization, by: User)
     with what was shown, in the same transaction as the read."""
     if viewer.kind not in INSTITUTION_KINDS and not viewer.is_organizer:
         raise NotAllowed("只有金融机构和组织方可以查看企业画像")
-    try:
-        enterprise = await Organization.get_or_none(pk=int(str(enterprise_id)), kind=OrganizationKind.ENTERPRISE)
-    except ValueError:
-        enterprise = None
+    enterprise = await Organization.get_or_none(pk=row_id(enterprise_id), kind=OrganizationKind.ENTERPRISE)
     if enterprise is None:
         raise NotFound()
     scopes = await visible_scopes(enterprise, viewer)

@@ -15,7 +15,7 @@ from matchmaker.services import columns as c
 from matchmaker.services.audit import audit
 from matchmaker.services.custom_fields import criteria_fields
 from matchmaker.services.offers import POLICY_INSTRUMENTS, amount_problems, criteria_problems
-from matchmaker.services.tenancy import get_scoped, scoped
+from matchmaker.services.tenancy import get_scoped, row_id, scoped
 
 KIND_BY_LABEL = {label: key for key, label in KINDS.items()}
 STATUS_LABELS = {PublicationStatus.DRAFT: "草稿", PublicationStatus.PUBLISHED: "已发布",
@@ -161,11 +161,7 @@ async def library(filters: LibraryFilter, *, offset: int = 0, limit: int | None 
 
 
 async def published_product(product_id: object) -> Product:
-    try:
-        pk = int(str(product_id))
-    except ValueError:
-        raise NotFound() from None
-    product = await Product.get_or_none(pk=pk, status=PublicationStatus.PUBLISHED).select_related("organization")
+    product = await Product.get_or_none(pk=row_id(product_id), status=PublicationStatus.PUBLISHED).select_related("organization")
     if product is None:
         raise NotFound()
     return product

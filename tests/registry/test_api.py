@@ -76,3 +76,17 @@ async def test_openapi_document_lists_the_paths(client):
 
     assert document["openapi"] == "3.1.0"
     assert {"/api/v1/needs", "/api/v1/my/products", "/api/v1/products", "/api/v1/profile"} <= set(document["paths"])
+
+
+async def test_numbers_too_large_for_their_columns_are_refused(client, make_organization):
+    owner = await make_organization("enterprise")
+    token = await _token(client, owner.email)
+
+    response = await client.post("/api/v1/needs", json={**NEED, "amount": 10**30, "term_months": 10**12},
+                                 headers={"authorization": f"Bearer {token}"})
+    profile = await client.put("/api/v1/profile", json={"employees": 10**12},
+                               headers={"authorization": f"Bearer {token}"})
+
+    assert response.status_code == 400
+    assert response.json()["problems"] == {"amount": "金额（万元）：金额过大", "term_months": "期限（月）：不能大于 360"}
+    assert profile.status_code == 400 and profile.json()["problems"] == {"employees": "职工人数：数值过大"}

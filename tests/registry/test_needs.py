@@ -69,3 +69,12 @@ async def test_another_enterprises_need_answers_404(client, other_client, make_o
     assert "中试线流动资金" not in listing.text
     await need.refresh_from_db()
     assert (need.amount, need.status) == (5_000_000, "open")
+
+
+async def test_an_id_beyond_any_row_answers_404_not_a_server_error(client, make_organization):
+    owner = await make_organization("enterprise")
+    await client.login(owner.email)
+
+    response = await client.get("/needs/202575609060064974283761282652831744")
+
+    assert response.status_code == 404
