@@ -173,8 +173,10 @@ def run_size(name: str, seed: int) -> dict:
 
     n_ent, n_inst, n_slots, n_req, limit = SIZES[name]
     problem = generate(n_ent, n_inst, n_slots, n_req, seed)
+    proven_at = []   # when the objective first met the bound (the rest of the time goes to idle gaps)
     started = time.monotonic()
-    solution = solve(problem, time_limit=limit, seed=seed)
+    solution = solve(problem, time_limit=limit, seed=seed, on_progress=lambda event: proven_at.append(
+        event.seconds) if event.objective == event.bound and not proven_at else None)
     seconds = time.monotonic() - started
     violations = check(problem, solution)
     baseline = fcfs(problem, seed)
@@ -183,7 +185,7 @@ def run_size(name: str, seed: int) -> dict:
     return {
         "size": f"{n_ent}×{n_inst}×{n_slots}", "requests": len(problem.requests),
         "objective": solution.objective, "bound": solution.upper_bound, "status": solution.status,
-        "seconds": round(seconds, 1), "limit": limit,
+        "seconds": round(seconds, 1), "limit": limit, "proven_at": proven_at[0] if proven_at else None,
         "gaps": solution.stats["enterprise_idle_gaps"], "inst_gaps": solution.stats["institution_idle_gaps"],
         "fcfs_gaps": idle_gaps(problem, baseline).enterprises,
         "fcfs_inst_gaps": idle_gaps(problem, baseline).institutions,
@@ -240,22 +242,24 @@ def cancel_participants(problem: Problem, seed: int, share: float) -> tuple[Prob
 
 
 def print_table(rows: list[dict]) -> None:
-    header = (f"{'size':<28}{'requests':>9}{'objective':>11}{'bound':>11}{'ratio':>9}{'seconds':>9}"
+    header = (f"{'size':<28}{'requests':>9}{'objective':>11}{'bound':>11}{'ratio':>10}{'seconds':>9}"
               f"{'peak MB':>9}{'idle gaps e/i':>15}{'FCFS gaps e/i':>15}{'FCFS obj':>10}  note")
     print(header)
     print("-" * len(header))
     for row in rows:
-        ratio = f"{100 * row['objective'] / row['bound']:.2f}%" if row.get("bound") else "-"
+        ratio = f"{100 * row['objective'] / row['bound']:.3f}%" if row.get("bound") else "-"
         if "kept" in row:
             gaps, fcfs_gaps, fcfs_obj = f"{row['gaps']}", "-", "-"
             note = f"kept {row['kept']}/{row['unaffected']} unaffected ({100 * row['kept'] / max(1, row['unaffected']):.1f}%)"
         else:
             gaps, fcfs_gaps = f"{row['gaps']}/{row['inst_gaps']}", f"{row['fcfs_gaps']}/{row['fcfs_inst_gaps']}"
             fcfs_obj, note = f"{row['fcfs_objective']}", row["status"]
+            if row.get("proven_at") is not None:
+                note += f" (objective = bound at {row['proven_at']:.1f} s)"
         if not row["valid"]:
             note += f" INVALID: {row['violations']}"
         print(f"{row['size']:<28}{row['requests']:>9}{row['objective']:>11}{str(row['bound']):>11}"
-              f"{ratio:>9}{row['seconds']:>9}{row['peak_mb']:>9}{gaps:>15}{fcfs_gaps:>15}{fcfs_obj:>10}  {note}")
+              f"{ratio:>10}{row['seconds']:>9}{row['peak_mb']:>9}{gaps:>15}{fcfs_gaps:>15}{fcfs_obj:>10}  {note}")
 
 
 def child(args: list[str]) -> dict:

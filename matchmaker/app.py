@@ -1,4 +1,4 @@
-"""create_app(settings) -> Starlette: routes, middleware, lifespan (database)."""
+"""create_app(settings) -> Starlette: routes, middleware, lifespan (database, mail worker)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.errors import DomainError, InvalidInput
+from matchmaker.services.matching import CatalogueCache
+from matchmaker.mail.worker import running_worker, worker_from_settings
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.multipart_csrf import is_checked_upload
 from matchmaker.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
@@ -98,7 +100,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
-            yield
+            if not settings.mail_worker_enabled:
+                yield
+                return
+            async with running_worker(worker_from_settings(settings)) as worker:
+                app.state.mail_worker = worker
+                yield
 
     app = Starlette(
         routes=routes,
@@ -121,5 +128,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = build_templates()
+    app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
     return app

@@ -1,4 +1,4 @@
-"""Command line: `python -m matchmaker serve | migrate | demo | create-organizer | solve | eligibility …`.
+"""Command line: `python -m matchmaker serve | migrate | demo | create-organizer | send-mail | solve | …`.
 
 Sub-commands that belong to a pure package (solve, eligibility) live next to their code and
 register themselves through `register(subparsers)`; each sets `handler`, a callable taking the
@@ -142,6 +142,30 @@ def _export(args: argparse.Namespace) -> int:
     return _with_database(work)
 
 
+def _send_mail(args: argparse.Namespace) -> int:
+    """The outbox worker as its own process (run the app with [mail] worker_enabled = false)."""
+    import signal
+
+    from matchmaker.mail.worker import worker_from_settings
+
+    async def work() -> int:
+        worker = worker_from_settings(load_settings())
+        try:
+            if args.once:
+                tally = await worker.run_until_idle()
+                print(f"待发邮件已处理 (outbox drained): {tally}")
+                return 0
+            loop = asyncio.get_running_loop()
+            for stop_signal in (signal.SIGINT, signal.SIGTERM):  # finish the message in flight
+                loop.add_signal_handler(stop_signal, worker.stop)
+            await worker.run()
+            return 0
+        finally:
+            await worker.transport.close()
+
+    return _with_database(work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m matchmaker", description="银企对接与融资路演平台 matchmaker")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -169,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("kind", choices=REGISTRY_KINDS)
     exporter.add_argument("file", help="the format follows the extension: .xlsx or .json")
     exporter.set_defaults(handler=_export)
+    send_mail = subparsers.add_parser("send-mail", help="send queued mail (the outbox worker)")
+    send_mail.add_argument("--once", action="store_true",
+                           help="send what is due now, then exit (default: keep running)")
+    send_mail.set_defaults(handler=_send_mail)
 
     for module in (solver_command, matching_command):
         module.register(subparsers)

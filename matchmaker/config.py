@@ -7,6 +7,7 @@ A TOML key `key` in section `[section]` sets the field `section_key`; the enviro
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import secrets
 import tomllib
@@ -49,6 +50,18 @@ class Settings:
     mail_smtp_password: str = field(default="", repr=False)
     mail_smtp_starttls: bool = False
     mail_from: str = "matchmaker <noreply@matchmaker.local>"
+    # The outbox worker (matchmaker/mail/worker.py): runs inside the app unless disabled, e.g.
+    # when a separate `python -m matchmaker send-mail` process does the sending.
+    mail_worker_enabled: bool = True
+    mail_batch_size: int = 20  # rows claimed at a time
+    mail_poll_seconds: float = 1.0  # how long an idle worker waits before looking again
+    mail_timeout_seconds: float = 30.0  # per message: connect, login and the mail transaction
+    # A claimed row goes back to the queue after this long (its worker died): longer than a
+    # whole batch can take, batch_size x timeout.
+    mail_lease_seconds: float = 900.0
+    mail_retry_base_seconds: float = 30.0  # first retry window, doubled each time (full jitter)
+    mail_retry_cap_seconds: float = 3600.0
+    mail_max_attempts: int = 12
 
     i18n_default_language: str = "zh"
     i18n_languages: tuple[str, ...] = ("zh", "en")
@@ -59,6 +72,10 @@ class Settings:
     # Imports larger than this are refused before the file is opened.
     registry_import_max_bytes: int = 20 * 1024 * 1024
     registry_import_max_rows: int = 50_000
+    # [matching.innovation_weights]: the 科创积分 weights, keys of matching.InnovationWeights
+    # (checked at load time). The environment variable takes the table as JSON.
+    matching_innovation_weights: types.MappingProxyType = field(default_factory=lambda: types.MappingProxyType({}))
+    matching_claim_response_days: int = 5  # an enterprise should answer a claim (抢单) within this
 
     @property
     def production(self) -> bool:
@@ -89,6 +106,7 @@ def load_settings(config_file: Path | None = None, environ: typing.Mapping[str, 
     values.update(_from_environment(environ))
     values.update(overrides)
     settings = Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    _check_matching(settings)
     return _with_secret_key(settings)
 
 
@@ -128,6 +146,13 @@ def _coerce(name: str, value: object) -> object:
             return value.lower() in {"1", "true", "yes", "on"}
         if target is int:
             return int(value)  # type: ignore[arg-type]
+        if target is types.MappingProxyType:
+            table = json.loads(value) if isinstance(value, str) else value
+            if not isinstance(table, dict):
+                raise ValueError("expected a table")
+            return types.MappingProxyType(table)
+        if target is float:
+            return float(value)  # type: ignore[arg-type]
         if typing.get_origin(target) is tuple or isinstance(target, types.GenericAlias):
             if isinstance(value, str):
                 return tuple(part.strip() for part in value.split(",") if part.strip())
@@ -135,6 +160,18 @@ def _coerce(name: str, value: object) -> object:
         return value if target is not str else str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {name}: cannot use {value!r} ({exc})") from None
+
+
+def _check_matching(settings: Settings) -> None:
+    """Refuse to start with 科创积分 weights the matching engine would reject."""
+    from matchmaker.matching import InnovationWeights  # pure package: no import cycle
+
+    try:
+        InnovationWeights.from_mapping(settings.matching_innovation_weights)
+    except ValueError as error:
+        raise ConfigError(f"setting matching_innovation_weights: {error}") from None
+    if settings.matching_claim_response_days < 1:
+        raise ConfigError("setting matching_claim_response_days: must be at least 1")
 
 
 def _with_secret_key(settings: Settings) -> Settings:

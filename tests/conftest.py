@@ -18,6 +18,7 @@ from matchmaker.models import User
 from matchmaker.services.accounts import RegistrationDraft, register_organization
 from matchmaker.uscc import make_uscc
 from tests.database import TemplateDatabase
+from tests.mail.smtp_server import RecordingHandler, SmtpServer
 
 PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -39,8 +40,9 @@ def database_url(template_database: TemplateDatabase, tmp_path: Path) -> Iterato
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    # The app's own mail worker is off: the mail tests run workers they control.
     return load_settings(database_url=database_url, paths_var_dir=str(tmp_path / "var"),
-                         security_password_min_length=10)
+                         security_password_min_length=10, mail_worker_enabled=False)
 
 
 @pytest.fixture
@@ -109,3 +111,17 @@ def make_organization(app):
                                            allowed_kinds=allowed)
 
     return make
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running aiosmtpd on 127.0.0.1 with a recording handler; stopped after the test.
+
+    Shared by the mail tests and the pages that show what was sent (the outbox page).
+    """
+    server = SmtpServer(RecordingHandler())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -72,3 +72,26 @@ def test_list_settings_accept_comma_separated_environment_values(tmp_path):
                                                                 "MATCHMAKER_PATHS_VAR_DIR": str(tmp_path)})
 
     assert settings.i18n_languages == ("zh", "en")
+
+
+def test_matching_weights_come_from_toml_and_a_wrong_key_stops_the_start(tmp_path):
+    good = write(tmp_path / "good.toml", "[matching]\nclaim_response_days = 3\n"
+                                          "[matching.innovation_weights]\nrd_ratio_points = 25\n")
+    bad = write(tmp_path / "bad.toml", "[matching.innovation_weights]\nrd_points = 25\n")
+    environ = {"MATCHMAKER_PATHS_VAR_DIR": str(tmp_path)}
+
+    settings = load_settings(good, environ=environ)
+
+    assert settings.matching_innovation_weights["rd_ratio_points"] == 25
+    assert settings.matching_claim_response_days == 3
+    with pytest.raises(ConfigError, match="rd_points"):
+        load_settings(bad, environ=environ)
+
+
+def test_matching_weights_from_the_environment_are_json(tmp_path):
+    environ = {"MATCHMAKER_PATHS_VAR_DIR": str(tmp_path),
+               "MATCHMAKER_MATCHING_INNOVATION_WEIGHTS": '{"qualification_points": {"瞪羚": 9}}'}
+
+    settings = load_settings(tmp_path / "absent.toml", environ=environ)
+
+    assert settings.matching_innovation_weights["qualification_points"] == {"瞪羚": 9}

@@ -19,7 +19,7 @@ import numpy as np
 
 from matchmaker.matching import outcomes, scoring
 from matchmaker.matching.amounts import amount_for_pair
-from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Group, Test, Unit
+from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Test, Unit
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.fields import Field, FieldType
 from matchmaker.matching.innovation import InnovationScore, InnovationWeights, innovation_score

@@ -236,12 +236,22 @@ def custom_field(name: str, type: FieldType, *, label: str | None = None, unit: 
     """An organizer-defined field `custom.<name>`, read from `EnterpriseProfile.custom[name]`."""
 
     def getter(e: EnterpriseProfile, n: FinancingNeed | None, as_of: date) -> Any:
+        # custom values come from free-form forms and imports: a value of the wrong type is
+        # treated as 未填写 rather than compared (and crashing) against a typed threshold
         value = e.custom.get(name)
-        if type is FieldType.SET and value is not None:
-            return frozenset(value)
-        if type is FieldType.DATE and isinstance(value, str):
-            return date.fromisoformat(value)
-        return value
+        if type in (FieldType.NUMBER, FieldType.MONEY, FieldType.PERCENT):
+            return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if type is FieldType.BOOL:
+            return value if isinstance(value, bool) else None
+        if type is FieldType.SET:
+            ok = isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value)
+            return frozenset(value) if ok else None
+        if type is FieldType.DATE:
+            try:
+                return value if isinstance(value, date) else date.fromisoformat(value)
+            except (TypeError, ValueError):
+                return None
+        return value if isinstance(value, str) else None
 
     return Field(CUSTOM_PREFIX + name, label or name, type, getter, unit=unit, choices=choices, source="custom")
 

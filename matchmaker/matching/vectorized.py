@@ -5,15 +5,14 @@ none) into columns, one per field, built lazily through the same `Field.value` g
 explaining path uses. `index.evaluate(offers)` then evaluates each offer's compiled criteria
 over whole columns (no per-pair tree walks) with three-valued logic held as two masks (rows
 that definitely pass, rows that definitely fail), and returns an `EligibilityMatrix`: the
-failed-criteria bitmask of every pair (bit u = the offer's unit u failed; 0 = eligible),
-kind_match, max amount and fit score. Reasons are computed lazily, per pair shown, by the
-explaining path (`EligibilityMatrix.verdict`).
+failed-criteria bitmask of every pair (bit u = the offer's unit u failed), eligibility, max
+amount and fit score; kind_match per offer on demand. Reasons are computed lazily, per pair
+shown, by the explaining path (`EligibilityMatrix.verdict`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -202,63 +201,73 @@ class MatchIndex:
             compiled = compile_offers(offers, fields, rules)  # type: ignore[arg-type]
         n_offers = len(compiled)
         n_bytes = (max((len(o.units) for o in compiled), default=0) + 7) // 8 or 1
-        failed = np.zeros((n_offers, n_bytes, self.size), np.uint8)
-        eligible = np.empty((n_offers, self.size), bool)
-        max_amount = np.empty((n_offers, self.size), np.float64)
-        cache: dict[Any, Tri] = {}
-        pairs = _EligiblePairs()
-        for i, offer in enumerate(compiled):
-            self._evaluate_offer(i, offer, cache, failed[i], eligible[i], max_amount[i], pairs)
-        score = np.full((n_offers, self.size), np.nan, np.float32)
-        if pairs.rows:
-            offer_of, rows = pairs.offers(), np.concatenate(pairs.rows)
-            score[offer_of, rows] = scoring.fit_scores(fit_weights, self._pair_inputs(compiled, offer_of, rows, pairs))[0]
-        return EligibilityMatrix(self, compiled, failed, eligible, max_amount, score, fit_weights)
+        matrix = EligibilityMatrix(self, compiled, np.zeros((n_offers, n_bytes, self.size), np.uint8),
+                                   np.ones((n_offers, self.size), bool), np.empty((n_offers, self.size)),
+                                   np.full((n_offers, self.size), np.nan, np.float32), fit_weights)
+        cache: dict[Any, Any] = {}
+        for start in range(0, n_offers, _CHUNK):
+            self._evaluate_chunk(matrix, start, compiled[start:start + _CHUNK], cache)
+        return matrix
 
-    def _evaluate_offer(self, position: int, offer: CompiledOffer, cache: dict[Any, Tri], failed: np.ndarray,
-                        eligible: np.ndarray, max_amount: np.ndarray, pairs: _EligiblePairs) -> None:
-        applies = self.need_applies(offer.family)
-        walker = _Walker(self, offer.family, applies, cache)
-        depth, granted = None, None
-        fails = []
-        for unit in offer.units:
-            if unit.kind == "region":
-                depth = self.served_depth(offer.regions)
-                fails.append(depth == 0)
-            elif unit.kind == "amount":
-                assert offer.amount is not None
-                granted, fail = walker.amount(offer.amount)
-                fails.append(fail)
-            else:
-                assert unit.tree is not None
-                fails.append(walker.tri(unit.tree).fail_mask())
+    def _evaluate_chunk(self, matrix: EligibilityMatrix, start: int, chunk: list[CompiledOffer],
+                        cache: dict[Any, Any]) -> None:
+        """Evaluate a chunk of offers: unit by unit per offer, then pack, judge and score the
+        whole chunk in a few array operations (per-offer numpy calls dominate for few rows)."""
+        fails: list[np.ndarray] = []
+        units_per_offer = np.array([len(o.units) for o in chunk], np.int64)
+        depth = np.zeros((len(chunk), self.size), np.int64)
+        on_chain = np.zeros((len(chunk), self.size), bool)
+        for j, offer in enumerate(chunk):
+            walker = _Walker(self, offer.family, self.need_applies(offer.family), cache)
+            granted = None
+            for unit in offer.units:
+                if unit.kind == "region":
+                    depth[j] = self.served_depth(offer.regions)
+                    fails.append(depth[j] == 0)
+                elif unit.kind == "amount":
+                    assert offer.amount is not None
+                    granted, fail = walker.amount(offer.amount)
+                    fails.append(fail)
+                else:
+                    assert unit.tree is not None
+                    fails.append(walker.tri(unit.tree).fail_mask())
+            matrix.max_amount[start + j] = np.nan if granted is None else granted
+            if offer.chains:
+                on_chain[j] = self.on_chain(offer.chains)
         if fails:
-            # bit u % 8 of byte u // 8 is unit u; multiply-and-sum packs 8 units per pass, far
-            # faster than np.packbits along the unit axis
-            stacked = np.concatenate(fails).reshape(len(fails), self.size)
-            as_bytes = stacked.view(np.uint8)
-            for start in range(0, len(fails), 8):
-                group = as_bytes[start:start + 8]
-                failed[start // 8] = (group * _BIT_VALUES[: group.shape[0], None]).sum(axis=0, dtype=np.uint8)
-            np.logical_not(stacked.any(axis=0), out=eligible)
-        else:
-            eligible[:] = True
-        max_amount[:] = np.nan if granted is None else granted
-        rows = eligible.nonzero()[0]
+            self._pack(matrix, start, np.concatenate(fails).reshape(len(fails), self.size), units_per_offer)
+        offer_of, rows = np.nonzero(matrix.eligible[start:start + len(chunk)])
         if rows.size:
-            pairs.add(position, rows, max_amount[rows], None if depth is None else depth[rows],
-                      self.on_chain(offer.chains)[rows] if offer.chains else None)
+            inputs = self._pair_inputs(chunk, offer_of, rows, matrix.max_amount[start + offer_of, rows],
+                                       depth[offer_of, rows], on_chain[offer_of, rows])
+            matrix.score[start + offer_of, rows] = scoring.fit_scores(matrix.fit_weights, inputs)[0]
+
+    @staticmethod
+    def _pack(matrix: EligibilityMatrix, start: int, stacked: np.ndarray, units_per_offer: np.ndarray) -> None:
+        """Write the chunk's failed units as bits (bit u % 8 of byte u // 8 is unit u) and its
+        eligibility. `stacked` holds the fail mask of every unit of every offer, in order."""
+        offer_of_unit = np.repeat(np.arange(units_per_offer.size), units_per_offer)
+        first_unit = np.cumsum(units_per_offer) - units_per_offer
+        position = np.arange(offer_of_unit.size) - first_unit[offer_of_unit]
+        byte_of_unit = position // 8
+        # units of one (offer, byte) are contiguous rows of `stacked`: OR in the k-th unit of every
+        # group in one gather per k (reduceat along axis 0 is several times slower)
+        new_group = np.ones(offer_of_unit.size, bool)
+        new_group[1:] = (offer_of_unit[1:] != offer_of_unit[:-1]) | (byte_of_unit[1:] != byte_of_unit[:-1])
+        group_start = np.flatnonzero(new_group)
+        matrix.failed_bits[start + offer_of_unit[group_start], byte_of_unit[group_start]] = _or_runs(
+            stacked.view(np.uint8) * _BIT_VALUES[position % 8][:, None], group_start, offer_of_unit.size)
+        with_units = np.flatnonzero(units_per_offer)
+        failing = _or_runs(stacked.view(np.uint8), first_unit[with_units], offer_of_unit.size)
+        matrix.eligible[start + with_units] = failing == 0
 
     def _pair_inputs(self, offers: list[CompiledOffer], offer_of: np.ndarray, rows: np.ndarray,
-                     pairs: _EligiblePairs) -> scoring.PairInputs:
-        """Scoring inputs of all eligible pairs at once: per-offer values spread by `offer_of`."""
+                     max_amount: np.ndarray, depth: np.ndarray, on_chain: np.ndarray) -> scoring.PairInputs:
+        """Scoring inputs of eligible pairs at once: per-offer values spread by `offer_of`."""
         def per_offer(values: list[float | None]) -> np.ndarray:
             return np.array([np.nan if v is None else float(v) for v in values])[offer_of]
 
-        family_codes = {family: code for code, family in enumerate(sorted(self._family))}
-        row_family = np.full(self.size, -1)
-        for family, mask in self._family.items():
-            row_family[mask] = family_codes[family]
+        row_family, family_codes = self._family_codes()
         offer_family = np.array([family_codes.get(o.family, -2) for o in offers])  # -2: a policy, never
         terms = [o.term for o in offers]
         need_amount, _ = self.numbers(_NEED_AMOUNT)
@@ -269,39 +278,38 @@ class MatchIndex:
             need_amount=need_amount[rows],
             need_term=need_term[rows],
             amount_low=per_offer([(o.amount.rule.min or 0) if o.amount else 0 for o in offers]),
-            max_amount=np.concatenate(pairs.max_amount),
+            max_amount=max_amount,
             term_min=per_offer([t.min_months if t else None for t in terms]),
             term_max=per_offer([t.max_months if t else None for t in terms]),
             targets_chain=np.array([bool(o.chains) for o in offers])[offer_of],
-            on_chain=np.concatenate(pairs.on_chain),
+            on_chain=on_chain,
             region_restricted=np.array([bool(o.regions) for o in offers])[offer_of],
-            region_depth=np.concatenate(pairs.depth),
+            region_depth=depth,
             innovation=self.innovation[rows],
         )
 
+    def _family_codes(self) -> tuple[np.ndarray, dict[str, int]]:
+        """Each row's need family as a small integer (-1: no need), and the codes."""
+        codes = {family: code for code, family in enumerate(sorted(self._family))}
+        row_family = np.full(self.size, -1)
+        for family, mask in self._family.items():
+            row_family[mask] = codes[family]
+        return row_family, codes
 
-class _EligiblePairs:
-    """Per-offer pieces of the eligible pairs, gathered during evaluation, scored in one go."""
 
-    def __init__(self) -> None:
-        self.offer_positions: list[int] = []
-        self.counts: list[int] = []
-        self.rows: list[np.ndarray] = []
-        self.max_amount: list[np.ndarray] = []
-        self.depth: list[np.ndarray] = []
-        self.on_chain: list[np.ndarray] = []
+def _or_runs(values: np.ndarray, starts: np.ndarray, total: int) -> np.ndarray:
+    """Bitwise OR of the rows of `values` over each run [starts[i], starts[i+1]) (the last run
+    ends at `total`): one row gather per position in the longest run."""
+    lengths = np.append(starts[1:], total) - starts
+    out = values[starts].copy()
+    for k in range(1, int(lengths.max(initial=1))):
+        longer = np.flatnonzero(lengths > k)
+        out[longer] |= values[starts[longer] + k]
+    return out
 
-    def add(self, offer: int, rows: np.ndarray, max_amount: np.ndarray, depth: np.ndarray | None,
-            on_chain: np.ndarray | None) -> None:
-        self.offer_positions.append(offer)
-        self.counts.append(rows.size)
-        self.rows.append(rows)
-        self.max_amount.append(max_amount)
-        self.depth.append(np.zeros(rows.size, np.int64) if depth is None else depth)
-        self.on_chain.append(np.zeros(rows.size, bool) if on_chain is None else on_chain)
 
-    def offers(self) -> np.ndarray:
-        return np.repeat(np.array(self.offer_positions, np.int64), self.counts)
+#: offers evaluated between two packing passes: bounds the memory of the stacked fail masks
+_CHUNK = 256
 
 
 def _builtin(key: str) -> Field:
@@ -313,6 +321,8 @@ def _builtin(key: str) -> Field:
 
 
 _BIT_VALUES = np.array([1 << k for k in range(8)], np.uint8)
+#: set bits per byte value (np.bitwise_count needs numpy 2; the project allows 1.26)
+_POPCOUNT = np.array([bin(value).count("1") for value in range(256)], np.uint8)
 _CHAINS = _builtin("industry_chains")
 _NEED_AMOUNT = _builtin("need.amount")
 _NEED_TERM = _builtin("need.term_months")
@@ -381,7 +391,7 @@ class EligibilityMatrix:
 
     def failed_count(self, offer: int | slice = slice(None)) -> np.ndarray:
         """Number of failed criteria per pair (for near misses)."""
-        return np.bitwise_count(self.failed_bits[offer]).sum(axis=-2, dtype=np.int64)
+        return _POPCOUNT[self.failed_bits[offer]].sum(axis=-2, dtype=np.int64)
 
     def failed_criteria(self, offer: int, row: int) -> tuple[str, ...]:
         bits = int.from_bytes(self.failed_bits[offer, :, row].tobytes(), "little")
@@ -405,7 +415,7 @@ class EligibilityMatrix:
 
     def near_misses(self, row: int, max_failed: int = 2) -> list[tuple[int, tuple[str, ...]]]:
         """Offers `row` fails on 1..max_failed criteria, fewest first, with the failed ids."""
-        counts = np.bitwise_count(self.failed_bits[:, :, row]).sum(axis=1, dtype=np.int64)
+        counts = _POPCOUNT[self.failed_bits[:, :, row]].sum(axis=1, dtype=np.int64)
         close = np.flatnonzero((counts >= 1) & (counts <= max_failed))
         order = close[np.argsort(counts[close], kind="stable")]
         return [(int(i), self.failed_criteria(int(i), row)) for i in order]

@@ -11,6 +11,8 @@ from matchmaker.models.accounts import (
     User,
 )
 from matchmaker.models.audit import AuditLog
+from matchmaker.models.matching import ClaimState, MatchingNotice, NeedClaim
+from matchmaker.models.outbox import OutboxMail, OutboxState
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -47,6 +49,11 @@ __all__ = [
     "PublicationStatus",
     "Urgency",
     "AuditLog",
+    "ClaimState",
+    "MatchingNotice",
+    "NeedClaim",
+    "OutboxMail",
+    "OutboxState",
     "Invitation",
     "Membership",
     "Organization",

@@ -20,6 +20,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.audit import audit
+from matchmaker.services.clock import db_time
 from matchmaker.services.sessions import close_all_sessions
 from matchmaker.services.tenancy import get_scoped
 from matchmaker.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
@@ -232,7 +233,7 @@ async def members_of(organization: Organization) -> list[Membership]:
 
 async def open_invitations(organization: Organization) -> list[Invitation]:
     return await Invitation.filter(organization=organization, accepted_at__isnull=True,
-                                   expires_at__gt=datetime.now(timezone.utc)).order_by("-id")
+                                   expires_at__gt=db_time()).order_by("-id")
 
 
 async def change_member_role(admin: User, membership_id: object, *, role: str) -> Membership:

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from matchmaker.models import Session, User
+from matchmaker.services.clock import db_time
 
 #: Refresh the sliding expiry at most this often, so that reads do not write on every request.
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -59,4 +60,4 @@ async def close_all_sessions(user: User, *, except_key: str | None = None) -> No
 
 
 async def purge_expired_sessions() -> int:
-    return await Session.filter(expires_at__lte=_now()).delete()
+    return await Session.filter(expires_at__lte=db_time()).delete()

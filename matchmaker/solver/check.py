@@ -63,7 +63,7 @@ def _gaps(busy: set[int], available: set[int]) -> int:
 def check(problem: Problem, solution: Solution) -> list[str]:
     """Every hard rule of DESIGN §5, plus the figures the solution claims about itself."""
     if solution.status == "infeasible":
-        return [] if not solution.meetings else ["不可行的解答不应包含会面 (infeasible solution lists meetings)"]
+        return _infeasibility_claim(problem, solution)
     violations = check_meetings(problem, solution.meetings)
     claimed = objective_of(problem, solution.meetings)
     if claimed != solution.objective:
@@ -80,6 +80,24 @@ def check(problem: Problem, solution: Solution) -> list[str]:
             violations.append(f"空档数不符 (idle gap mismatch): claimed {solution.stats['idle_gaps']}, "
                               f"recomputed {gaps.total}")
     return violations
+
+
+def _infeasibility_claim(problem: Problem, solution: Solution) -> list[str]:
+    """Only locked meetings are compulsory, so a problem is infeasible exactly when the locked
+    meetings alone (at their tables, or the lowest free ones) break a rule."""
+    if solution.meetings:
+        return ["不可行的解答不应包含会面 (infeasible solution lists meetings)"]
+    taken = {(m.institution, m.slot, m.table) for m in problem.locked if m.table is not None}
+    meetings = []
+    for m in problem.locked:
+        table = m.table
+        if table is None:
+            table = next(t for t in range(1, len(problem.locked) + 2) if (m.institution, m.slot, t) not in taken)
+            taken.add((m.institution, m.slot, table))
+        meetings.append(Meeting(m.enterprise, m.institution, m.slot, table))
+    if not check_meetings(problem, meetings):
+        return ["声称不可行但锁定的会面互不冲突 (claimed infeasible, but the locked meetings are consistent)"]
+    return []
 
 
 def check_meetings(problem: Problem, meetings: Iterable[Meeting]) -> list[str]:

@@ -10,6 +10,10 @@ class Deadline:
         self.started = time.monotonic()
         self.at = self.started + seconds
 
+    def keep(self, seconds: float) -> None:
+        """Hold back `seconds` before the limit for work that must follow the search."""
+        self.at -= seconds
+
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 

@@ -7,18 +7,20 @@ Bit `s` of a mask stands for slot index `s` (slots are in time order).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matchmaker.solver.problem import Problem
 
 
-def bits(mask: int) -> list[int]:
-    """The slot indices set in `mask`, earliest first."""
+@lru_cache(maxsize=1 << 16)
+def bits(mask: int) -> tuple[int, ...]:
+    """The slot indices set in `mask`, earliest first (cached: the same masks recur constantly)."""
     out = []
     while mask:
         low = mask & -mask
         out.append(low.bit_length() - 1)
         mask ^= low
-    return out
+    return tuple(out)
 
 
 @dataclass

@@ -163,6 +163,17 @@ def add_previous_kept(meet, previous: dict[int, int], free: Iterable[int]) -> li
     return [meet[r, previous[r]] for r in free if r in previous and (r, previous[r]) in meet]
 
 
+def free_value(inst: Instance, sched: Schedule, free: list[int]) -> int:
+    """The part of the incumbent's objective that the neighbourhood `free` decides: weights of
+    its met requests, and the bonus of enterprises that only they cover."""
+    free_set = set(free)
+    weight = sum(inst.req_weight[r] for r in free if sched.slot_of[r] != UNMET)
+    covered = {inst.req_enterprise[r] for r in free if sched.slot_of[r] != UNMET}
+    covered_outside = {e for e in covered if any(
+        q not in free_set and sched.slot_of[q] != UNMET for q in inst.ent_requests[e])}
+    return weight + inst.coverage_bonus * len(covered - covered_outside)
+
+
 def build_neighbourhood(inst: Instance, sched: Schedule, free: list[int], *,
                         previous: dict[int, int] | None = None, gaps: bool = True) -> Neighbourhood:
     """The model deciding requests `free` around the incumbent's other meetings, with hints."""

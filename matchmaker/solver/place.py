@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
 from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
 
@@ -55,10 +56,15 @@ def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.R
     if k == 0:
         return []
     free = {r: sched.free_slots(r) for r in requests}   # unchanged while we try windows
+    union = 0
+    for mask in free.values():
+        union |= mask
     for length in range(k, len(usable) + 1):
         best, best_cost = None, None
         for start in range(len(usable) - length + 1):
             window = sum(1 << s for s in usable[start:start + length])
+            if (union & window).bit_count() < k or any(not mask & window for mask in free.values()):
+                continue   # cheap necessary conditions before the matching
             matching = match_into(free, window)
             if len(matching) < k:
                 continue
@@ -80,8 +86,10 @@ def place_locked(sched: Schedule) -> None:
         sched.place(r, s)
 
 
-def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random) -> list[int]:
-    """Place every chosen request that is not yet met; return the ones that could not be placed."""
+def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random,
+                    deadline: Deadline | None = None) -> list[int]:
+    """Place every chosen request that is not yet met; return the ones that could not be placed
+    (including, if the deadline passes first, those of enterprises not reached)."""
     inst = sched.inst
     todo: dict[int, list[int]] = {}
     for r in sorted(chosen):
@@ -99,7 +107,12 @@ def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random)
 
     unplaced = []
     for e in sorted(todo, key=urgency):
+        if deadline is not None and deadline.expired():
+            unplaced += todo[e]
+            continue
         unplaced += place_enterprise(sched, e, todo[e], rng)
+    if deadline is not None and deadline.expired():
+        return unplaced
     return [r for r in unplaced if not insert_with_one_move(sched, r)]
 
 
@@ -116,34 +129,33 @@ def insert_with_one_move(sched: Schedule, r: int, moves: bool = True) -> bool:
         return False
     e, i = inst.req_enterprise[r], inst.req_institution[r]
     for s in bits(inst.req_slots[r]):
-        blockers = ([q for q in inst.ent_requests[e] if sched.slot_of[q] == s]
-                    if sched.ent_busy[e] >> s & 1 else
-                    [q for q in inst.inst_requests[i] if sched.slot_of[q] == s])
+        blockers = (sched.meetings_at("e", e, s) if sched.ent_busy[e] >> s & 1 else
+                    sched.meetings_at("i", i, s))
         if sched.ent_busy[e] >> s & 1 and sched.inst_load[i][s] >= inst.inst_tables[i]:
             continue  # both sides blocked: would need two moves
         for q in blockers:
-            if q in inst.locked:
-                continue
-            sched.remove(q)
-            sched.place(r, s)
-            elsewhere = sched.free_slots(q)
+            # q's other options do not depend on r taking s (r and q share a side only at s)
+            elsewhere = sched.free_slots(q) if q not in inst.locked else 0
             if elsewhere:
+                sched.remove(q)
+                sched.place(r, s)
                 sched.place(q, bits(elsewhere)[0])
                 return True
-            sched.remove(r)
-            sched.place(q, s)
     return False
 
 
-def fill_unmet(sched: Schedule, rng: random.Random, moves: bool = True) -> int:
-    """Add any unmet request that still fits, heaviest first; return how many were added.
-    With `moves`, one other meeting may be moved to make room."""
+def fill_unmet(sched: Schedule, rng: random.Random, moves: bool = True,
+               deadline: Deadline | None = None) -> int:
+    """Add any unmet request that still fits, heaviest first, until the deadline; return how
+    many were added. With `moves`, one other meeting may be moved to make room."""
     inst = sched.inst
     order = sorted((r for r in range(inst.n_requests) if sched.slot_of[r] == UNMET),
                    key=lambda r: (-(inst.req_weight[r] + (inst.coverage_bonus if not
                                   sched.ent_count[inst.req_enterprise[r]] else 0)), rng.random()))
     added = 0
     for r in order:
+        if deadline is not None and deadline.expired():
+            break
         if sched.room_for(r) and insert_with_one_move(sched, r, moves):
             added += 1
     return added

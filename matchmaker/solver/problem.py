@@ -9,7 +9,7 @@ becomes 1, an omitted or null `max_meetings` becomes None (no cap).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -132,7 +132,8 @@ class _Parser:
     def fail(self, chinese: str, english: str, where: str) -> None:
         self.problems.append(f"{chinese} ({english}) in {where}")
 
-    def items(self, key: str, required: bool) -> list[Mapping[str, Any]]:
+    def items(self, key: str, required: bool) -> list[tuple[int, Mapping[str, Any]]]:
+        """(index, entry) for each well-formed entry of the array `key`."""
         value = self.data.get(key)
         if value is None:
             if required:
@@ -282,14 +283,16 @@ class _Parser:
                                       tables, self.cap(item, where)))
         return result
 
-    def reference(self, item, key, known, kind_zh, kind_en, where) -> str | None:
+    def reference(self, item: Mapping[str, Any], key: str, known: Collection[str], kind_zh: str,
+                  kind_en: str, where: str) -> str | None:
         value = item.get(key)
         if not isinstance(value, str) or value not in known:
             self.fail(f"未知的{kind_zh} id {value!r}", f"unknown {kind_en} id {value!r}", where)
             return None
         return value
 
-    def parse_requests(self, enterprise_ids, institutions) -> list[Request]:
+    def parse_requests(self, enterprise_ids: set[str], institutions: dict[str, Institution]
+                       ) -> list[Request]:
         result, seen = [], set()
         for index, item in self.items("requests", required=True):
             where = f"requests[{index}]"
@@ -314,7 +317,7 @@ class _Parser:
             result.append(Request(enterprise, institution, weight, after_pitch))
         return result
 
-    def parse_pitches(self, enterprise_ids, slot_ids) -> list[Pitch]:
+    def parse_pitches(self, enterprise_ids: set[str], slot_ids: set[str]) -> list[Pitch]:
         result, seen = [], set()
         for index, item in self.items("pitches", required=False):
             where = f"pitches[{index}]"
@@ -338,7 +341,8 @@ class _Parser:
                           f"after_pitch request but enterprise '{request.enterprise}' has no pitch",
                           f"requests {request.enterprise}–{request.institution}")
 
-    def parse_locked(self, enterprise_ids, institutions, slot_ids, requests) -> list[LockedMeeting]:
+    def parse_locked(self, enterprise_ids: set[str], institutions: dict[str, Institution],
+                     slot_ids: set[str], requests: list[Request]) -> list[LockedMeeting]:
         requested = {(r.enterprise, r.institution) for r in requests}
         result, seen = [], set()
         for index, item in self.items("locked", required=False):

@@ -21,7 +21,7 @@ from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import select_requests
 from matchmaker.solver.solution import Solution
-from matchmaker.solver.solve import Progress, _Reporter
+from matchmaker.solver.solve import Progress, _Reporter, finishing_reserve
 
 REPAIR_STALL_LIMIT = 60
 
@@ -44,6 +44,7 @@ def repair(problem: Problem, previous: Solution, *, time_limit: float = 10.0, se
            move_penalty: int = 5, on_progress: Progress = None) -> Solution:
     deadline = Deadline(time_limit)
     inst = compile_instance(problem)
+    deadline.keep(finishing_reserve(inst.n_requests))
     clashes = locked_clashes(inst)
     if clashes:
         return infeasible_solution(clashes, deadline.elapsed())
@@ -59,10 +60,11 @@ def repair(problem: Problem, previous: Solution, *, time_limit: float = 10.0, se
     for r in sorted(selection.chosen):
         if sched.slot_of[r] == UNMET:
             insert_with_one_move(sched, r, moves=False)
-    fill_unmet(sched, rng, moves=False)
+    fill_unmet(sched, rng, moves=False, deadline=deadline)
     report(sched.objective, selection.bound, "construct", force=True)
     previous_slot = {r: s for r, (s, _) in valid.items()}
-    search = Search(inst, sched, deadline, seed, previous=previous_slot, move_penalty=move_penalty,
+    search = Search(inst, sched, deadline, seed, bound=selection.bound, previous=previous_slot,
+                    move_penalty=move_penalty,
                     targets={r for r in selection.chosen if sched.slot_of[r] == UNMET},
                     on_improve=lambda: report(sched.objective, selection.bound, "lns"))
     improve(search, stall_limit=REPAIR_STALL_LIMIT, done=lambda: sched.objective >= selection.bound)

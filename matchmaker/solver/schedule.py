@@ -20,6 +20,7 @@ class Schedule:
         self.ent_count = [0] * len(inst.enterprise_ids)
         self.inst_count = [0] * len(inst.institution_ids)
         self.inst_load = [[0] * inst.n_slots for _ in inst.institution_ids]
+        self.at: dict[tuple[str, int, int], set[int]] = {}   # ("e"|"i", who, slot) -> requests
         self.weight = 0
         self.covered = 0
 
@@ -31,6 +32,7 @@ class Schedule:
         other.ent_count = list(self.ent_count)
         other.inst_count = list(self.inst_count)
         other.inst_load = [list(row) for row in self.inst_load]
+        other.at = {key: set(value) for key, value in self.at.items()}
         other.weight, other.covered = self.weight, self.covered
         return other
 
@@ -62,6 +64,8 @@ class Schedule:
         inst = self.inst
         e, i = inst.req_enterprise[r], inst.req_institution[r]
         self.slot_of[r] = s
+        self.at.setdefault(("e", e, s), set()).add(r)
+        self.at.setdefault(("i", i, s), set()).add(r)
         self.ent_busy[e] |= 1 << s
         self.inst_load[i][s] += 1
         self.inst_count[i] += 1
@@ -75,6 +79,8 @@ class Schedule:
         s = self.slot_of[r]
         e, i = inst.req_enterprise[r], inst.req_institution[r]
         self.slot_of[r] = UNMET
+        self.at["e", e, s].discard(r)
+        self.at["i", i, s].discard(r)
         self.ent_busy[e] &= ~(1 << s)
         self.inst_load[i][s] -= 1
         self.inst_count[i] -= 1
@@ -82,6 +88,10 @@ class Schedule:
         self.weight -= inst.req_weight[r]
         if self.ent_count[e] == 0:
             self.covered -= 1
+
+    def meetings_at(self, side: str, who: int, s: int) -> list[int]:
+        """Requests met in slot s by enterprise (`side="e"`) or institution (`"i"`) `who`."""
+        return sorted(self.at.get((side, who, s), ()))
 
     def ent_gaps(self, e: int) -> int:
         return mask_gaps(self.ent_busy[e], self.inst.ent_usable[e])

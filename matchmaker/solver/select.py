@@ -26,8 +26,13 @@ class Selection:
     bound: int                 # proven upper bound on the objective
 
 
-def max_slot_matching(slot_masks: list[int], slot_capacity: int = 1) -> int:
-    """How many of these requests fit in distinct slots, `slot_capacity` per slot (Kuhn)."""
+def max_slot_matching(slot_masks: list[int], limit: int, slot_capacity: int = 1) -> int:
+    """How many of these requests fit in distinct slots, `slot_capacity` per slot, counting no
+    further than `limit` (Kuhn's augmenting paths)."""
+    wanted = min(limit, len(slot_masks))
+    # Hall: when `wanted` requests each have at least `wanted` slots, greedy already matches them
+    if sum(1 for mask in slot_masks if mask.bit_count() * slot_capacity >= wanted) >= wanted:
+        return wanted
     holder: dict[int, list[int]] = {}
 
     def augment(r: int, seen: set[int]) -> bool:
@@ -45,7 +50,12 @@ def max_slot_matching(slot_masks: list[int], slot_capacity: int = 1) -> int:
                     return True
         return False
 
-    return sum(1 for r in range(len(slot_masks)) if augment(r, set()))
+    matched = 0
+    for r in range(len(slot_masks)):
+        matched += augment(r, set())
+        if matched >= wanted:
+            break
+    return matched
 
 
 def _open_slots(inst: Instance, excluded: frozenset[int]) -> list[int]:
@@ -70,58 +80,69 @@ def _open_slots(inst: Instance, excluded: frozenset[int]) -> list[int]:
     return open_slots
 
 
-def select_requests(inst: Instance, excluded: frozenset[int] = frozenset()) -> Selection:
-    """Max-profit choice of requests (locked ones always in, `excluded` ones never)."""
-    open_slots = _open_slots(inst, excluded)
-    n_e, n_i = len(inst.enterprise_ids), len(inst.institution_ids)
-    source, sink = 0, 1
-    ent_node = [2 + e for e in range(n_e)]
-    inst_node = [2 + n_e + i for i in range(n_i)]
-    locked_e, locked_i = [0] * n_e, [0] * n_i
+def _locked_counts(inst: Instance) -> tuple[list[int], list[int]]:
+    per_e, per_i = [0] * len(inst.enterprise_ids), [0] * len(inst.institution_ids)
     for r in inst.locked:
-        locked_e[inst.req_enterprise[r]] += 1
-        locked_i[inst.req_institution[r]] += 1
-    tails, heads, caps, costs = [], [], [], []
+        per_e[inst.req_enterprise[r]] += 1
+        per_i[inst.req_institution[r]] += 1
+    return per_e, per_i
 
-    def arc(tail: int, head: int, capacity: int, profit: int) -> None:
-        if capacity > 0:
-            tails.append(tail), heads.append(head), caps.append(capacity), costs.append(-profit)
 
-    total = 0
-    for e in range(n_e):
-        masks = [open_slots[r] for r in inst.ent_requests[e] if open_slots[r]]
-        room = min(inst.ent_cap[e] - locked_e[e], max_slot_matching(masks))
-        if locked_e[e]:
-            arc(source, ent_node[e], room, 0)
-        else:
-            arc(source, ent_node[e], min(room, 1), inst.coverage_bonus)
-            arc(source, ent_node[e], room - 1, 0)
-        total += max(room, 0)
-    request_arc_start = len(tails)
-    request_of_arc = []
-    for r in range(inst.n_requests):
-        if open_slots[r]:
-            request_of_arc.append(r)
-            arc(ent_node[inst.req_enterprise[r]], inst_node[inst.req_institution[r]], 1,
-                inst.req_weight[r])
-    for i in range(n_i):
+def enterprise_room(inst: Instance, open_slots: list[int], locked_e: list[int]) -> list[int]:
+    """Most further meetings each enterprise can hold: its cap, and how many of its requests
+    fit into distinct open slots."""
+    return [max_slot_matching([open_slots[r] for r in inst.ent_requests[e] if open_slots[r]],
+                              inst.ent_cap[e] - locked_e[e])
+            for e in range(len(inst.enterprise_ids))]
+
+
+def institution_room(inst: Instance, open_slots: list[int], locked_i: list[int]) -> list[int]:
+    """Most further meetings each institution can hold: its cap, and its free table-slots among
+    the slots its requests can use."""
+    room = []
+    for i in range(len(inst.institution_ids)):
         union = 0
         for r in inst.inst_requests[i]:
             union |= open_slots[r]
-        places = inst.inst_tables[i] * union.bit_count() - sum(
-            1 for r in inst.inst_requests[i] if r in inst.locked and union >> inst.locked[r][0] & 1)
-        arc(inst_node[i], sink, min(inst.inst_cap[i] - locked_i[i], places), 0)
-    arc(source, sink, total, 0)
+        taken = sum(1 for r in inst.inst_requests[i]
+                    if r in inst.locked and union >> inst.locked[r][0] & 1)
+        room.append(min(inst.inst_cap[i] - locked_i[i], inst.inst_tables[i] * union.bit_count() - taken))
+    return room
 
+
+def select_requests(inst: Instance, excluded: frozenset[int] = frozenset()) -> Selection:
+    """Max-profit choice of requests (locked ones always in, `excluded` ones never)."""
+    open_slots = _open_slots(inst, excluded)
+    locked_e, locked_i = _locked_counts(inst)
+    n_e = len(inst.enterprise_ids)
+    source, sink = 0, 1
+    ent_node, inst_node = 2, 2 + n_e                 # node of enterprise e is ent_node + e
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+
+    def arc(tail: int, head: int, capacity: int, profit: int) -> int | None:
+        if capacity <= 0:
+            return None
+        return flow.add_arc_with_capacity_and_unit_cost(tail, head, capacity, -profit)
+
+    room_e = enterprise_room(inst, open_slots, locked_e)
+    for e, room in enumerate(room_e):
+        if locked_e[e]:   # already covered: no bonus left to earn
+            arc(source, ent_node + e, room, 0)
+        else:
+            arc(source, ent_node + e, min(room, 1), inst.coverage_bonus)
+            arc(source, ent_node + e, room - 1, 0)
+    request_arcs = {r: arc(ent_node + inst.req_enterprise[r], inst_node + inst.req_institution[r], 1,
+                           inst.req_weight[r]) for r in range(inst.n_requests) if open_slots[r]}
+    for i, room in enumerate(institution_room(inst, open_slots, locked_i)):
+        arc(inst_node + i, sink, room, 0)
+    total = sum(max(room, 0) for room in room_e)
+    arc(source, sink, total, 0)
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    chosen = {r for k, r in enumerate(request_of_arc) if flow.flow(request_arc_start + k)}
-    chosen |= set(inst.locked)
+    chosen = {r for r, a in request_arcs.items() if flow.flow(a)} | set(inst.locked)
     locked_value = sum(inst.req_weight[r] for r in inst.locked) + inst.coverage_bonus * sum(
         1 for n in locked_e if n)
     return Selection(frozenset(chosen), -flow.optimal_cost() + locked_value)

@@ -75,11 +75,11 @@ def write_solution(solution: Solution, path: str | Path) -> None:
 
 def parse_solution(data: Any) -> Solution:
     """Read decoded JSON back into a Solution; raise SolutionError on anything unexpected."""
+    if not isinstance(data, dict) or data.get("format") != SOLUTION_FORMAT:
+        raise SolutionError(f"格式必须是 (format must be) '{SOLUTION_FORMAT}'")
+    if data.get("status") not in STATUSES:
+        raise SolutionError(f"未知状态 (unknown status) {data.get('status')!r}")
     try:
-        if data.get("format") != SOLUTION_FORMAT:
-            raise SolutionError(f"格式必须是 (format must be) '{SOLUTION_FORMAT}'")
-        if data["status"] not in STATUSES:
-            raise SolutionError(f"未知状态 (unknown status) {data['status']!r}")
         meetings = tuple(Meeting(str(m["enterprise"]), str(m["institution"]), str(m["slot"]),
                                  int(m["table"])) for m in data["meetings"])
         unscheduled = tuple(Unscheduled(str(u["enterprise"]), str(u["institution"]),
@@ -87,8 +87,6 @@ def parse_solution(data: Any) -> Solution:
         return Solution(data["status"], int(data["objective"]), data.get("upper_bound"), meetings,
                         unscheduled, dict(data.get("stats", {})), data.get("reason"))
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        if isinstance(error, SolutionError):
-            raise
         raise SolutionError(f"解答文件格式错误 (malformed solution): {error!r}") from None
 
 

@@ -1,7 +1,7 @@
 """`solve(problem)`: the whole pipeline under one deadline, returning the best schedule found.
 
 select (min-cost flow: which requests, plus a proven bound) -> place (greedy + repair + fill)
--> exact CP-SAT when the instance is small -> LP bound when affordable -> large-neighbourhood
+-> LP bound when affordable -> exact CP-SAT when the instance is small -> large-neighbourhood
 search until the deadline, a stall, or a proven optimum with no idle gap. Every phase checks
 the shared deadline, and every CP-SAT call gets at most what remains, so the incumbent comes
 back on time. `on_progress` receives a ProgressEvent at each improvement.
@@ -23,10 +23,17 @@ from matchmaker.solver.polish import repack_all
 from matchmaker.solver.problem import Problem
 from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import Schedule
-from matchmaker.solver.select import select_requests
+from matchmaker.solver.select import Selection, select_requests
 from matchmaker.solver.solution import Solution
 
 STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
+EXACT_SHARE = 0.25  # of the remaining time, for the exact model: it proves small cases fast or not at all
+
+
+def finishing_reserve(n_requests: int) -> float:
+    """Seconds kept for tables, statistics and the solution itself after the search stops
+    (about 1 s at 60,000 requests), so the whole call returns within its limit."""
+    return 0.05 + 2e-5 * n_requests
 
 
 @dataclass(frozen=True)
@@ -67,32 +74,18 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     ends before the deadline (see docs/scheduling.md)."""
     deadline = Deadline(time_limit)
     inst = compile_instance(problem)
+    deadline.keep(finishing_reserve(inst.n_requests))
     clashes = locked_clashes(inst)
     if clashes:
         return infeasible_solution(clashes, deadline.elapsed())
     report = _Reporter(deadline, on_progress)
     selection = select_requests(inst)
-    bound, bound_source = selection.bound, "flow"
-    sched = Schedule(inst)
-    place_locked(sched)
-    rng = random.Random(seed)
-    unplaced = greedy_schedule(sched, selection.chosen, rng)
-    fill_unmet(sched, rng)
-    report(sched.objective, bound, "construct", force=True)
-    repack_all(sched, rng, deadline)
-    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
-        proven = solve_exactly(inst, sched, deadline, seed, work=deadline.remaining() * 0.5)
-        if proven is not None and proven < bound:
-            bound, bound_source = proven, "cp-sat"
-        report(sched.objective, bound, "exact")
-    if sched.objective < bound and deadline.remaining() > 1.0:
-        proven = lp_bound(inst, deadline, share=0.3)
-        if proven is not None and proven < bound:
-            bound, bound_source = proven, "lp"
-            report(sched.objective, bound, "bound")
-    search = _lns(inst, sched, deadline, seed, unplaced, lambda: report(sched.objective, bound, "lns"))
-    improve(search, stall_limit=STALL_LIMIT,
-            done=lambda: sched.objective >= bound and sum(sched.gaps()) == 0)
+    sched, unplaced = construct(inst, selection, random.Random(seed), deadline)
+    report(sched.objective, selection.bound, "construct", force=True)
+    bound, bound_source = tighten_bound(inst, sched, selection.bound, deadline, seed, report)
+    search = Search(inst, sched, deadline, seed, bound=bound, targets=set(unplaced),
+                    on_improve=lambda: report(sched.objective, bound, "lns"))
+    improve(search, stall_limit=STALL_LIMIT, done=lambda: sched.objective >= bound and search.gaps == 0)
     if search.proven and sched.objective < bound:  # the whole instance was one optimal neighbourhood
         bound, bound_source = sched.objective, "cp-sat"
     report(sched.objective, bound, "done", force=True)
@@ -101,7 +94,31 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
                            "lns_improvements": search.improvements})
 
 
-def _lns(inst: Instance, sched: Schedule, deadline: Deadline, seed: int, unplaced: list[int],
-         on_improve: Callable[[], None]) -> Search:
-    search = Search(inst, sched, deadline, seed, targets=set(unplaced), on_improve=on_improve)
-    return search
+def construct(inst: Instance, selection: Selection, rng: random.Random,
+              deadline: Deadline) -> tuple[Schedule, list[int]]:
+    """Locked meetings, then the flow's choice placed greedily, then whatever else fits, then
+    gap re-packing. Returns the schedule and the chosen requests that could not be placed."""
+    sched = Schedule(inst)
+    place_locked(sched)
+    unplaced = greedy_schedule(sched, selection.chosen, rng, deadline)
+    fill_unmet(sched, rng, deadline=deadline)
+    repack_all(sched, rng, deadline)
+    return sched, unplaced
+
+
+def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadline, seed: int,
+                  report: _Reporter) -> tuple[int, str]:
+    """While the schedule is below the flow bound, try the LP bound, then (small instances) the
+    exact model, which may also improve the schedule. Returns the bound and where it came from."""
+    source = "flow"
+    if sched.objective < bound and deadline.remaining() > 1.0:
+        proven = lp_bound(inst, deadline, share=0.3)
+        if proven is not None and proven < bound:
+            bound, source = proven, "lp"
+            report(sched.objective, bound, "bound")
+    if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
+        proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
+        if proven is not None and proven < bound:
+            bound, source = proven, "cp-sat"
+        report(sched.objective, bound, "exact")
+    return bound, source

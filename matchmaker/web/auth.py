@@ -52,7 +52,9 @@ async def viewer_of(request: Request) -> Viewer:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path if request.method == "GET" else "/dashboard", request.state.session_expired)
     membership = await Membership.get(user=user).prefetch_related("organization")
-    return Viewer(user=user, organization=membership.organization, role=membership.role)
+    viewer = Viewer(user=user, organization=membership.organization, role=membership.role)
+    request.state.audience = viewer.audience  # the navigation shows this audience's links
+    return viewer
 
 
 async def organizer_of(request: Request) -> Viewer:
@@ -67,3 +69,17 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/dashboard"
+
+
+async def enterprise_of(request: Request) -> Viewer:
+    viewer = await viewer_of(request)
+    if viewer.audience != "enterprise":
+        raise NotAllowed("此页面仅对企业开放 (enterprises only)")
+    return viewer
+
+
+async def institution_of(request: Request) -> Viewer:
+    viewer = await viewer_of(request)
+    if viewer.audience != "institution":
+        raise NotAllowed("此页面仅对金融与投资机构开放 (institutions only)")
+    return viewer

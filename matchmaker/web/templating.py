@@ -59,6 +59,7 @@ def _request_context(request: Request) -> dict:
     return {
         "current_user": getattr(state, "user", None),
         "current_language": getattr(state, "language", i18n.SOURCE_LANGUAGE),
+        "current_audience": getattr(state, "audience", ""),  # set by auth.viewer_of
         "csrf_token": request.scope["csrftoken"]() if "csrftoken" in request.scope else "",
     }
 

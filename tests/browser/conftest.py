@@ -22,10 +22,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update"]
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in str(item.path).replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+    # Last: a live sync Playwright keeps an event loop running in the main thread, after which
+    # pytest-asyncio cannot run the async tests that would otherwise follow.
+    items.sort(key=_is_browser_test)
 
 
 def _free_port() -> int:
@@ -60,10 +67,10 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-# Module scope: sync Playwright keeps an event loop running while it is open, and the async
-# tests collected after tests/browser/ need to start their own.
 @pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Not per session: sync Playwright keeps an event loop running
+    in this thread while it lives, and the asyncio tests of other modules need the thread free."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -53,3 +53,17 @@ def email_message(number: int = 1, *, recipient: str = "张三 <zhangsan@example
 def publish_calendar(*meetings: CalendarMeeting, method: str = "PUBLISH") -> bytes:
     return agenda_calendar(meetings, method=method, organizer_email="kjj@example.gov.cn",
                            dtstamp=PUBLISHED_AT)
+
+
+def outgoing_mail(number: int = 1, **overrides: Any):
+    """An agenda mail for participant `number`, ready for `services.outbox.enqueue_all`."""
+    from matchmaker.services.outbox import OutgoingMail
+
+    mail = OutgoingMail(
+        rendered=RenderedEmail(subject=f"【2026 科技金融银企对接会】您的洽谈日程（参会方{number}）",
+                               text=f"参会方{number}，您好：\n", html=f"<p>参会方{number}，您好：</p>\n"),
+        recipient_email=f"participant{number}@example.cn", recipient_name=f"参会方{number}",
+        kind="agenda", idempotency_key=f"agenda:7:{number}:1",
+        ics=publish_calendar(calendar_meeting(enterprise_id=number, sequence=1)),
+    )
+    return replace(mail, **overrides)

@@ -7,6 +7,7 @@ exercise aiosmtplib against real sockets and real SMTP replies instead of mocks.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 from collections import deque
@@ -30,6 +31,10 @@ class RecordingHandler:
     messages: list[Received] = field(default_factory=list)
     sessions: int = 0
     hang_on_data: bool = False
+    # Set: DATA is recorded, then the 250 reply waits until the event is set again by the test,
+    # which is the window between "the server has the message" and "the client knows it".
+    hold_after_accept: threading.Event | None = None
+    accepted_and_held: threading.Event = field(default_factory=threading.Event)
     _data_replies: deque[str] = field(default_factory=deque)
     _rcpt_replies: deque[str] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -69,7 +74,25 @@ class RecordingHandler:
                 return reply
             self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                           envelope.original_content or b""))
+        if self.hold_after_accept is not None:
+            self.accepted_and_held.set()
+            while not self.hold_after_accept.is_set():
+                await asyncio.sleep(0.01)
         return "250 2.0.0 Message accepted for delivery"
+
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every message received, in order, duplicates included."""
+        with self._lock:
+            contents = [m.content for m in self.messages]
+        return [_message_id(content) for content in contents]
+
+
+_MESSAGE_ID_HEADER = re.compile(rb"^Message-ID:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+def _message_id(content: bytes) -> str:
+    found = _MESSAGE_ID_HEADER.search(content)
+    return found.group(1).decode("ascii") if found else ""
 
 
 def free_port() -> int:

@@ -100,3 +100,14 @@ def test_every_builtin_field_reads_a_blank_profile_as_missing(key):
     assert value(key, make_enterprise(region=make_enterprise().region), make_need(id="x", kind="bond", amount=None,
                                                                                   term_months=None)) in (
         None, frozenset(), "91330108MA27XXXX0X", "示例科技有限公司", "浙江省", "杭州市", "滨江区", False, "bond")
+
+
+def test_a_custom_value_of_the_wrong_type_reads_as_missing():
+    from matchmaker.matching.fields import custom_field
+
+    score = custom_field("创新积分", FieldType.NUMBER)
+    listed = custom_field("白名单", FieldType.BOOL)
+    e = make_enterprise(custom={"创新积分": "很高", "白名单": "是"})
+
+    assert (score.value(e, None, date(2026, 6, 30)), listed.value(e, None, date(2026, 6, 30))) == (None, None)
+    assert score.value(make_enterprise(custom={"创新积分": 72}), None, date(2026, 6, 30)) == 72

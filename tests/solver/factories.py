@@ -51,3 +51,31 @@ def problem_data(slots: int = 3, enterprises=("E1",), institutions=("I1",), requ
 
 def make_problem(**kwargs) -> Problem:
     return parse_problem(problem_data(**kwargs))
+
+
+def random_problem(enterprises: int, institutions: int, slots: int, per_enterprise: int, seed: int) -> Problem:
+    """A contested event: popular institutions (low index) draw most requests, everyone has a
+    window of availability, a tenth of the enterprises pitch."""
+    import random
+
+    rng = random.Random(seed)
+    slot_ids = [f"s{k + 1}" for k in range(slots)]
+
+    def window() -> list[str]:
+        start = rng.randrange(slots // 2)
+        return slot_ids[start:start + rng.randint(slots // 2, slots)]
+
+    ents = [{"id": f"E{k}", "available": window(), "max_meetings": rng.choice([None, 3, 5])}
+            for k in range(enterprises)]
+    insts = [{"id": f"I{k}", "tables": rng.choice([1, 1, 2, 3]), "available": window()}
+             for k in range(institutions)]
+    pitches = [(e["id"], e["available"][0]) for e in ents if rng.random() < 0.1]
+    pitching = {e for e, _ in pitches}
+    popularity = [1 / (k + 1) for k in range(institutions)]
+    requests = []
+    for e in ents:
+        wanted = set(rng.choices(range(institutions), weights=popularity, k=per_enterprise))
+        requests += [(e["id"], f"I{i}", rng.randint(1, 20), e["id"] in pitching and rng.random() < 0.5)
+                     for i in sorted(wanted)]
+    return make_problem(slots=slots, enterprises=ents, institutions=insts, requests=requests,
+                        pitches=pitches, coverage_bonus=10)

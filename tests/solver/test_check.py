@@ -124,3 +124,13 @@ def test_infeasible_solution_must_not_list_meetings():
     solution = replace(Solution("infeasible", 0, None, VALID[:1]), reason="clash")
 
     assert check(base_problem(), solution) == ["不可行的解答不应包含会面 (infeasible solution lists meetings)"]
+
+
+def test_infeasible_claim_holds_only_when_locked_meetings_clash():
+    consistent = base_problem()
+    clashing = base_problem(locked=[("E2", "I1", "s1"), ("E2", "I2", "s1")])
+    claim = replace(Solution("infeasible", 0, None, ()), reason="clash")
+
+    assert check(consistent, claim) == ["声称不可行但锁定的会面互不冲突 (claimed infeasible, but the locked "
+                                        "meetings are consistent)"]
+    assert check(clashing, claim) == []

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from matchmaker.solver.check import check
 from matchmaker.solver.repair import repair
 from matchmaker.solver.solution import Meeting
 from matchmaker.solver.solve import solve
-from tests.solver.factories import make_problem
+from tests.solver.factories import make_problem, random_problem
 
 ENTERPRISES = ["E1", "E2", "E3", "E4"]
 INSTITUTIONS = ["I1", "I2", {"id": "I3", "tables": 2}]
@@ -67,3 +69,24 @@ def test_published_meeting_stays_when_the_penalty_outweighs_the_gain():
 
     assert repaired.meetings == (Meeting("E1", "I1", "s1", 1),)
     assert (repaired.objective, repaired.stats["kept_slot"]) == (5, 1)
+
+
+def test_after_five_percent_cancel_unaffected_meetings_keep_their_slots():
+    problem = random_problem(enterprises=200, institutions=30, slots=10, per_enterprise=5, seed=8)
+    published = solve(problem, time_limit=3, seed=8)
+    gone = {e.id for e in problem.enterprises[::20]}          # every 20th enterprise cancels
+    changed = replace(problem, enterprises=tuple(replace(e, available=()) if e.id in gone else e
+                                                 for e in problem.enterprises),
+                      pitches=tuple(p for p in problem.pitches if p.enterprise not in gone),
+                      requests=tuple(replace(r, after_pitch=False) if r.enterprise in gone else r
+                                     for r in problem.requests))
+
+    repaired = repair(changed, published, time_limit=3, seed=8)
+
+    assert check(changed, repaired) == []
+    unaffected = [m for m in published.meetings if m.enterprise not in gone]
+    now = {(m.enterprise, m.institution): m.slot for m in repaired.meetings}
+    kept = sum(1 for m in unaffected if now.get((m.enterprise, m.institution)) == m.slot)
+    assert kept >= 0.95 * len(unaffected)
+    assert repaired.stats["kept_slot"] == kept
+    assert not any(m.enterprise in gone for m in repaired.meetings)

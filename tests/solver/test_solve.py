@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 from matchmaker.solver.check import check
 from matchmaker.solver.solution import Meeting, Unscheduled
 from matchmaker.solver.solve import ProgressEvent, solve
-from tests.solver.factories import make_problem
+from tests.solver.factories import make_problem, random_problem
 
 
 def solved(problem, **kwargs):
@@ -137,3 +140,41 @@ def test_same_seed_gives_the_same_schedule():
 
     assert first.meetings == second.meetings
     assert (first.objective, first.stats["idle_gaps"]) == (second.objective, second.stats["idle_gaps"])
+
+
+def contested_problem():
+    """Ten enterprises with scattered availability asking for four institutions: construction
+    leaves idle gaps that only the neighbourhood search removes."""
+    rng = random.Random(10)
+    slots = [f"s{k + 1}" for k in range(6)]
+    enterprises = [{"id": f"E{k}", "available": sorted(rng.sample(slots, rng.randint(3, 6)), key=slots.index)}
+                   for k in range(10)]
+    institutions = [{"id": "I1"}, {"id": "I2", "tables": 2}, {"id": "I3", "available": ["s2", "s3", "s4", "s5"]},
+                    {"id": "I4"}]
+    requests = [(e["id"], i["id"], rng.randint(1, 9)) for e in enterprises for i in institutions
+                if rng.random() < 0.6]
+    return make_problem(slots=6, enterprises=enterprises, institutions=institutions, requests=requests,
+                        coverage_bonus=3)
+
+
+def test_same_seed_gives_the_same_schedule_when_the_search_runs():
+    problem = contested_problem()
+
+    first = solved(problem, seed=11, time_limit=20)
+    second = solved(problem, seed=11, time_limit=20)
+
+    assert first.meetings == second.meetings
+    assert (first.status, first.objective, first.stats["idle_gaps"]) == ("optimal", 152, 0)
+    assert first.stats["lns_improvements"] == 1
+
+
+def test_time_limit_is_kept_and_the_incumbent_comes_back_checked():
+    problem = random_problem(enterprises=600, institutions=80, slots=16, per_enterprise=6, seed=4)
+    started = time.monotonic()
+
+    solution = solve(problem, time_limit=1.0, seed=4)
+
+    assert time.monotonic() - started < 1.5
+    assert check(problem, solution) == []
+    assert solution.status in ("optimal", "feasible")
+    assert solution.upper_bound >= solution.objective > 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from matchmaker.models import AuditLog, Membership, Organization, Session, User
+from datetime import datetime, timedelta, timezone
+
+from matchmaker.models import AuditLog, Invitation, Membership, Organization, Session, User
+from matchmaker.services.clock import db_time
 from matchmaker.web.middleware import SESSION_COOKIE
 from tests.conftest import PASSWORD, next_uscc
 
@@ -231,3 +234,17 @@ async def test_the_last_admin_cannot_step_down(client, make_organization):
 
     assert response.status_code == 400
     assert "单位至少需要一名管理员" in response.text
+
+
+async def test_an_invitation_expired_an_hour_ago_is_no_longer_listed(client, make_organization):
+    # Guards the time-zone trap: rows are stored in Shanghai time, so an expiry compared
+    # against a UTC "now" as text would still look open for another eight hours.
+    admin = await make_organization()
+    await client.login(admin.email)
+    await client.submit("/account/invitations", {"email": "late@example.cn", "role": "member"})
+    await Invitation.filter(email="late@example.cn").update(
+        expires_at=db_time(datetime.now(timezone.utc) - timedelta(hours=1)))
+
+    page = await client.get("/account")
+
+    assert "late@example.cn" not in page.text

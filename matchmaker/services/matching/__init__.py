@@ -1,0 +1,43 @@
+"""Matching use cases: the only place that feeds ORM rows to the pure engine (matchmaker.matching).
+
+- inputs:           rows -> engine dataclasses
+- catalogue:        published offers compiled once, cached between requests
+- recommendations:  the enterprise's side (products per need, near misses, policies, 科创积分)
+- institution:      the institution's side (open needs per product, consent respected)
+- consent:          what an institution may see of an enterprise
+- claims:           抢单, answers, deadlines, notices
+- overview:         the organizer's needs × products overview and gaps
+"""
+
+from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, build_catalogue, load_catalogue
+from matchmaker.services.matching.claims import (
+    all_claims,
+    answer_claim,
+    claim_need,
+    claims_of_enterprise,
+    effective_state,
+    notices_for,
+)
+from matchmaker.services.matching.inputs import (
+    enterprise_input,
+    field_registry,
+    need_input,
+    platform_rule_input,
+    policy_input,
+    product_input,
+)
+from matchmaker.services.matching.institution import matching_needs_for_product, products_with_match_counts
+from matchmaker.services.matching.overview import match_overview
+from matchmaker.services.matching.recommendations import (
+    innovation_report,
+    needs_with_match_counts,
+    recommendations_for_need,
+)
+
+__all__ = [
+    "CatalogueCache", "OfferCatalogue", "build_catalogue", "load_catalogue",
+    "all_claims", "answer_claim", "claim_need", "claims_of_enterprise", "effective_state", "notices_for",
+    "enterprise_input", "field_registry", "need_input", "platform_rule_input", "policy_input", "product_input",
+    "matching_needs_for_product", "products_with_match_counts", "match_overview",
+    "innovation_report", "needs_with_match_counts", "recommendations_for_need",
+]

@@ -1,0 +1,152 @@
+"""The published offers, compiled once and kept until the rows behind them change.
+
+Compiling 2,000 products takes longer than the recommendation page may (DESIGN: ≤ 200 ms), so
+the compiled catalogue is kept between requests in a `CatalogueCache` that the app owns. Each
+use asks the database for a cheap fingerprint of what was published (counts, the latest
+`updated_at`, the platform rules and custom fields themselves) and recompiles only when it
+differs. Writers that bypass `Model.save()` (queryset `.update()`) must touch `updated_at`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tortoise.functions import Count, Max, Sum
+
+from matchmaker import matching
+from matchmaker.matching.formats import FormatError
+from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus
+from matchmaker.services.matching.inputs import field_registry, platform_rule_input, policy_input, product_input
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OfferCatalogue:
+    """Published products and policies compiled with the active platform rules."""
+
+    products: list[matching.CompiledOffer]
+    policies: list[matching.CompiledOffer]
+    rules: tuple[matching.PlatformRule, ...]
+    fields: matching.FieldRegistry
+    policy_validity: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
+    left_out: tuple[str, ...] = ()  # offers whose stored criteria no longer compile
+
+    def policies_valid_on(self, as_of: date) -> list[matching.CompiledOffer]:
+        def valid(offer: matching.CompiledOffer) -> bool:
+            start, end = self.policy_validity.get(offer.id, (None, None))
+            return (start is None or start <= as_of) and (end is None or as_of <= end)
+
+        return [offer for offer in self.policies if valid(offer)]
+
+    def compile(self, offer: matching.Product) -> matching.CompiledOffer:
+        """One more offer (e.g. a draft product previewed by its institution) on the same terms."""
+        return matching.compile_offer(offer, self.fields, self.rules)
+
+
+async def _fingerprint() -> tuple[Any, ...]:
+    async def summary(model: type[Product] | type[Policy]) -> tuple[Any, ...]:
+        row = await (model.filter(status=PublicationStatus.PUBLISHED)
+                     .annotate(n=Count("id"), latest=Max("updated_at"), ids=Sum("id"))
+                     .first().values("n", "latest", "ids"))
+        return (row["n"], str(row["latest"]), row["ids"]) if row else (0, None, None)
+
+    rules = await PlatformRule.filter(active=True).order_by("id").values_list(
+        "id", "text", "criteria", "applies_to_policies")
+    customs = await CustomField.all().order_by("id").values_list("key", "type", "label", "options")
+    return (await summary(Product), await summary(Policy),
+            json.dumps(rules, ensure_ascii=False, default=str), json.dumps(customs, ensure_ascii=False))
+
+
+def _compile_each(offers: list[Any], fields: matching.FieldRegistry, rules: tuple[matching.PlatformRule, ...],
+                  left_out: list[str]) -> list[matching.CompiledOffer]:
+    """All at once (fast); if any fails, one by one so that one bad row does not hide the rest."""
+    try:
+        return matching.compile_offers(offers, fields, rules)
+    except matching.CriteriaError:
+        compiled = []
+        for offer in offers:
+            try:
+                compiled.append(matching.compile_offer(offer, fields, rules))
+            except matching.CriteriaError as error:
+                log.warning("offer %s left out of matching: %s", offer.id, error.problems)
+                left_out.append(offer.id)
+        return compiled
+
+
+async def build_catalogue() -> OfferCatalogue:
+    fields = field_registry(await CustomField.all())
+    rules = []
+    for row in await PlatformRule.filter(active=True).order_by("id"):
+        try:
+            rules.append(platform_rule_input(row))
+        except matching.CriteriaError as error:
+            log.warning("platform rule %s ignored: %s", row.pk, error.problems)
+    names = dict(await Organization.all().values_list("id", "name"))
+    left_out: list[str] = []
+    products, policies, validity = [], [], {}
+    for row in await Product.filter(status=PublicationStatus.PUBLISHED).order_by("id"):
+        try:
+            products.append(product_input(row, names.get(row.organization_id, "")))
+        except (matching.CriteriaError, FormatError) as error:
+            log.warning("product %s left out of matching: %s", row.pk, error)
+            left_out.append(str(row.pk))
+    for row in await Policy.filter(status=PublicationStatus.PUBLISHED).order_by("id"):
+        try:
+            policies.append(policy_input(row, names.get(row.organization_id, "")))
+            validity[str(row.pk)] = (row.valid_from, row.valid_until)
+        except (matching.CriteriaError, FormatError) as error:
+            log.warning("policy %s left out of matching: %s", row.pk, error)
+    frozen_rules = tuple(rules)
+    return OfferCatalogue(_compile_each(products, fields, frozen_rules, left_out),
+                          _compile_each(policies, fields, frozen_rules, left_out),
+                          frozen_rules, fields, validity, tuple(left_out))
+
+
+class CatalogueCache:
+    """Holds the last compiled catalogue and the fingerprint it was built from (one per app),
+    and the latest results computed against it (`remember`), dropped when it is rebuilt."""
+
+    RESULTS_KEPT = 512
+
+    def __init__(self) -> None:
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._catalogue: OfferCatalogue | None = None
+        self._lock = asyncio.Lock()
+        self._results: OrderedDict[Hashable, Any] = OrderedDict()
+
+    async def get(self) -> OfferCatalogue:
+        fingerprint = await _fingerprint()
+        if fingerprint != self._fingerprint or self._catalogue is None:
+            async with self._lock:  # one request compiles, the others wait for its result
+                if fingerprint != self._fingerprint or self._catalogue is None:
+                    self._catalogue = await build_catalogue()
+                    self._fingerprint = fingerprint
+                    self._results.clear()
+        return self._catalogue
+
+    async def remember(self, catalogue: OfferCatalogue, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """`compute()` for `key` against `catalogue`, reused until the catalogue changes. The key
+        must name everything else the result depends on (e.g. the rows' updated_at, the date)."""
+        full_key = (id(catalogue), key)
+        if catalogue is self._catalogue and full_key in self._results:
+            self._results.move_to_end(full_key)
+            return self._results[full_key]
+        result = await compute()
+        if catalogue is self._catalogue:
+            self._results[full_key] = result
+            while len(self._results) > self.RESULTS_KEPT:
+                self._results.popitem(last=False)
+        return result
+
+
+async def load_catalogue(cache: CatalogueCache | None = None) -> OfferCatalogue:
+    """The compiled catalogue: from `cache` when given (the app's), else built afresh (tests, CLI)."""
+    return await cache.get() if cache is not None else await build_catalogue()

@@ -1,0 +1,155 @@
+"""The institution's side: the open needs that fit one of its products, ranked, each with why,
+shown only as far as the enterprise consented (see consent.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from matchmaker import matching
+from matchmaker.models import (
+    EnterpriseProfile,
+    FinancingNeed,
+    NeedClaim,
+    NeedStatus,
+    Organization,
+    Product,
+    PublicationStatus,
+)
+from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
+from matchmaker.services.matching.consent import Visibility, redact_financials, visibility_for
+from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
+from matchmaker.services.tenancy import get_scoped, scoped
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Financials:
+    revenue: int | None
+    total_assets: int | None
+    existing_debt: int | None
+    valuation: int | None
+
+
+@dataclass(frozen=True)
+class NeedMatch:
+    """A fitting open need as the institution may see it. `contact`/`financials` are None
+    without the enterprise's consent."""
+
+    need: FinancingNeed
+    enterprise_name: str
+    industry_chains: tuple[str, ...]
+    verdict: matching.Verdict
+    contact: Contact | None
+    financials: Financials | None
+    claim: NeedClaim | None
+
+
+@dataclass(frozen=True)
+class ProductMatches:
+    product: Product
+    offer: matching.Product
+    needs: list[NeedMatch]
+
+
+async def _open_needs_with_profiles() -> tuple[list[FinancingNeed], dict[int, EnterpriseProfile | None]]:
+    needs = await FinancingNeed.filter(status=NeedStatus.OPEN).prefetch_related("enterprise").order_by("id")
+    profiles = {p.organization_id: p for p in await EnterpriseProfile.filter(
+        organization_id__in={n.enterprise_id for n in needs})}
+    return needs, {n.enterprise_id: profiles.get(n.enterprise_id) for n in needs}
+
+
+def open_needs_index(needs: list[FinancingNeed], profiles: dict[int, EnterpriseProfile | None], as_of: date,
+                     weights: matching.InnovationWeights) -> matching.MatchIndex:
+    """One row per open need (the enterprise repeated per need)."""
+    enterprises = {org_id: enterprise_input(profiles[org_id], need.enterprise) for need in needs
+                   for org_id in [need.enterprise_id]}
+    return matching.MatchIndex([enterprises[n.enterprise_id] for n in needs], as_of,
+                               needs=[need_input(n) for n in needs], innovation_weights=weights)
+
+
+def _compiled(product: Product, provider: str, catalogue: OfferCatalogue) -> matching.CompiledOffer:
+    published = {offer.id: offer for offer in catalogue.products}
+    return published.get(str(product.pk)) or catalogue.compile(product_input(product, provider))
+
+
+def _fitting_rows(matrix: matching.EligibilityMatrix, index: matching.MatchIndex, offer: int) -> list[int]:
+    """Rows eligible for the offer whose need is of its kind family, best fit first."""
+    kind = index.need_applies(matrix.offers[offer].family)
+    rows = np.flatnonzero(matrix.eligible[offer] & kind)
+    return rows[np.argsort(-matrix.score[offer, rows], kind="stable")].tolist()
+
+
+async def matching_needs_for_product(institution_org: Organization, product_id: object, *, as_of: date,
+                                     cache: CatalogueCache | None = None,
+                                     innovation_weights: matching.InnovationWeights = matching.InnovationWeights(),
+                                     ) -> ProductMatches:
+    """Open needs that fit the institution's product, ranked by fit, with consent respected.
+    Another institution's product answers NotFound."""
+    product = await get_scoped(Product, institution_org, product_id)
+    catalogue = await load_catalogue(cache)
+    compiled = _compiled(product, institution_org.name, catalogue)
+    needs, profiles = await _open_needs_with_profiles()
+    if not needs:
+        return ProductMatches(product, compiled.offer, [])  # type: ignore[arg-type]
+    index = open_needs_index(needs, profiles, as_of, innovation_weights)
+    matrix = index.evaluate([compiled])
+    rows = _fitting_rows(matrix, index, 0)
+    visible = await visibility_for(institution_org, [needs[r].enterprise_id for r in rows])
+    claims = {c.need_id: c for c in await NeedClaim.filter(institution_id=institution_org.pk, product_id=product.pk)}
+    matches = []
+    for row in rows:
+        need = needs[row]
+        profile = profiles[need.enterprise_id]
+        may: Visibility = visible[need.enterprise_id]
+        verdict = matrix.verdict(0, row)
+        matches.append(NeedMatch(
+            need=need, enterprise_name=need.enterprise.name,
+            industry_chains=tuple(profile.industry_chains or ()) if profile else (),
+            verdict=verdict if may.financials else redact_financials(verdict, compiled),
+            contact=Contact(profile.contact_name, profile.contact_phone, profile.contact_email)
+            if may.contact and profile else None,
+            financials=Financials(profile.revenue, profile.total_assets, profile.existing_debt, profile.valuation)
+            if may.financials and profile else None,
+            claim=claims.get(need.pk),
+        ))
+    return ProductMatches(product, compiled.offer, matches)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ProductSummary:
+    product: Product
+    fitting_needs: int
+
+
+async def products_with_match_counts(institution_org: Organization, *, as_of: date,
+                                     cache: CatalogueCache | None = None) -> list[ProductSummary]:
+    """The institution's products (published first) with how many open needs fit each."""
+    products = await scoped(Product, institution_org).order_by("id")
+    products.sort(key=lambda p: p.status != PublicationStatus.PUBLISHED)
+    if not products:
+        return []
+    catalogue = await load_catalogue(cache)
+    needs, profiles = await _open_needs_with_profiles()
+    if not needs:
+        return [ProductSummary(p, 0) for p in products]
+    compiled = []
+    for product in products:
+        try:
+            compiled.append(_compiled(product, institution_org.name, catalogue))
+        except (matching.CriteriaError, matching.FormatError):
+            compiled.append(None)
+    index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights())
+    usable = [c for c in compiled if c is not None]
+    matrix = index.evaluate(usable)
+    counts = {offer.id: len(_fitting_rows(matrix, index, i)) for i, offer in enumerate(usable)}
+    return [ProductSummary(p, counts.get(str(p.pk), 0)) for p in products]
+
