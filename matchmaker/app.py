@@ -25,7 +25,7 @@ from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
-from matchmaker.web.routes import LARGE_BODY_PATHS, routes
+from matchmaker.web.routes import routes, upload_body_limits
 from matchmaker.web.templating import build_templates
 
 log = logging.getLogger("matchmaker")
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(SecurityHeadersMiddleware, https=settings.server_https),
             # Inside the security headers so that its 413 gets them and a Chinese body too.
             Middleware(BodyLimitByPathMiddleware, max_body_size=settings.server_max_body_bytes,
-                       larger=LARGE_BODY_PATHS),
+                       larger=upload_body_limits(settings)),
             Middleware(MultipartCsrfHeader, on_failure=_csrf_failed),
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),

@@ -89,6 +89,59 @@ def _create_organizer(args: argparse.Namespace) -> int:
     return _with_database(work)
 
 
+REGISTRY_KINDS = ("enterprises", "needs", "products", "policies")
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Import a registry file: every row or none; the report goes to stderr, exit 1 on any error."""
+    from pathlib import Path
+
+    from matchmaker.services.registry_io.transfer import ImportRejected, Limits, import_file, make_context
+
+    settings = load_settings()
+    path = Path(args.file)
+
+    async def work() -> int:
+        ctx = await make_context(chains=settings.registry_industry_chains)
+        limits = Limits(max_bytes=settings.registry_import_max_bytes, max_rows=settings.registry_import_max_rows)
+        try:
+            count = await import_file(args.kind, path.name, path.read_bytes(), ctx=ctx, limits=limits)
+        except ImportRejected as error:
+            print(f"{error.message} ({args.file})", file=sys.stderr)
+            for problem in error.problems:
+                print(f"{problem.row}\t{problem.column}\t{problem.message}", file=sys.stderr)
+            return 1
+        print(f"已导入 {count} 条{args.kind} (imported)")
+        return 0
+
+    if not path.is_file():
+        print(f"找不到文件 {args.file} (file not found)", file=sys.stderr)
+        return 2
+    return _with_database(work)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from matchmaker.services.registry_io.transfer import ImportRejected, export_file, file_format, make_context
+
+    settings = load_settings()
+    path = Path(args.file)
+
+    async def work() -> int:
+        try:
+            data = await export_file(args.kind, file_format(path.name),
+                                     ctx=await make_context(chains=settings.registry_industry_chains))
+        except ImportRejected as error:
+            print(error.problems[0].message, file=sys.stderr)
+            return 2
+        path.write_bytes(data)
+        print(f"已导出到 {path} (exported)")
+        return 0
+
+    return _with_database(work)
+
+
 def _send_mail(args: argparse.Namespace) -> int:
     """The outbox worker as its own process (run the app with [mail] worker_enabled = false)."""
     import signal
@@ -168,6 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     organizer.add_argument("--password", help="prompted for when omitted (keeps it out of shell history)")
     organizer.set_defaults(handler=_create_organizer)
 
+    importer = subparsers.add_parser("import", help="import a registry from .xlsx or .json (all rows or none)")
+    importer.add_argument("kind", choices=REGISTRY_KINDS)
+    importer.add_argument("file", help="the format follows the extension: .xlsx or .json")
+    importer.set_defaults(handler=_import)
+    exporter = subparsers.add_parser("export", help="export a registry to .xlsx or .json")
+    exporter.add_argument("kind", choices=REGISTRY_KINDS)
+    exporter.add_argument("file", help="the format follows the extension: .xlsx or .json")
+    exporter.set_defaults(handler=_export)
     send_mail = subparsers.add_parser("send-mail", help="send queued mail (the outbox worker)")
     send_mail.add_argument("--once", action="store_true",
                            help="send what is due now, then exit (default: keep running)")

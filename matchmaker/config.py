@@ -66,6 +66,12 @@ class Settings:
     i18n_default_language: str = "zh"
     i18n_languages: tuple[str, ...] = ("zh", "en")
 
+    # The city's key industry chains (重点产业链): offered on the enterprise profile.
+    registry_industry_chains: tuple[str, ...] = ("新材料", "新医药", "新能源", "装备制造", "信息产业", "集成电路",
+                                                 "人工智能", "节能环保", "航空航天", "现代农业")
+    # Imports larger than this are refused before the file is opened.
+    registry_import_max_bytes: int = 20 * 1024 * 1024
+    registry_import_max_rows: int = 50_000
     # [matching.innovation_weights]: the 科创积分 weights, keys of matching.InnovationWeights
     # (checked at load time). The environment variable takes the table as JSON.
     matching_innovation_weights: types.MappingProxyType = field(default_factory=lambda: types.MappingProxyType({}))

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from matchmaker.models import Membership, Organization, OrganizationKind, Role, User
+from matchmaker.services import demo_registry
 from matchmaker.services.audit import audit
+from matchmaker.services.demo_events import load_demo_events
 from matchmaker.services.passwords import hash_password
 from matchmaker.uscc import make_uscc
 
@@ -71,6 +73,18 @@ INSTITUTIONS = [
 ]
 
 
+#: Beyond the fourteen above: more enterprises (e15 … e62) and institutions for the registries.
+ENTERPRISES += [
+    DemoOrganization(OrganizationKind.ENTERPRISE, name, f"e{index:02d}@demo.matchmaker.cn", f"联系人{index:02d}")
+    for index, (name, _chain) in enumerate(demo_registry.generated_enterprise_names(48), start=15)
+]
+INSTITUTIONS += [
+    DemoOrganization(OrganizationKind(kind), name, f"inst{index:02d}@demo.matchmaker.cn", f"客户经理{index:02d}",
+                     licence_name=licence)
+    for index, (kind, name, licence) in enumerate(demo_registry.MORE_INSTITUTIONS, start=1)
+]
+
+
 def demo_uscc(index: int) -> str:
     """A made-up USCC with a valid check character: 91 + division code + organization code."""
     return make_uscc(f"91{REGION}MA2H{index:04d}K")
@@ -84,6 +98,7 @@ async def load_demo() -> int:
     """Create the demo programme in one transaction; returns the number of organizations created."""
     password_hash = await hash_password(DEMO_PASSWORD)
     organizations = [ORGANIZER, *ENTERPRISES, *INSTITUTIONS]
+    created: dict[str, Organization] = {}
     async with in_transaction():
         for index, demo in enumerate(organizations):
             organization = await Organization.create(
@@ -92,9 +107,13 @@ async def load_demo() -> int:
             )
             user = await User.create(email=demo.email, name=demo.contact, password_hash=password_hash)
             await Membership.create(user=user, organization=organization, role=Role.ADMIN)
-        await audit(None, "demo.load", after={"organizations": len(organizations)})
-    # Events last: they look up the organizations above by e-mail and add any they still need.
-    from matchmaker.services.demo_events import load_demo_events
-
-    await load_demo_events()
+            created[demo.email] = organization
+        institutions = {demo.email.split("@")[0] if not demo.email.startswith("inst") else demo.name:
+                        created[demo.email] for demo in INSTITUTIONS}
+        registries = await demo_registry.load_registries(
+            organizer=created[ORGANIZER.email], enterprises=[created[demo.email] for demo in ENTERPRISES],
+            institutions=institutions)
+        await audit(None, "demo.load", after={"organizations": len(organizations), **registries})
+        # Events last: they look up the organizations above by e-mail and add any they still need.
+        await load_demo_events()
     return len(organizations)

@@ -22,11 +22,23 @@ def scoped(model: type[M], organization: Organization, *, via: str = "organizati
     return model.filter(**{f"{via}_id": organization.pk})
 
 
-async def get_scoped(model: type[M], organization: Organization, pk: object, *, via: str = "organization") -> M:
+#: Primary keys are 32-bit integer columns: a larger number names no row (and would overflow the driver).
+MAX_ID = 2**31 - 1
+
+
+def row_id(pk: object) -> int:
+    """The integer id in `pk` (from a URL); NotFound for anything that cannot name a row."""
     try:
-        key = int(pk)  # ids in URLs are integers; anything else cannot name a row
+        key = int(str(pk))
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound()
+    return key
+
+
+async def get_scoped(model: type[M], organization: Organization, pk: object, *, via: str = "organization") -> M:
+    key = row_id(pk)
     row = await scoped(model, organization, via=via).get_or_none(pk=key)
     if row is None:
         raise NotFound()

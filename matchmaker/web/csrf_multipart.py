@@ -5,16 +5,21 @@ releases removed (FormParser's FileClass), so an upload would crash it. This mid
 outside asgi-csrf: for a multipart POST without an x-csrftoken header it reads the first form
 part, which our templates always make the csrftoken field, copies its value into the
 x-csrftoken header and replays the body. asgi-csrf then checks the header against its signed
-cookie as for any other request, so the verdict stays asgi-csrf's own.
+cookie as for any other request. A token that does not equal the cookie is refused here already:
+asgi-csrf would otherwise fall back to parsing the multipart body itself, and crash.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from matchmaker.web.middleware import read_cookie
+
+CSRF_COOKIE = "csrftoken"  # asgi-csrf's default cookie name, as configured in app.py
 #: The first part is small; reading this much is enough to see all of it.
 FIRST_PART_BYTES = 16 * 1024
 _BOUNDARY = re.compile(rb'boundary="?([^";]+)"?')
@@ -64,7 +69,8 @@ class MultipartCsrfHeader:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         token = first_part_token(body, match.group(1)) if match else None
-        if token is None:
+        cookie = read_cookie(scope, CSRF_COOKIE)
+        if token is None or not cookie or not secrets.compare_digest(token, cookie):
             await self.on_failure(scope, send, "multipart csrftoken missing or not first")
             return
 

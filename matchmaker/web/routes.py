@@ -7,6 +7,7 @@ import re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from matchmaker.config import Settings
 from matchmaker.web.templating import STATIC_DIR
 from matchmaker.web.views import (
     accounts,
@@ -23,6 +24,7 @@ from matchmaker.web.views import (
     organizer,
     public,
 )
+from matchmaker.web.views.registry_routes import registry_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -111,8 +113,16 @@ routes = [
     Route("/organizer/outbox/{mail_id:int}/body.html", outbox.message_body, name="outbox_message_body"),
     Route("/organizer/outbox/{mail_id:int}/message.eml", outbox.message_eml, name="outbox_message_eml"),
     Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
+    *registry_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
 #: Routes whose bodies may exceed [server] max_body_bytes (see BodyLimitByPathMiddleware).
-LARGE_BODY_PATHS = {re.compile(r"/events/\d+/pitches"): events_pitches.PITCH_UPLOAD_BODY_LIMIT}
+def upload_body_limits(settings: Settings) -> dict[re.Pattern[str], int]:
+    """Routes that take files get a larger body limit than the app-wide one (the form fields
+    around the file need a little room on top of the file's own limit)."""
+    form_overhead = 64 * 1024
+    return {
+        re.compile(r"/events/\d+/pitches"): events_pitches.PITCH_UPLOAD_BODY_LIMIT,
+        re.compile(r"/organizer/import"): settings.registry_import_max_bytes + form_overhead,
+    }

@@ -21,4 +21,17 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", sync);
     sync();
   }
+
+  // Amount rule: show only the inputs of the chosen way of setting the amount.
+  for (const section of document.querySelectorAll(".amount-rule")) {
+    const sync = () => {
+      const checked = section.querySelector("input[name=amount_mode]:checked");
+      const mode = checked ? checked.value : "none";
+      for (const block of section.querySelectorAll("[data-modes]")) {
+        block.hidden = !block.dataset.modes.split(" ").includes(mode);
+      }
+    };
+    section.addEventListener("change", sync);
+    sync();
+  }
 });

@@ -29,7 +29,7 @@ def test_register_enterprise_log_in_and_switch_to_english(live_server, page, scr
 
     expect(page).to_have_url(re.compile(r"/dashboard\?welcome=1$"))
     expect(page.locator("h1")).to_have_text("浏览器测试科技有限公司")
-    expect(page.get_by_text("企业画像")).to_be_visible()
+    expect(page.get_by_role("heading", name="企业画像")).to_be_visible()
 
     page.get_by_role("button", name="退出").click()
     nav.get_by_role("link", name="登录", exact=True).click()
@@ -41,7 +41,7 @@ def test_register_enterprise_log_in_and_switch_to_english(live_server, page, scr
     screenshot(page, "dashboard-zh")
 
     page.get_by_label("语言").select_option("en")  # app.js submits on change
-    expect(page.get_by_text("Company profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="Company profile")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     screenshot(page, "dashboard-en")
 

@@ -1,0 +1,187 @@
+"""JSON API /api/v1/: the registries for programs (session cookie or `Authorization: Bearer <token>`).
+
+Every answer is JSON; errors are {"error": message, "problems": {field: message}} with the
+status the web pages use (400 bad input, 401 not signed in, 403 not allowed, 404 not found or
+another tenant's). JSON bodies carry money in integer 元 (docs/formats.md, registry section).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from matchmaker.errors import DomainError, InvalidInput, NotAllowed
+from matchmaker.models import Membership, Organization, Policy, PublicationStatus, Role, User
+from matchmaker.services import needs, products, profiles
+from matchmaker.services.api_tokens import authenticate_token
+from matchmaker.services.custom_fields import custom_fields
+from matchmaker.services.registry_io.registries import json_value
+from matchmaker.web.auth import Viewer
+from matchmaker.web.openapi import OPENAPI
+from matchmaker.web.pages import settings_of
+
+
+class _Unauthorized(DomainError):
+    status_code = 401
+
+
+async def api_viewer(request: Request) -> Viewer:
+    header = request.headers.get("authorization", "")
+    if header.startswith("Bearer "):
+        token = await authenticate_token(header[7:].strip())
+        if token is None:
+            raise _Unauthorized("API 令牌无效或已撤销 (invalid token)")
+        return Viewer(user=token.created_by, organization=token.organization, role=Role.MEMBER)
+    user: User | None = request.state.user
+    if user is None:
+        raise _Unauthorized("请登录或使用 API 令牌 (authentication required)")
+    membership = await Membership.get(user=user).prefetch_related("organization")
+    return Viewer(user=user, organization=membership.organization, role=membership.role)
+
+
+Handler = Callable[[Request, Viewer], Awaitable[Any]]
+
+
+def endpoint(handler: Handler, *, status_code: int = 200) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        try:
+            viewer = await api_viewer(request)
+            return JSONResponse(await handler(request, viewer), status_code=status_code)
+        except DomainError as error:
+            problems = error.problems if isinstance(error, InvalidInput) else {}
+            message = error.message or "出错了"
+            return JSONResponse({"error": message, "problems": problems}, status_code=error.status_code)
+
+    return run
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise InvalidInput({"": "请求体应为 JSON"}) from None
+    if not isinstance(body, dict):
+        raise InvalidInput({"": "请求体应为 JSON 对象"})
+    return body
+
+
+def _require(viewer: Viewer, audience: str) -> Organization:
+    if viewer.audience != audience:
+        raise NotAllowed({"enterprise": "仅限企业", "institution": "仅限金融机构"}[audience])
+    return viewer.organization
+
+
+def _product_json(product) -> dict[str, Any]:
+    return {"id": product.id, "institution": {"id": product.organization_id,
+                                              "name": getattr(product.organization, "name", None)},
+            "name": product.name, "kind": str(product.kind), "description": product.description,
+            "amount_rule": product.amount_rule, "term_min_months": product.term_min_months,
+            "term_max_months": product.term_max_months, "rate_text": product.rate_text, "regions": product.regions,
+            "industry_chains": product.industry_chains, "policy_instruments": product.policy_instruments,
+            "criteria": product.criteria, "status": str(product.status)}
+
+
+def _product_draft(body: dict[str, Any]) -> products.ProductDraft:
+    plain = {k: v for k, v in body.items() if k not in ("criteria", "amount_rule")}
+    rule = body.get("amount_rule")
+    if rule is not None and not isinstance(rule, dict):
+        raise InvalidInput({"amount_rule": "amount_rule 应为 JSON 对象"})
+    return products.ProductDraft(raw=plain, criteria=body.get("criteria"), amount_rule=rule)
+
+
+async def get_profile(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "enterprise")
+    profile = await profiles.profile_of(org)
+    values = profiles.flat_values(profile, await custom_fields())
+    return {key: json_value(value) for key, value in values.items()}
+
+
+async def put_profile(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "enterprise")
+    settings = profiles.ProfileSettings(industry_chains=settings_of(request).registry_industry_chains)
+    await profiles.save_profile(org, raw=await _body(request), settings=settings, by=viewer.user, json=True)
+    return await get_profile(request, viewer)
+
+
+async def list_needs(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
+    return [needs.json_values(n) for n in await needs.needs_of(_require(viewer, "enterprise"))]
+
+
+async def create_need(request: Request, viewer: Viewer) -> dict[str, Any]:
+    need = await needs.create_need(_require(viewer, "enterprise"), raw=await _body(request), by=viewer.user,
+                                   json=True)
+    return needs.json_values(need)
+
+
+async def get_need(request: Request, viewer: Viewer) -> dict[str, Any]:
+    return needs.json_values(await needs.need_of(_require(viewer, "enterprise"), request.path_params["need_id"]))
+
+
+async def put_need(request: Request, viewer: Viewer) -> dict[str, Any]:
+    need = await needs.update_need(_require(viewer, "enterprise"), request.path_params["need_id"],
+                                   raw=await _body(request), by=viewer.user, json=True)
+    return needs.json_values(need)
+
+
+async def library(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
+    kind = request.query_params.get("kind", "")
+    rows, _ = await products.library(products.LibraryFilter(kind=kind if kind in products.KINDS else ""))
+    return [_product_json(p) for p in rows]
+
+
+async def published_product(request: Request, viewer: Viewer) -> dict[str, Any]:
+    return _product_json(await products.published_product(request.path_params["product_id"]))
+
+
+async def my_products(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
+    org = _require(viewer, "institution")
+    return [_product_json(p) for p in await products.products_of(org)]
+
+
+async def create_product(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "institution")
+    product = await products.create_product(org, draft=_product_draft(await _body(request)),
+                                            chains=settings_of(request).registry_industry_chains, by=viewer.user,
+                                            json=True)
+    return _product_json(product)
+
+
+async def put_product(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "institution")
+    product = await products.update_product(org, request.path_params["product_id"],
+                                            draft=_product_draft(await _body(request)),
+                                            chains=settings_of(request).registry_industry_chains, by=viewer.user,
+                                            json=True)
+    return _product_json(product)
+
+
+async def list_policies(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
+    rows = await Policy.filter(status=PublicationStatus.PUBLISHED).order_by("id")
+    return [{"id": p.id, "name": p.name, "instrument": p.instrument, "support": p.support,
+             "regions": p.regions, "criteria": p.criteria, "amount_rule": p.amount_rule,
+             "valid_from": json_value(p.valid_from), "valid_until": json_value(p.valid_until)} for p in rows]
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(OPENAPI)
+
+
+api_routes = [
+    Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+    Route("/api/v1/profile", endpoint(get_profile), methods=["GET"]),
+    Route("/api/v1/profile", endpoint(put_profile), methods=["PUT"]),
+    Route("/api/v1/needs", endpoint(list_needs), methods=["GET"]),
+    Route("/api/v1/needs", endpoint(create_need, status_code=201), methods=["POST"]),
+    Route("/api/v1/needs/{need_id}", endpoint(get_need), methods=["GET"]),
+    Route("/api/v1/needs/{need_id}", endpoint(put_need), methods=["PUT"]),
+    Route("/api/v1/products", endpoint(library), methods=["GET"]),
+    Route("/api/v1/products/{product_id}", endpoint(published_product), methods=["GET"]),
+    Route("/api/v1/my/products", endpoint(my_products), methods=["GET"]),
+    Route("/api/v1/my/products", endpoint(create_product, status_code=201), methods=["POST"]),
+    Route("/api/v1/my/products/{product_id}", endpoint(put_product), methods=["PUT"]),
+    Route("/api/v1/policies", endpoint(list_policies), methods=["GET"]),
+]

@@ -1,0 +1,85 @@
+"""The OpenAPI 3.1 document of /api/v1/ (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"type": "object", "properties": {"error": {"type": "string"},
+                                           "problems": {"type": "object", "additionalProperties": {"type": "string"}}}}
+_KIND = {"type": "string", "enum": ["credit_loan", "ip_pledge_loan", "guaranteed_loan", "equity", "insurance",
+                                    "leasing", "bond"]}
+_NEED_IN = {
+    "type": "object", "required": ["title", "kind", "amount", "term_months"],
+    "properties": {
+        "title": {"type": "string", "maxLength": 100}, "kind": _KIND,
+        "amount": {"type": "integer", "minimum": 1, "description": "元"},
+        "term_months": {"type": "integer", "minimum": 1, "maximum": 360},
+        "purpose_category": {"type": "string"}, "purpose": {"type": "string"},
+        "collateral": {"type": "array", "items": {"type": "string"}},
+        "collateral_value": {"type": ["integer", "null"], "minimum": 0},
+        "acceptable_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+        "urgency": {"type": "string", "enum": ["low", "normal", "high"]},
+    },
+}
+_NEED = {"allOf": [_NEED_IN, {"type": "object", "properties": {
+    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["open", "in_talks", "granted", "withdrawn"]},
+    "status_changed_at": {"type": ["string", "null"]}, "created_at": {"type": ["string", "null"]}}}]}
+_PRODUCT_IN = {
+    "type": "object", "required": ["name", "kind"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100}, "kind": _KIND, "description": {"type": "string"},
+        "term_min_months": {"type": ["integer", "null"]}, "term_max_months": {"type": ["integer", "null"]},
+        "rate_text": {"type": "string"}, "regions": {"type": "array", "items": {"type": "string"}},
+        "industry_chains": {"type": "array", "items": {"type": "string"}},
+        "policy_instruments": {"type": "array", "items": {"type": "string"}},
+        "amount_rule": {"type": ["object", "null"], "description": "docs/formats.md: max / min / tiers / share (元)"},
+        "criteria": {"type": ["object", "null"], "description": "criteria tree, docs/formats.md"},
+    },
+}
+_PRODUCT = {"allOf": [_PRODUCT_IN, {"type": "object", "properties": {
+    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["draft", "published", "archived"]},
+    "institution": {"type": "object"}}}]}
+
+
+def _op(summary: str, schema: dict[str, Any] | None = None, *, body: dict[str, Any] | None = None,
+        status: str = "200", params: tuple[str, ...] = ()) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {status: {"description": "OK", "content": {"application/json": {"schema": schema or {}}}},
+                      "400": {"description": "bad input", "content": {"application/json": {"schema": _ERROR}}},
+                      "401": {"description": "not signed in", "content": {"application/json": {"schema": _ERROR}}},
+                      "403": {"description": "not allowed", "content": {"application/json": {"schema": _ERROR}}},
+                      "404": {"description": "not found", "content": {"application/json": {"schema": _ERROR}}}},
+    }
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if params:
+        op["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
+                            for p in params]
+    return op
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "matchmaker registries API", "version": "1",
+             "description": "企业画像、融资需求、产品库、政策库. Amounts in integer 元."},
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                       "session": {"type": "apiKey", "in": "cookie", "name": "mm_session"}}},
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": {
+        "/api/v1/profile": {"get": _op("The enterprise's own profile", {"type": "object"}),
+                            "put": _op("Replace the enterprise's profile", {"type": "object"},
+                                       body={"type": "object"})},
+        "/api/v1/needs": {"get": _op("The enterprise's needs", {"type": "array", "items": _NEED}),
+                          "post": _op("Post a need", _NEED, body=_NEED_IN, status="201")},
+        "/api/v1/needs/{need_id}": {"get": _op("One need", _NEED, params=("need_id",)),
+                                    "put": _op("Replace a need", _NEED, body=_NEED_IN, params=("need_id",))},
+        "/api/v1/products": {"get": _op("Published products", {"type": "array", "items": _PRODUCT})},
+        "/api/v1/products/{product_id}": {"get": _op("A published product", _PRODUCT, params=("product_id",))},
+        "/api/v1/my/products": {"get": _op("The institution's products", {"type": "array", "items": _PRODUCT}),
+                                "post": _op("Create a product (draft)", _PRODUCT, body=_PRODUCT_IN, status="201")},
+        "/api/v1/my/products/{product_id}": {"put": _op("Replace a product", _PRODUCT, body=_PRODUCT_IN,
+                                                        params=("product_id",))},
+        "/api/v1/policies": {"get": _op("Published policies", {"type": "array", "items": {"type": "object"}})},
+    },
+}
