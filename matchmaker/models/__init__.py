@@ -45,6 +45,15 @@ from matchmaker.models.registry import (
     PublicationStatus,
     Urgency,
 )
+from matchmaker.models.schedules import (
+    Meeting,
+    MeetingState,
+    RunKind,
+    RunState,
+    ScheduleRun,
+    ScheduleVersion,
+    VersionState,
+)
 
 __all__ = [
     "INSTITUTION_KINDS",
@@ -79,6 +88,13 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "RequestState",
+    "Meeting",
+    "MeetingState",
+    "RunKind",
+    "RunState",
+    "ScheduleRun",
+    "ScheduleVersion",
+    "VersionState",
     "Invitation",
     "Membership",
     "Organization",
