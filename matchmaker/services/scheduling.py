@@ -10,6 +10,7 @@ makes it "published vN" and reports whose agenda changed since vN−1.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -407,3 +408,80 @@ async def queue_agenda_mails(version: ScheduleVersion, changes: list[Participant
         await audit(None, "schedule.agenda_pending", version, organization=change.organization,
                     after={"organization": change.organization_id, "published_number": version.published_number,
                            **change.summary()})
+
+
+# -- lookups and fairness settings ------------------------------------------------------------
+
+async def event_run(event: Event, run_id: object) -> ScheduleRun:
+    """A run of this event; any other id (another organizer's run too) answers 404."""
+    try:
+        run = await ScheduleRun.get_or_none(id=int(run_id), event=event)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        run = None
+    if run is None:
+        raise NotFound()
+    return run
+
+
+async def event_version(event: Event, version_id: object) -> ScheduleVersion:
+    """A version of this event; any other id (another organizer's version too) answers 404."""
+    try:
+        version = await ScheduleVersion.get_or_none(id=int(version_id), event=event)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        version = None
+    if version is None:
+        raise NotFound()
+    return version
+
+
+async def recent_runs(event: Event, limit: int = 10) -> list[ScheduleRun]:
+    return await ScheduleRun.filter(event=event).order_by("-id").limit(limit)
+
+
+async def event_versions(event: Event) -> list[ScheduleVersion]:
+    return await ScheduleVersion.filter(event=event).order_by("-number")
+
+
+@dataclass(frozen=True)
+class FairnessSettings:
+    """The event's fairness knobs the solver reads through the problem export."""
+
+    coverage_bonus: int
+    first_loan_bonus_percent: int
+    max_meetings_per_enterprise: int | None
+    max_meetings_per_institution: int | None
+
+    @classmethod
+    def of(cls, event: Event) -> FairnessSettings:
+        return cls(event.coverage_bonus, event.first_loan_bonus_percent, event.max_meetings_per_enterprise,
+                   event.max_meetings_per_institution)
+
+
+def read_fairness_form(values: dict[str, str]) -> FairnessSettings:
+    problems: dict[str, str] = {}
+
+    def number(name: str, low: int, high: int, *, optional: bool = False) -> int | None:
+        raw = values.get(name, "").strip()
+        if not raw and optional:
+            return None
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            problems[name] = f"请填写 {low}–{high} 之间的整数" + ("，不限则留空" if optional else "")
+            return None
+        return int(raw)
+
+    settings = FairnessSettings(number("coverage_bonus", 0, 1000) or 0,
+                                number("first_loan_bonus_percent", 0, 500) or 0,
+                                number("max_meetings_per_enterprise", 1, 100, optional=True),
+                                number("max_meetings_per_institution", 1, 1000, optional=True))
+    if problems:
+        raise InvalidInput(problems)
+    return settings
+
+
+async def update_fairness(event: Event, settings: FairnessSettings, *, by: User | None) -> None:
+    before = asdict(FairnessSettings.of(event))
+    async with in_transaction():
+        for name, value in asdict(settings).items():
+            setattr(event, name, value)
+        await event.save(update_fields=list(before))
+        await audit(by, "schedule.fairness", event, before=before, after=asdict(settings))
