@@ -16,19 +16,27 @@ document.addEventListener("DOMContentLoaded", () => {
     show("run-percent", `${percent} %`);
   };
 
+  // Step lines over the whole time limit: a value holds until the next event; a finished run's
+  // lines run to the right edge. The y range starts below the lowest value so flat lines show.
   const draw = () => {
     while (chart.firstChild) chart.removeChild(chart.firstChild);
     if (!points.length) return;
     const width = 600, height = 160, pad = 8;
-    const maxT = Math.max(...points.map((p) => p.seconds), 0.001);
+    const limit = Math.max(Number(box.dataset.timeLimit) || 1, ...points.map((p) => p.seconds));
     const values = points.flatMap((p) => [p.objective, p.bound]);
-    const low = Math.min(...values), high = Math.max(...values);
-    const x = (t) => pad + (width - 2 * pad) * (t / maxT);
-    const y = (v) => height - pad - (height - 2 * pad) * (high === low ? 0.5 : (v - low) / (high - low));
-    for (const [key, cls] of [["bound", "bound"], ["objective", "objective"]]) {
+    const high = Math.max(...values), low = Math.min(...values) - Math.max(1, 0.1 * Math.abs(high));
+    const x = (t) => pad + (width - 2 * pad) * (t / limit);
+    const y = (v) => height - pad - (height - 2 * pad) * ((v - low) / (high - low));
+    const end = box.dataset.state === "running" ? points[points.length - 1].seconds : limit;
+    for (const key of ["objective", "bound"]) { // bound last: its dashes stay visible on equal values
+      const corners = [];
+      points.forEach((p, index) => {
+        const next = index + 1 < points.length ? points[index + 1].seconds : end;
+        corners.push(`${x(p.seconds).toFixed(1)},${y(p[key]).toFixed(1)}`, `${x(next).toFixed(1)},${y(p[key]).toFixed(1)}`);
+      });
       const line = document.createElementNS(svgNS, "polyline");
-      line.setAttribute("points", points.map((p) => `${x(p.seconds).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" "));
-      line.setAttribute("class", `series ${cls}`);
+      line.setAttribute("points", corners.join(" "));
+      line.setAttribute("class", `series ${key}`);
       chart.appendChild(line);
     }
   };
@@ -66,6 +74,7 @@ document.addEventListener("DOMContentLoaded", () => {
       show("run-gap", gapText(result.gap));
     }
     box.dataset.state = result.state;
+    draw();
     // The result section (save as draft, or the failure) is rendered by the server.
     window.setTimeout(() => window.location.reload(), 600);
   });
