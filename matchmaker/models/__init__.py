@@ -47,6 +47,15 @@ from matchmaker.models.registry import (
     PublicationStatus,
     Urgency,
 )
+from matchmaker.models.schedules import (
+    Meeting,
+    MeetingState,
+    RunKind,
+    RunState,
+    ScheduleRun,
+    ScheduleVersion,
+    VersionState,
+)
 
 __all__ = [
     "INSTITUTION_KINDS",
@@ -86,6 +95,13 @@ __all__ = [
     "NeedClaim",
     "OutboxMail",
     "OutboxState",
+    "Meeting",
+    "MeetingState",
+    "RunKind",
+    "RunState",
+    "ScheduleRun",
+    "ScheduleVersion",
+    "VersionState",
     "Invitation",
     "Membership",
     "Organization",
