@@ -24,8 +24,12 @@ def _with_database(work: Callable[[], Awaitable[int]]) -> int:
 
     from matchmaker.db import tortoise_config
 
+    from matchmaker.services.mail_identity import configure, identity_from_settings
+
     async def run() -> int:
-        await Tortoise.init(config=tortoise_config(load_settings()))
+        settings = load_settings()
+        configure(identity_from_settings(settings))
+        await Tortoise.init(config=tortoise_config(settings))
         try:
             return await work()
         finally:
