@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from matchmaker.errors import NotFound
 from matchmaker.mail.calendar import CalendarMeeting, agenda_calendar
 from matchmaker.mail.compose import LANGUAGES, AgendaLine, AgendaMail, Change, render_email
 from matchmaker.models import (
@@ -21,6 +22,8 @@ from matchmaker.models import (
     MeetingState,
     Membership,
     Organization,
+    Registration,
+    RegistrationStatus,
     ScheduleVersion,
     User,
     VersionState,
@@ -177,3 +180,72 @@ async def queue_agenda_mails(version: ScheduleVersion, changes: Sequence[Partici
     """Queue the agenda mails of a publication; call inside the publishing transaction."""
     mails = await agenda_mails(version, changes)
     return await enqueue_all(mails, domain=mail_identity().domain) if mails else 0
+
+
+# -- the pages ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParticipantAgenda:
+    """What a participant's agenda page shows: its meetings in the latest published version."""
+
+    event: Event
+    organization: Organization
+    version: ScheduleVersion | None  # None until the organizer publishes a schedule
+    entries: list[AgendaEntry]
+
+
+async def participant_agenda(event: Event, organization: Organization) -> ParticipantAgenda:
+    """`organization`'s agenda at `event`. NotFound unless it is an approved participant: an
+    agenda of an event one does not take part in does not exist for that organization."""
+    if not await Registration.exists(event=event, organization=organization, status=RegistrationStatus.APPROVED):
+        raise NotFound()
+    version = await current_version(event)
+    entries = await agenda_entries(await participant_meetings(version, organization.pk), organization.pk)
+    return ParticipantAgenda(event, organization, version, entries)
+
+
+async def all_agendas(event: Event) -> list[ParticipantAgenda]:
+    """Every participant with a meeting in the published version, enterprises first, by name:
+    the organizer prints them in one go (one page each)."""
+    version = await current_version(event)
+    if version is None:
+        return []
+    meetings = await Meeting.filter(version=version, state__in=LIVE_STATES).order_by("starts_at", "table")
+    ids = {m.enterprise_id for m in meetings} | {m.institution_id for m in meetings}
+    organizations = await Organization.filter(id__in=ids)
+    organizations.sort(key=lambda o: (o.kind != "enterprise", o.name, o.pk))
+    agendas = []
+    for organization in organizations:
+        own = [m for m in meetings if organization.pk in (m.enterprise_id, m.institution_id)]
+        agendas.append(ParticipantAgenda(event, organization, version, await agenda_entries(own, organization.pk)))
+    return agendas
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """One institution's tables through the day: who sits at which table in which slot."""
+
+    institution: Organization
+    tables: list[int]
+    rows: list[tuple[datetime, datetime, dict[int, str]]]  # slot start, end, table -> enterprise
+
+
+async def table_plans(event: Event) -> list[TablePlan]:
+    version = await current_version(event)
+    if version is None:
+        return []
+    meetings = await Meeting.filter(version=version, state__in=LIVE_STATES).order_by("starts_at", "table")
+    names = dict(await Organization.filter(
+        id__in={m.enterprise_id for m in meetings} | {m.institution_id for m in meetings}).values_list("id", "name"))
+    # Every staffed table gets a column, used or not: the plan is laid out on the tables.
+    staffed = dict(await Registration.filter(event=event, status=RegistrationStatus.APPROVED)
+                   .values_list("organization_id", "tables"))
+    plans = []
+    for institution_id in sorted({m.institution_id for m in meetings}, key=lambda pk: (names[pk], pk)):
+        own = [m for m in meetings if m.institution_id == institution_id]
+        slots: dict[tuple[datetime, datetime], dict[int, str]] = {}
+        for meeting in own:
+            slots.setdefault((meeting.starts_at, meeting.ends_at), {})[meeting.table] = names[meeting.enterprise_id]
+        plans.append(TablePlan(await Organization.get(id=institution_id), sorted({m.table for m in own} | set(range(1, staffed.get(institution_id, 0) + 1))),
+                               [(start, end, seats) for (start, end), seats in sorted(slots.items())]))
+    return plans
