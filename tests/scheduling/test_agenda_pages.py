@@ -101,3 +101,15 @@ async def test_a_participant_cannot_open_the_organizers_print_all(client, make_o
     response = await client.get(f"/organizer/events/{seeded.event.id}/agendas/print")
 
     assert response.status_code in (403, 404)
+
+
+async def test_a_bank_links_each_enterprise_to_its_consent_checked_profile(client, make_organization):
+    seeded, _version = await _published(make_organization)
+    await client.login((await _admin(seeded.bank)).email)
+
+    page = await client.get(f"/events/{seeded.event.id}/agenda")
+    printable = await client.get(f"/events/{seeded.event.id}/agenda?print=1")
+
+    for enterprise in seeded.enterprises:
+        assert f'href="/enterprises/{enterprise.pk}"' in page.text
+        assert f'href="/enterprises/{enterprise.pk}"' not in printable.text

@@ -31,6 +31,7 @@ async def agenda_page(request: Request) -> Response:
     printable = request.query_params.get("print") == "1"
     return render(request, "agenda/print.html" if printable else "agenda/participant.html", {
         "agendas": [agenda], "agenda": agenda, "qr": {agenda.organization.pk: _pass_qr(request, agenda)},
+        "profile_links": not printable,
     })
 
 
@@ -51,6 +52,7 @@ async def print_all(request: Request) -> Response:
     every = await agendas.all_agendas(event)
     return render(request, "agenda/print.html", {
         "agendas": every, "event": event, "qr": {a.organization.pk: _pass_qr(request, a) for a in every},
+        "profile_links": False,
     })
 
 
