@@ -10,7 +10,7 @@ from matchmaker.errors import NotFound
 from matchmaker.services import agendas
 from matchmaker.services import events as event_service
 from matchmaker.services.checkin import checkin_token, qr_data_uri
-from matchmaker.web.auth import organizer_of, viewer_of
+from matchmaker.web.auth import Viewer, organizer_of, viewer_of
 from matchmaker.web.pages import render
 
 
@@ -20,7 +20,7 @@ def _pass_qr(request: Request, agenda: agendas.ParticipantAgenda) -> str:
     return qr_data_uri(token)
 
 
-async def _own_agenda(request: Request) -> tuple[agendas.ParticipantAgenda, object]:
+async def _own_agenda(request: Request) -> tuple[agendas.ParticipantAgenda, Viewer]:
     viewer = await viewer_of(request)
     event = await event_service.visible_event(request.path_params["event_id"], viewer.organization)
     return await agendas.participant_agenda(event, viewer.organization), viewer
@@ -40,7 +40,7 @@ async def agenda_ics(request: Request) -> Response:
     if agenda.version is None:
         raise NotFound()
     body = agendas.agenda_ics(agenda.event, agenda.entries, sequence=agenda.version.published_number or 0,
-                              language=agendas.reader_language(viewer.user),  # type: ignore[attr-defined]
+                              language=agendas.reader_language(viewer.user),
                               dtstamp=agenda.version.published_at)
     return Response(body, media_type="text/calendar; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="agenda-{agenda.event.pk}.ics"'})
