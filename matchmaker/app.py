@@ -20,6 +20,8 @@ from matchmaker.db import tortoise_config
 from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.services.matching import CatalogueCache
 from matchmaker.mail.worker import running_worker, worker_from_settings
+from matchmaker.services.mail_identity import configure as configure_mail_identity
+from matchmaker.services.mail_identity import identity_from_settings
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    configure_mail_identity(identity_from_settings(settings))
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)

@@ -24,8 +24,12 @@ def _with_database(work: Callable[[], Awaitable[int]]) -> int:
 
     from matchmaker.db import tortoise_config
 
+    from matchmaker.services.mail_identity import configure, identity_from_settings
+
     async def run() -> int:
-        await Tortoise.init(config=tortoise_config(load_settings()))
+        settings = load_settings()
+        configure(identity_from_settings(settings))
+        await Tortoise.init(config=tortoise_config(settings))
         try:
             return await work()
         finally:
@@ -202,6 +206,25 @@ def _expire_requests(args: argparse.Namespace) -> int:
     return _with_database(work)
 
 
+def _send_reminders(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from matchmaker.services.reminders import queue_reminders
+
+    try:
+        day = date.fromisoformat(args.day)
+    except ValueError:
+        print(f"日期格式应为 YYYY-MM-DD (bad --day): {args.day}", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        queued = await queue_reminders(day)
+        print(f"已为 {day.isoformat()} 的洽谈排队 {queued} 封提醒邮件 (reminders queued)")
+        return 0
+
+    return _with_database(work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m matchmaker", description="银企对接与融资路演平台 matchmaker")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -240,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     subparsers.add_parser("expire-requests", help="expire meeting requests past their answer deadline (cron)"
                           ).set_defaults(handler=_expire_requests)
+
+    reminders = subparsers.add_parser("send-reminders", help="queue the day-before reminders for a day's meetings (cron)")
+    reminders.add_argument("--day", required=True, help="the meetings' day, YYYY-MM-DD (Beijing time)")
+    reminders.set_defaults(handler=_send_reminders)
 
     for module in (solver_command, matching_command):
         module.register(subparsers)

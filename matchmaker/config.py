@@ -33,6 +33,9 @@ class Settings:
     server_https: bool = False  # True behind a TLS terminator: cookies get the Secure flag
     server_max_body_bytes: int = 2 * 1024 * 1024
     server_trusted_proxies: tuple[str, ...] = ()
+    # How participants reach the site, for links in mails ("https://docking.example.gov.cn");
+    # empty: http(s)://host:port.
+    server_public_url: str = ""
 
     paths_var_dir: str = "var"
 

@@ -91,7 +91,7 @@ class RequestReceivedMail:
     event_title: str
     requester: str
     topic: str
-    respond_by: datetime
+    respond_by: datetime | None  # the event's answer deadline; None when the event sets none
     respond_url: str
     note: str = ""
 

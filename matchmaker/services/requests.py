@@ -31,6 +31,7 @@ from matchmaker.models import (
 from matchmaker.services.audit import audit
 from matchmaker.services.notifications import notify
 from matchmaker.services.registrations import side_of
+from matchmaker.services.request_mail import mail_request_answered, mail_request_expired, mail_request_received
 
 #: Requests that still count: against the outgoing cap and as duplicates.
 LIVE_STATES = (RequestState.PENDING, RequestState.ACCEPTED)
@@ -111,6 +112,7 @@ async def ask(event: Event, asker: Organization, *, draft: RequestDraft, by: Use
                     after={"to": counterpart.pk, "need": draft.need_id, "priority": draft.priority.value})
         await notify(counterpart, kind="request.received", event=event, link=f"/events/{event.pk}/requests",
                      text=f"{asker.name} 在“{event.title}”向您发起约见（{PRIORITY_LABELS[draft.priority]}）")
+        await mail_request_received(request, event, asker=asker, receiver=counterpart)
     return request
 
 
@@ -152,6 +154,7 @@ async def answer(request: MeetingRequest, receiver: Organization, *, accept: boo
         verdict = "接受了您的约见" if accept else f"婉拒了您的约见（{request.answer_reason}）"
         await notify(_asker_id(request), kind="request.answered", event=event, link=f"/events/{event.pk}/requests",
                      text=f"{receiver.name} 在“{event.title}”{verdict}")
+        await mail_request_answered(request, event, receiver=receiver, asker_id=_asker_id(request), accepted=accept)
     return request
 
 
@@ -185,6 +188,7 @@ async def expire_requests(now: datetime) -> int:
                          text=f"您在“{request.event.title}”向 {receiver.name} 发起的约见未获答复，已过期")
             await notify(receiver, kind="request.expired", event=request.event, link=link,
                          text=f"{asker.name} 在“{request.event.title}”向您发起的约见未在截止前答复，已过期")
+            await mail_request_expired(request, request.event, asker=asker, receiver=receiver, expired_at=now)
     return len(due)
 
 

@@ -32,6 +32,7 @@ from matchmaker.models import (
     User,
     VersionState,
 )
+from matchmaker.services import agendas
 from matchmaker.services.audit import audit
 from matchmaker.services.problem_export import enterprise_key, export_problem, institution_key
 from matchmaker.services.schedule_changes import ParticipantChanges, compare_meetings
@@ -398,16 +399,9 @@ async def publish_version(version: ScheduleVersion, *, by: User | None,
 
 async def queue_agenda_mails(version: ScheduleVersion, changes: list[ParticipantChanges]) -> None:
     """Hand each participant whose agenda changed to the mail outbox, inside the publishing
-    transaction (DESIGN §6: version, meetings and outbox rows commit together).
-
-    PLACEHOLDER until merge: the outbox lives on another branch. For now this records one audit
-    row `schedule.agenda_pending` per participant; the lead replaces this body with outbox rows
-    (idempotency key: event, participant, version) and keeps the signature.
-    """
-    for change in changes:
-        await audit(None, "schedule.agenda_pending", version, organization=change.organization,
-                    after={"organization": change.organization_id, "published_number": version.published_number,
-                           **change.summary()})
+    transaction (DESIGN §6: version, meetings and outbox rows commit together): one agenda mail
+    per member, with the changes since the previous version and a calendar file."""
+    await agendas.queue_agenda_mails(version, changes)
 
 
 # -- lookups and fairness settings ------------------------------------------------------------

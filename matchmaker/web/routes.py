@@ -11,6 +11,7 @@ from matchmaker.config import Settings
 from matchmaker.web.templating import STATIC_DIR
 from matchmaker.web.views import (
     accounts,
+    agendas,
     dashboard,
     events_export,
     events_pitches,
@@ -54,6 +55,8 @@ routes = [
     Route("/events/{event_id}/register", events_registration.register_form, methods=["GET"],
           name="register_event_form"),
     Route("/events/{event_id}/register", events_registration.register, methods=["POST"], name="register_event"),
+    Route("/events/{event_id}/agenda", agendas.agenda_page, name="agenda"),
+    Route("/events/{event_id}/agenda.ics", agendas.agenda_ics, name="agenda_ics"),
     Route("/events/{event_id}/requests", events_requests.requests_page, methods=["GET"], name="event_requests"),
     Route("/events/{event_id}/requests", events_requests.ask, methods=["POST"], name="ask_meeting"),
     Route("/events/{event_id}/requests/{request_id}/answer", events_requests.answer, methods=["POST"],
@@ -95,6 +98,8 @@ routes = [
           methods=["POST"], name="organizer_remove_request"),
     Route("/organizer/events/{event_id}/problem.json", events_export.download_problem, name="download_problem"),
     # Scheduling (issue 6): runs, drafts, hand edits, comparison, publication, repair.
+    Route("/organizer/events/{event_id}/agendas/print", agendas.print_all, name="print_agendas"),
+    Route("/organizer/events/{event_id}/table-plan", agendas.table_plan, name="table_plan"),
     Route("/organizer/events/{event_id}/schedule", events_schedule.schedule_page, methods=["GET"], name="schedule"),
     Route("/organizer/events/{event_id}/schedule/fairness", events_schedule.update_fairness, methods=["POST"],
           name="schedule_fairness"),
