@@ -7,7 +7,7 @@ another tenant's). JSON bodies carry money in integer 元 (docs/formats.md, regi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -22,6 +22,8 @@ from matchmaker.services.api_tokens import authenticate_token
 from matchmaker.services.custom_fields import (CustomFieldDraft, custom_fields, define_custom_field,
                                                update_custom_field)
 from matchmaker.services.registry_io.registries import json_value
+from matchmaker.services.columns import MAX_WAN
+from matchmaker.services.tenancy import MAX_ID
 from matchmaker.web.auth import Viewer
 from matchmaker.web.openapi import OPENAPI
 from matchmaker.web.pages import settings_of
@@ -87,22 +89,43 @@ def _product_json(product) -> dict[str, Any]:
             "criteria": product.criteria, "status": str(product.status)}
 
 
-def _choice_param(request: Request, name: str, allowed) -> str:
-    """A filter from the query string: empty means any; a value outside `allowed` is bad input, not ignored,
-    so that a typo in a client does not silently return everything."""
-    value = request.query_params.get(name, "").strip()
-    if value and value not in allowed:
-        raise InvalidInput({name: f"{name} 应为 {'、'.join(allowed)} 之一"})
-    return value
+#: The largest amount (元) a JSON body may carry; a larger filter could never match anyway.
+MAX_AMOUNT = int(MAX_WAN) * 10_000
 
 
-def _integer_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 15:
-        raise InvalidInput({name: f"{name} 应为非负整数"})
-    return int(value)
+class _QueryFilters:
+    """Optional list filters from the query string. Empty means any; a bad value is refused with 400 rather
+    than ignored, so that a typo in a client does not silently return everything. Every bad filter is
+    reported at once, like the fields of a body."""
+
+    def __init__(self, request: Request) -> None:
+        self.query = request.query_params
+        self.problems: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        return self.query.get(name, "").strip()
+
+    def choice(self, name: str, allowed: Sequence[str]) -> str:
+        value = self.text(name)
+        if value and value not in allowed:
+            self.problems[name] = f"{name} 应为 {'、'.join(allowed)} 之一"
+            return ""
+        return value
+
+    def integer(self, name: str, *, maximum: int) -> int | None:
+        """The maximum keeps the value inside its database column: PostgreSQL answers an id beyond
+        32 bits with an error, not with an empty result."""
+        value = self.text(name)
+        if not value:
+            return None
+        if not value.isdigit() or int(value) > maximum:
+            self.problems[name] = f"{name} 应为不超过 {maximum} 的非负整数"
+            return None
+        return int(value)
+
+    def checked(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)
 
 
 def _product_draft(body: dict[str, Any]) -> products.ProductDraft:
@@ -129,8 +152,9 @@ async def put_profile(request: Request, viewer: Viewer) -> dict[str, Any]:
 
 async def list_needs(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
     org = _require(viewer, "enterprise")
-    status = _choice_param(request, "status", [str(s) for s in NeedStatus])
-    kind = _choice_param(request, "kind", list(KINDS))
+    query = _QueryFilters(request)
+    status, kind = query.choice("status", [str(s) for s in NeedStatus]), query.choice("kind", list(KINDS))
+    query.checked()
     return [needs.json_values(n) for n in await needs.needs_of(org, status=status, kind=kind)]
 
 
@@ -152,10 +176,11 @@ async def put_need(request: Request, viewer: Viewer) -> dict[str, Any]:
 
 async def library(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
     """The same filters as the library page; the amount is in 元 here (万元 on the page)."""
-    filters = products.LibraryFilter(kind=_choice_param(request, "kind", list(products.KINDS)),
-                                     institution_id=_integer_param(request, "institution"),
-                                     amount=_integer_param(request, "amount"),
-                                     region=request.query_params.get("region", "").strip())
+    query = _QueryFilters(request)
+    filters = products.LibraryFilter(kind=query.choice("kind", list(products.KINDS)),
+                                     institution_id=query.integer("institution", maximum=MAX_ID),
+                                     amount=query.integer("amount", maximum=MAX_AMOUNT), region=query.text("region"))
+    query.checked()
     rows, _ = await products.library(filters)
     return [_product_json(p) for p in rows]
 

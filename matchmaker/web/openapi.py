@@ -74,10 +74,12 @@ def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str
 
 _NEED_FILTERS = [_query("status", {"type": "string", "enum": ["open", "in_talks", "granted", "withdrawn"]}),
                  _query("kind", _KIND)]
-_LIBRARY_FILTERS = [_query("kind", _KIND), _query("institution", {"type": "integer", "minimum": 1},
-                                                  "the institution's organization id"),
-                    _query("amount", {"type": "integer", "minimum": 0}, "元: products that can lend at least this"),
-                    _query("region", {"type": "string"}, "province/city/district, e.g. 浙江省/星河市")]
+_LIBRARY_FILTERS = [
+    _query("kind", _KIND),
+    _query("institution", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "the institution's organization id"),
+    _query("amount", {"type": "integer", "minimum": 0, "maximum": 10**12}, "元: products that can lend at least this"),
+    _query("region", {"type": "string"}, "province/city/district, e.g. 浙江省/星河市"),
+]
 
 
 def _op(summary: str, schema: dict[str, Any] | None = None, *, body: dict[str, Any] | None = None,

@@ -179,8 +179,10 @@ async def test_product_library_filters_by_kind_institution_amount_and_region(cli
     assert await names("institution=999999") == []
     assert await names("amount=5000000") == ["大额担保贷"]
     assert await names("region=江苏省") == ["大额担保贷"]  # no regions: serves everywhere
-    bad = await client.get("/api/v1/products?amount=100万左右", headers=headers)
-    assert bad.status_code == 400 and bad.json()["problems"] == {"amount": "amount 应为非负整数"}
+    bad = await client.get("/api/v1/products?amount=100万左右&institution=99999999999", headers=headers)
+    assert bad.status_code == 400
+    assert bad.json()["problems"] == {"amount": "amount 应为不超过 1000000000000 的非负整数",
+                                      "institution": "institution 应为不超过 2147483647 的非负整数"}
 
 
 async def test_openapi_document_lists_the_organizer_paths_and_filters(client):
