@@ -193,3 +193,20 @@ async def test_openapi_document_lists_the_organizer_paths_and_filters(client):
     assert [p["name"] for p in document["paths"]["/api/v1/products"]["get"]["parameters"]] == [
         "kind", "institution", "amount", "region"]
     assert [p["name"] for p in document["paths"]["/api/v1/needs"]["get"]["parameters"]] == ["status", "kind"]
+
+
+async def test_control_characters_in_text_are_bad_input_not_a_server_error(client, make_organization):
+    # PostgreSQL refuses NUL in text and jsonb; schemathesis generates it. Both databases answer 400.
+    organizer = await make_organization("government", is_organizer=True)
+    headers = await _bearer(client, organizer.email)
+
+    policy = await client.post("/api/v1/my/policies", json={**POLICY, "name": "贴\x00息", "regions": ["浙\x00江"]},
+                               headers=headers)
+    field = await client.post("/api/v1/custom-fields", json={"key": "abc", "label": "白\x00名单", "type": "bool"},
+                              headers=headers)
+
+    assert policy.status_code == field.status_code == 400
+    assert policy.json()["problems"] == {"name": "政策名称：不能包含控制字符",
+                                         "regions": "适用地区（省/市/区，多个用、分隔，空为不限）：不能包含控制字符"}
+    assert field.json()["problems"] == {"label": "不能包含控制字符"}
+    assert await Policy.all().count() == await CustomField.all().count() == 0
