@@ -159,10 +159,21 @@ def _parse_bool(column: Column, raw: Any, json: bool) -> bool:
     raise ValueError(f"应填“是”或“否”（填写的是“{raw}”）")
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(text: str) -> str:
+    """Control characters other than tab and line breaks are never meant in a name or a note, and NUL is
+    refused by PostgreSQL (text and jsonb alike) with a server error: refuse them as bad input here."""
+    if _CONTROL_CHARACTERS.search(text):
+        raise ValueError("不能包含控制字符")
+    return text
+
+
 def _parse_text(column: Column, raw: Any, json: bool) -> str:
     if not isinstance(raw, (str, int)) or isinstance(raw, bool):
         raise ValueError("应为文字")
-    text = str(raw).strip()
+    text = refuse_control_characters(str(raw).strip())
     if len(text) > column.max_length:
         raise ValueError(f"不能超过 {column.max_length} 个字")
     return text
@@ -177,7 +188,7 @@ def _parse_choice(column: Column, raw: Any, json: bool) -> str:
 
 def _parse_list(column: Column, raw: Any, json: bool) -> list[str]:
     items = raw if isinstance(raw, list) else LIST_SEPARATORS.split(str(raw))
-    values = [str(item).strip() for item in items if str(item).strip()]
+    values = [refuse_control_characters(str(item).strip()) for item in items if str(item).strip()]
     if column.choices:
         unknown = [v for v in values if v not in column.choices]
         if unknown:

@@ -71,6 +71,11 @@ def _checked(draft: CustomFieldDraft) -> dict:
         problems["options"] = "单选字段至少需要两个选项，用“、”分隔"
     if len(draft.description) > 300:
         problems["description"] = "说明不能超过 300 个字"
+    for name in ("label", "options", "description"):
+        try:
+            columns.refuse_control_characters(getattr(draft, name))
+        except ValueError as error:
+            problems[name] = str(error)
     if problems:
         raise InvalidInput(problems)
     return {"key": key, "label": label, "type": draft.type, "options": [o.strip() for o in options],

@@ -80,8 +80,14 @@ def _enterprise(org: Organization) -> None:
         raise NotAllowed("只有企业可以发布融资需求")
 
 
-async def needs_of(enterprise: Organization) -> list[FinancingNeed]:
-    return await scoped(FinancingNeed, enterprise, via="enterprise").order_by("-id")
+async def needs_of(enterprise: Organization, *, status: str = "", kind: str = "") -> list[FinancingNeed]:
+    """The enterprise's needs, newest first; an empty status or kind means any."""
+    query = scoped(FinancingNeed, enterprise, via="enterprise")
+    if status:
+        query = query.filter(status=status)
+    if kind:
+        query = query.filter(kind=kind)
+    return await query.order_by("-id")
 
 
 async def need_of(enterprise: Organization, need_id: object) -> FinancingNeed:

@@ -7,7 +7,7 @@ another tenant's). JSON bodies carry money in integer 元 (docs/formats.md, regi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -15,11 +15,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from matchmaker.errors import DomainError, InvalidInput, NotAllowed
-from matchmaker.models import Membership, Organization, Policy, PublicationStatus, Role, User
-from matchmaker.services import needs, products, profiles
+from matchmaker.matching.model import KINDS
+from matchmaker.models import CustomField, Membership, NeedStatus, Organization, Policy, PublicationStatus, Role, User
+from matchmaker.services import needs, policies, products, profiles
 from matchmaker.services.api_tokens import authenticate_token
-from matchmaker.services.custom_fields import custom_fields
+from matchmaker.services.custom_fields import (CustomFieldDraft, custom_fields, define_custom_field,
+                                               update_custom_field)
 from matchmaker.services.registry_io.registries import json_value
+from matchmaker.services.columns import MAX_WAN
+from matchmaker.services.tenancy import MAX_ID
 from matchmaker.web.auth import Viewer
 from matchmaker.web.openapi import OPENAPI
 from matchmaker.web.pages import settings_of
@@ -71,7 +75,7 @@ async def _body(request: Request) -> dict[str, Any]:
 
 def _require(viewer: Viewer, audience: str) -> Organization:
     if viewer.audience != audience:
-        raise NotAllowed({"enterprise": "仅限企业", "institution": "仅限金融机构"}[audience])
+        raise NotAllowed({"enterprise": "仅限企业", "institution": "仅限金融机构", "organizer": "仅限组织方"}[audience])
     return viewer.organization
 
 
@@ -83,6 +87,45 @@ def _product_json(product) -> dict[str, Any]:
             "term_max_months": product.term_max_months, "rate_text": product.rate_text, "regions": product.regions,
             "industry_chains": product.industry_chains, "policy_instruments": product.policy_instruments,
             "criteria": product.criteria, "status": str(product.status)}
+
+
+#: The largest amount (元) a JSON body may carry; a larger filter could never match anyway.
+MAX_AMOUNT = int(MAX_WAN) * 10_000
+
+
+class _QueryFilters:
+    """Optional list filters from the query string. Empty means any; a bad value is refused with 400 rather
+    than ignored, so that a typo in a client does not silently return everything. Every bad filter is
+    reported at once, like the fields of a body."""
+
+    def __init__(self, request: Request) -> None:
+        self.query = request.query_params
+        self.problems: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        return self.query.get(name, "").strip()
+
+    def choice(self, name: str, allowed: Sequence[str]) -> str:
+        value = self.text(name)
+        if value and value not in allowed:
+            self.problems[name] = f"{name} 应为 {'、'.join(allowed)} 之一"
+            return ""
+        return value
+
+    def integer(self, name: str, *, maximum: int) -> int | None:
+        """The maximum keeps the value inside its database column: PostgreSQL answers an id beyond
+        32 bits with an error, not with an empty result."""
+        value = self.text(name)
+        if not value:
+            return None
+        if not value.isdigit() or int(value) > maximum:
+            self.problems[name] = f"{name} 应为不超过 {maximum} 的非负整数"
+            return None
+        return int(value)
+
+    def checked(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)
 
 
 def _product_draft(body: dict[str, Any]) -> products.ProductDraft:
@@ -108,7 +151,11 @@ async def put_profile(request: Request, viewer: Viewer) -> dict[str, Any]:
 
 
 async def list_needs(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
-    return [needs.json_values(n) for n in await needs.needs_of(_require(viewer, "enterprise"))]
+    org = _require(viewer, "enterprise")
+    query = _QueryFilters(request)
+    status, kind = query.choice("status", [str(s) for s in NeedStatus]), query.choice("kind", list(KINDS))
+    query.checked()
+    return [needs.json_values(n) for n in await needs.needs_of(org, status=status, kind=kind)]
 
 
 async def create_need(request: Request, viewer: Viewer) -> dict[str, Any]:
@@ -128,8 +175,13 @@ async def put_need(request: Request, viewer: Viewer) -> dict[str, Any]:
 
 
 async def library(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
-    kind = request.query_params.get("kind", "")
-    rows, _ = await products.library(products.LibraryFilter(kind=kind if kind in products.KINDS else ""))
+    """The same filters as the library page; the amount is in 元 here (万元 on the page)."""
+    query = _QueryFilters(request)
+    filters = products.LibraryFilter(kind=query.choice("kind", list(products.KINDS)),
+                                     institution_id=query.integer("institution", maximum=MAX_ID),
+                                     amount=query.integer("amount", maximum=MAX_AMOUNT), region=query.text("region"))
+    query.checked()
+    rows, _ = await products.library(filters)
     return [_product_json(p) for p in rows]
 
 
@@ -159,11 +211,88 @@ async def put_product(request: Request, viewer: Viewer) -> dict[str, Any]:
     return _product_json(product)
 
 
+def _policy_json(policy: Policy) -> dict[str, Any]:
+    return {"id": policy.id, "name": policy.name, "instrument": policy.instrument, "support": policy.support,
+            "description": policy.description, "regions": policy.regions,
+            "industry_chains": policy.industry_chains, "criteria": policy.criteria,
+            "amount_rule": policy.amount_rule, "valid_from": json_value(policy.valid_from),
+            "valid_until": json_value(policy.valid_until), "status": str(policy.status)}
+
+
 async def list_policies(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
     rows = await Policy.filter(status=PublicationStatus.PUBLISHED).order_by("id")
-    return [{"id": p.id, "name": p.name, "instrument": p.instrument, "support": p.support,
-             "regions": p.regions, "criteria": p.criteria, "amount_rule": p.amount_rule,
-             "valid_from": json_value(p.valid_from), "valid_until": json_value(p.valid_until)} for p in rows]
+    return [_policy_json(p) for p in rows]
+
+
+async def my_policies(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
+    return [_policy_json(p) for p in await policies.policies_of(_require(viewer, "organizer"))]
+
+
+async def create_policy(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "organizer")
+    policy = await policies.save_policy(org, None, draft=_product_draft(await _body(request)),
+                                        chains=settings_of(request).registry_industry_chains, by=viewer.user,
+                                        json=True)
+    return _policy_json(policy)
+
+
+async def get_policy(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "organizer")
+    return _policy_json(await policies.policy_of(org, request.path_params["policy_id"]))
+
+
+async def put_policy(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "organizer")
+    policy = await policies.save_policy(org, request.path_params["policy_id"],
+                                        draft=_product_draft(await _body(request)),
+                                        chains=settings_of(request).registry_industry_chains, by=viewer.user,
+                                        json=True)
+    return _policy_json(policy)
+
+
+def _custom_field_json(field: CustomField) -> dict[str, Any]:
+    return {"id": field.id, "key": field.key, "label": field.label, "type": field.type, "options": field.options,
+            "description": field.description}
+
+
+def _custom_field_draft(body: dict[str, Any], *, editing: bool = False) -> CustomFieldDraft:
+    """Read the body into the form's draft: options come as a list of strings (the form's 、-separated text
+    is accepted too). An edit does not read key and type: the service keeps the stored ones, because
+    criteria and profile values depend on them."""
+    problems: dict[str, str] = {}
+    text: dict[str, str] = {"key": "", "type": ""}
+    for name in ("label", "description") if editing else ("key", "label", "type", "description"):
+        value = body.get(name, "")
+        if not isinstance(value, str):
+            problems[name] = f"{name} 应为字符串"
+        text[name] = value if isinstance(value, str) else ""
+    options = body.get("options", [])
+    if isinstance(options, list) and all(isinstance(o, str) for o in options):
+        options = "、".join(options)
+    elif not isinstance(options, str):
+        problems["options"] = "options 应为字符串数组"
+        options = ""
+    if problems:
+        raise InvalidInput(problems)
+    return CustomFieldDraft(key=text["key"], label=text["label"], type=text["type"], options=options,
+                            description=text["description"])
+
+
+async def list_custom_fields(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
+    return [_custom_field_json(f) for f in await custom_fields()]
+
+
+async def create_custom_field(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "organizer")
+    field = await define_custom_field(org, draft=_custom_field_draft(await _body(request)), by=viewer.user)
+    return _custom_field_json(field)
+
+
+async def put_custom_field(request: Request, viewer: Viewer) -> dict[str, Any]:
+    org = _require(viewer, "organizer")
+    field = await update_custom_field(org, request.path_params["field_id"],
+                                      draft=_custom_field_draft(await _body(request), editing=True), by=viewer.user)
+    return _custom_field_json(field)
 
 
 async def openapi(request: Request) -> Response:
@@ -184,4 +313,11 @@ api_routes = [
     Route("/api/v1/my/products", endpoint(create_product, status_code=201), methods=["POST"]),
     Route("/api/v1/my/products/{product_id}", endpoint(put_product), methods=["PUT"]),
     Route("/api/v1/policies", endpoint(list_policies), methods=["GET"]),
+    Route("/api/v1/my/policies", endpoint(my_policies), methods=["GET"]),
+    Route("/api/v1/my/policies", endpoint(create_policy, status_code=201), methods=["POST"]),
+    Route("/api/v1/my/policies/{policy_id}", endpoint(get_policy), methods=["GET"]),
+    Route("/api/v1/my/policies/{policy_id}", endpoint(put_policy), methods=["PUT"]),
+    Route("/api/v1/custom-fields", endpoint(list_custom_fields), methods=["GET"]),
+    Route("/api/v1/custom-fields", endpoint(create_custom_field, status_code=201), methods=["POST"]),
+    Route("/api/v1/custom-fields/{field_id}", endpoint(put_custom_field), methods=["PUT"]),
 ]

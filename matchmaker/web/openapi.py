@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"},
@@ -39,10 +40,50 @@ _PRODUCT_IN = {
 _PRODUCT = {"allOf": [_PRODUCT_IN, {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"type": "string", "enum": ["draft", "published", "archived"]},
     "institution": {"type": "object"}}}]}
+_POLICY_IN = {
+    "type": "object", "required": ["name", "instrument"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100},
+        "instrument": {"type": "string", "enum": ["贷款贴息", "保费补贴", "风险补偿", "担保费补贴", "股权投资", "奖励补助"]},
+        "support": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+        "regions": {"type": "array", "items": {"type": "string"}},
+        "industry_chains": {"type": "array", "items": {"type": "string"}},
+        "valid_from": {"type": ["string", "null"], "format": "date"},
+        "valid_until": {"type": ["string", "null"], "format": "date"},
+        "amount_rule": {"type": ["object", "null"], "description": "docs/formats.md: max / min / tiers / share (元)"},
+        "criteria": {"type": ["object", "null"], "description": "criteria tree, docs/formats.md"},
+    },
+}
+_POLICY = {"allOf": [_POLICY_IN, {"type": "object", "properties": {
+    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["draft", "published", "archived"]}}}]}
+_CUSTOM_FIELD_EDIT = {
+    "type": "object", "required": ["label"],
+    "properties": {"label": {"type": "string", "maxLength": 60},
+                   "options": {"type": "array", "items": {"type": "string"}, "description": "for type enum"},
+                   "description": {"type": "string", "maxLength": 300}},
+}
+_CUSTOM_FIELD_IN = {"allOf": [_CUSTOM_FIELD_EDIT, {"type": "object", "required": ["key", "type"], "properties": {
+    "key": {"type": "string", "maxLength": 40, "description": "fixed once created; criteria use custom.<key>"},
+    "type": {"type": "string", "enum": ["number", "percent", "money", "bool", "date", "enum", "text"]}}}]}
+_CUSTOM_FIELD = {"allOf": [_CUSTOM_FIELD_IN, {"type": "object", "properties": {"id": {"type": "integer"}}}]}
+
+
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+_NEED_FILTERS = [_query("status", {"type": "string", "enum": ["open", "in_talks", "granted", "withdrawn"]}),
+                 _query("kind", _KIND)]
+_LIBRARY_FILTERS = [
+    _query("kind", _KIND),
+    _query("institution", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "the institution's organization id"),
+    _query("amount", {"type": "integer", "minimum": 0, "maximum": 10**12}, "元: products that can lend at least this"),
+    _query("region", {"type": "string"}, "province/city/district, e.g. 浙江省/星河市"),
+]
 
 
 def _op(summary: str, schema: dict[str, Any] | None = None, *, body: dict[str, Any] | None = None,
-        status: str = "200", params: tuple[str, ...] = ()) -> dict[str, Any]:
+        status: str = "200", params: tuple[str, ...] = (), query: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {status: {"description": "OK", "content": {"application/json": {"schema": schema or {}}}},
@@ -53,9 +94,9 @@ def _op(summary: str, schema: dict[str, Any] | None = None, *, body: dict[str, A
     }
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    if params:
-        op["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
-                            for p in params]
+    parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer"}} for p in params]
+    if parameters or query:
+        op["parameters"] = [*parameters, *query]
     return op
 
 
@@ -70,16 +111,30 @@ OPENAPI: dict[str, Any] = {
         "/api/v1/profile": {"get": _op("The enterprise's own profile", {"type": "object"}),
                             "put": _op("Replace the enterprise's profile", {"type": "object"},
                                        body={"type": "object"})},
-        "/api/v1/needs": {"get": _op("The enterprise's needs", {"type": "array", "items": _NEED}),
+        "/api/v1/needs": {"get": _op("The enterprise's needs", {"type": "array", "items": _NEED},
+                                            query=_NEED_FILTERS),
                           "post": _op("Post a need", _NEED, body=_NEED_IN, status="201")},
         "/api/v1/needs/{need_id}": {"get": _op("One need", _NEED, params=("need_id",)),
                                     "put": _op("Replace a need", _NEED, body=_NEED_IN, params=("need_id",))},
-        "/api/v1/products": {"get": _op("Published products", {"type": "array", "items": _PRODUCT})},
+        "/api/v1/products": {"get": _op("Published products", {"type": "array", "items": _PRODUCT},
+                                             query=_LIBRARY_FILTERS)},
         "/api/v1/products/{product_id}": {"get": _op("A published product", _PRODUCT, params=("product_id",))},
         "/api/v1/my/products": {"get": _op("The institution's products", {"type": "array", "items": _PRODUCT}),
                                 "post": _op("Create a product (draft)", _PRODUCT, body=_PRODUCT_IN, status="201")},
         "/api/v1/my/products/{product_id}": {"put": _op("Replace a product", _PRODUCT, body=_PRODUCT_IN,
                                                         params=("product_id",))},
-        "/api/v1/policies": {"get": _op("Published policies", {"type": "array", "items": {"type": "object"}})},
+        "/api/v1/policies": {"get": _op("Published policies", {"type": "array", "items": _POLICY})},
+        "/api/v1/my/policies": {
+            "get": _op("The organizer's policies (any status)", {"type": "array", "items": _POLICY}),
+            "post": _op("Create a policy (draft)", _POLICY, body=_POLICY_IN, status="201")},
+        "/api/v1/my/policies/{policy_id}": {
+            "get": _op("One of the organizer's policies", _POLICY, params=("policy_id",)),
+            "put": _op("Replace a policy", _POLICY, body=_POLICY_IN, params=("policy_id",))},
+        "/api/v1/custom-fields": {
+            "get": _op("Custom profile fields (everyone signed in)", {"type": "array", "items": _CUSTOM_FIELD}),
+            "post": _op("Define a custom field (organizers)", _CUSTOM_FIELD, body=_CUSTOM_FIELD_IN, status="201")},
+        "/api/v1/custom-fields/{field_id}": {
+            "put": _op("Change a custom field's label, options, description (organizers)", _CUSTOM_FIELD,
+                       body=_CUSTOM_FIELD_EDIT, params=("field_id",))},
     },
 }

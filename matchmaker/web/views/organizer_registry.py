@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput
-from matchmaker.models import PlatformRule
+from matchmaker.models import CustomField, PlatformRule
 from matchmaker.services import custom_fields, policies
 from matchmaker.services.offers import load_json_field
 from matchmaker.services.tenancy import get_scoped
@@ -102,6 +102,37 @@ async def define_custom_field(request: Request) -> Response:
         await custom_fields.define_custom_field(viewer.organization, draft=draft, by=viewer.user)
     except InvalidInput as error:
         return await registry_settings(request, problems=error.problems, values=values, status_code=400)
+    return redirect("/organizer/registry?notice=field")
+
+
+async def _custom_field_form(request: Request, viewer, *, field: CustomField, values: dict, problems: dict,
+                             status_code: int = 200) -> Response:
+    return render(request, "organizer/custom_field.html", {
+        "viewer": viewer, "field": field, "type_labels": custom_fields.TYPE_LABELS, "values": values,
+        "problems": problems}, status_code=status_code)
+
+
+async def edit_custom_field_form(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    # Scoped to the organizer that declared the field: another organizer's field answers 404.
+    field = await get_scoped(CustomField, viewer.organization, request.path_params["field_id"], via="created_by")
+    values = {"label": field.label, "options": "、".join(field.options), "description": field.description}
+    return await _custom_field_form(request, viewer, field=field, values=values, problems={})
+
+
+async def update_custom_field(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    field = await get_scoped(CustomField, viewer.organization, request.path_params["field_id"], via="created_by")
+    values = await form_fields(request)
+    # Key and type are not on the form: the service keeps the stored ones.
+    draft = custom_fields.CustomFieldDraft(key=field.key, label=values.get("label", ""), type=field.type,
+                                           options=values.get("options", ""),
+                                           description=values.get("description", ""))
+    try:
+        await custom_fields.update_custom_field(viewer.organization, field.id, draft=draft, by=viewer.user)
+    except InvalidInput as error:
+        return await _custom_field_form(request, viewer, field=field, values=values, problems=error.problems,
+                                        status_code=400)
     return redirect("/organizer/registry?notice=field")
 
 
