@@ -8,6 +8,7 @@ from typing import Any
 
 from matchmaker.models import (
     EnterpriseProfile,
+    Event,
     FinancingNeed,
     Membership,
     Organization,
@@ -16,6 +17,8 @@ from matchmaker.models import (
     Policy,
     Product,
     PublicationStatus,
+    Registration,
+    RegistrationStatus,
     Role,
     User,
 )
@@ -86,3 +89,12 @@ async def make_policy(organizer: Organization, criteria: dict | None = None, **f
 async def make_platform_rule(organizer: Organization) -> PlatformRule:
     return await PlatformRule.create(text="失信被执行人不得参与对接", created_by=organizer,
                                      criteria={"id": "d", "field": "dishonest_debtor", "op": "false"})
+
+
+async def make_event(organizer: Organization, title: str = "星河市银企对接会") -> Event:
+    return await Event.create(organizer=organizer, title=title)
+
+
+async def register(event: Event, organization: Organization,
+                   status: RegistrationStatus = RegistrationStatus.APPROVED) -> Registration:
+    return await Registration.create(event=event, organization=organization, status=status)

@@ -1,5 +1,5 @@
 """The institution's side: the open needs that fit one of its products, ranked, each with why,
-shown only as far as the enterprise consented (see consent.py)."""
+shown only as far as the enterprise consented (decided by services/consent.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from matchmaker.models import (
     Product,
     PublicationStatus,
 )
+from matchmaker.services.consent import Visibility, visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
-from matchmaker.services.matching.consent import Visibility, redact_financials, visibility_for
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
+from matchmaker.services.matching.redaction import redact_financials
 from matchmaker.services.tenancy import get_scoped, scoped
 
 
