@@ -96,5 +96,7 @@ async def make_event(organizer: Organization, title: str = "星河市银企对�
 
 
 async def register(event: Event, organization: Organization,
-                   status: RegistrationStatus = RegistrationStatus.APPROVED) -> Registration:
-    return await Registration.create(event=event, organization=organization, status=status)
+                   status: RegistrationStatus = RegistrationStatus.APPROVED, *,
+                   needs: tuple[FinancingNeed, ...] = ()) -> Registration:
+    return await Registration.create(event=event, organization=organization, status=status,
+                                     need_ids=[need.id for need in needs])

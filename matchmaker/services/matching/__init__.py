@@ -8,6 +8,7 @@
                     (who may see what: services/consent.py)
 - claims:           抢单, answers, deadlines (the other side is told through its inbox)
 - overview:         the organizer's needs × products overview and gaps
+- pairs:            which of given needs fit which of given products (event suggestions)
 """
 
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, build_catalogue, load_catalogue
@@ -28,6 +29,7 @@ from matchmaker.services.matching.inputs import (
 )
 from matchmaker.services.matching.institution import matching_needs_for_product, products_with_match_counts
 from matchmaker.services.matching.overview import match_overview
+from matchmaker.services.matching.pairs import FittingPair, fitting_pairs
 from matchmaker.services.matching.recommendations import (
     innovation_report,
     needs_with_match_counts,
@@ -38,6 +40,6 @@ __all__ = [
     "CatalogueCache", "OfferCatalogue", "build_catalogue", "load_catalogue",
     "all_claims", "answer_claim", "claim_need", "claims_of_enterprise", "effective_state",
     "enterprise_input", "field_registry", "need_input", "platform_rule_input", "policy_input", "product_input",
-    "matching_needs_for_product", "products_with_match_counts", "match_overview",
+    "matching_needs_for_product", "products_with_match_counts", "match_overview", "FittingPair", "fitting_pairs",
     "innovation_report", "needs_with_match_counts", "recommendations_for_need",
 ]
