@@ -14,8 +14,8 @@ from matchmaker.services.requests import (
     organizer_follow_up,
     suggestions,
 )
-from tests.services.matching_factories import AS_OF
-from tests.events.factories import approve, make_event, make_need, make_product, organization_of, past
+from tests.events.factories import approve, make_event, make_need, make_product, past
+from tests.factories import AS_OF, organization_of
 
 
 @pytest.fixture

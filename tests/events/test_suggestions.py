@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from matchmaker.models import NeedStatus, PublicationStatus, RegistrationStatus
 from matchmaker.services.requests import suggestions
-from tests.services.matching_factories import (
+from tests.factories import (
     AS_OF,
     REVENUE_AT_LEAST_20M,
     make_enterprise,

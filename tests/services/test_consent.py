@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope
 from matchmaker.services.consent import FINANCIAL_FIELDS, Visibility, visibility_for
-from tests.services.matching_factories import make_enterprise, make_event, make_institution, make_organizer, register
+from tests.factories import make_enterprise, make_event, make_institution, make_organizer, register
 
 
 def test_one_list_of_financial_fields_serves_profile_columns_and_matching_fields():

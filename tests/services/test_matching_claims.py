@@ -9,7 +9,7 @@ import pytest
 from matchmaker.errors import Conflict, NotAllowed, NotFound
 from matchmaker.models import AuditLog, ClaimState, NeedClaim, Notification, PublicationStatus
 from matchmaker.services.matching import all_claims, answer_claim, claim_need, effective_state
-from tests.services.matching_factories import (
+from tests.factories import (
     AS_OF,
     REVENUE_AT_LEAST_20M,
     make_enterprise,

@@ -10,7 +10,7 @@ from matchmaker.errors import NotFound
 from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, NeedStatus, RegistrationStatus
 from matchmaker.services.matching import matching_needs_for_product, products_with_match_counts
 from matchmaker.services.matching.institution import Contact
-from tests.services.matching_factories import (
+from tests.factories import (
     AS_OF,
     REVENUE_AT_LEAST_20M,
     make_enterprise,

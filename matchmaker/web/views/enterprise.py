@@ -11,9 +11,9 @@ from matchmaker.models import INSTITUTION_KINDS, EnterpriseProfile, Organization
 from matchmaker.services import consent, profiles
 from matchmaker.services.custom_fields import custom_fields
 from matchmaker.services.industries import industry_classes, industry_label
+from matchmaker.web.auth import enterprise_of, institution_or_organizer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render, settings_of
-from matchmaker.web.views.access import enterprise_of, institution_or_organizer_of
 
 
 def _profile_settings(request: Request) -> profiles.ProfileSettings:

@@ -1,4 +1,6 @@
-"""ORM-row factories for the matching services: defaults that pass the usual criteria."""
+"""ORM-row factories shared by the test packages: organizations, needs, products, events and
+registrations made straight through the ORM, with defaults that pass the usual criteria.
+(tests/events/factories.py goes through the event services instead, with event defaults.)"""
 
 from __future__ import annotations
 
@@ -33,6 +35,11 @@ RD_AT_LEAST_3 = {"id": "root", "all": [
 REVENUE_AT_LEAST_20M = {"id": "root", "all": [
     {"id": "rev", "text": "上年营业收入2000万元以上", "field": "revenue", "op": "ge", "value": 20_000_000},
 ]}
+
+
+async def organization_of(user: User) -> Organization:
+    """The organization a user made by the `make_organization` fixture belongs to."""
+    return (await Membership.get(user=user).prefetch_related("organization")).organization
 
 
 async def make_enterprise(name: str | None = None, *, profile: bool = True, **fields: Any) -> Organization:
