@@ -23,6 +23,7 @@ from matchmaker.models import (
     ConsentGrant,
     ConsentScope,
     EnterpriseProfile,
+    Event,
     Organization,
     OrganizationKind,
     Registration,
@@ -125,6 +126,9 @@ async def grant_consent(enterprise: Organization, *, draft: ConsentDraft, by: Us
             event_id = row_id(draft.event_id)
         except NotFound:
             problems["event_id"] = "请填写活动编号（数字）"
+        else:
+            if not await Event.exists(pk=event_id):
+                problems["event_id"] = "没有这场活动，请核对活动编号"
     if problems:
         raise InvalidInput(problems)
     async with in_transaction():

@@ -3,7 +3,15 @@ and seen by institutions only as far as the enterprise consented (every look aud
 
 from __future__ import annotations
 
-from matchmaker.models import AuditLog, ConsentGrant, EnterpriseProfile, ProfileRevision
+from matchmaker.models import (
+    AuditLog,
+    ConsentGrant,
+    EnterpriseProfile,
+    Event,
+    ProfileRevision,
+    Registration,
+    RegistrationStatus,
+)
 from tests.factories import organization_of
 
 GOOD_PROFILE = {
@@ -75,6 +83,36 @@ async def test_institution_sees_financials_only_after_consent_and_every_view_is_
     assert {v.actor_id for v in views} == {bank.id}
     # the named grant shows nothing to another bank
     assert await ConsentGrant.filter(institution_id=(await organization_of(other_bank)).id).count() == 0
+
+
+async def test_an_event_grant_shows_the_figures_to_banks_approved_at_that_event_only(
+        client, other_client, make_organization):
+    owner = await make_organization("enterprise")
+    approved_user, pending_user = await make_organization("bank"), await make_organization("bank")
+    organizer = await make_organization("government", is_organizer=True)
+    await client.login(owner.email)
+    await client.submit("/profile", GOOD_PROFILE)
+    enterprise = await organization_of(owner)
+    event = await Event.create(organizer=await organization_of(organizer), title="星河市银企对接会")
+    await Registration.create(event=event, organization=await organization_of(approved_user),
+                              status=RegistrationStatus.APPROVED)
+    await Registration.create(event=event, organization=await organization_of(pending_user),
+                              status=RegistrationStatus.PENDING)
+
+    unknown = await client.submit("/profile/consents", {"scope": "financials", "audience": "event",
+                                                        "event_id": str(event.id + 1)})
+    granted = await client.submit("/profile/consents", {"scope": "financials", "audience": "event",
+                                                        "event_id": str(event.id)})
+    await other_client.login(approved_user.email)
+    seen_by_approved = await other_client.get(f"/enterprises/{enterprise.id}")
+    await other_client.login(pending_user.email)
+    seen_by_pending = await other_client.get(f"/enterprises/{enterprise.id}")
+
+    assert (unknown.status_code, granted.status_code) == (400, 303)
+    assert "没有这场活动，请核对活动编号" in unknown.text
+    assert await ConsentGrant.filter(audience="event").count() == 1
+    assert "5200.5" in seen_by_approved.text
+    assert "5200.5" not in seen_by_pending.text and "企业未授权查看" in seen_by_pending.text
 
 
 async def test_revoked_consent_hides_the_contact_again(client, other_client, make_organization):
