@@ -28,7 +28,7 @@ from matchmaker.models.events import (
     RegistrationStatus,
     RequestState,
 )
-from matchmaker.models.matching import ClaimState, MatchingNotice, NeedClaim
+from matchmaker.models.matching import ClaimState, NeedClaim
 from matchmaker.models.outbox import OutboxMail, OutboxState
 from matchmaker.models.registry import (
     ApiToken,
@@ -91,7 +91,6 @@ __all__ = [
     "RegistrationStatus",
     "RequestState",
     "ClaimState",
-    "MatchingNotice",
     "NeedClaim",
     "OutboxMail",
     "OutboxState",

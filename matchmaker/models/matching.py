@@ -1,4 +1,5 @@
-"""抢单 and the notices it sends: an institution claims a need that fits one of its products.
+"""抢单: an institution claims a need that fits one of its products (the messages it sends go to
+the inbox, models.events.Notification).
 
 (No semicolons in model docstrings: Tortoise's SQLite migrator splits statements on them.)
 """
@@ -36,22 +37,3 @@ class NeedClaim(Model):
     class Meta:
         table = "need_claim"
         unique_together = (("institution", "need", "product"),)
-
-
-class MatchingNotice(Model):
-    """An in-app notice to one organization, listed on its dashboard (claims received, answers).
-
-    Kept deliberately small: the events branch brings a general Notification model and the two
-    are to be unified when both land on main.
-    """
-
-    id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField("matchmaker.Organization", related_name="matching_notices",
-                                          on_delete=fields.CASCADE)
-    text = fields.CharField(max_length=300)
-    link = fields.CharField(max_length=200, default="")
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
-    read_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = "matching_notice"

@@ -1,12 +1,15 @@
-"""PIPL consent: an enterprise decides who may see its contact person and its financial figures,
-and every look at its profile by an institution is written to the audit trail.
+"""PIPL consent, decided here and nowhere else: an enterprise decides who may see its contact
+person and its financial figures, and every look at its profile by an institution is written to
+the audit trail. The registry pages and the matching pages both ask `visibility_for`.
 
-A grant names its audience: all institutions, the institutions at one event, or one named
-institution. Revoking keeps the grant (with revoked_at) so the record shows who could see what when.
+A grant names its audience: all institutions, the institutions approved at one event, or one
+named institution. Revoking keeps the grant (with revoked_at) so the record shows who could see
+what when.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,8 +23,11 @@ from matchmaker.models import (
     ConsentGrant,
     ConsentScope,
     EnterpriseProfile,
+    Event,
     Organization,
     OrganizationKind,
+    Registration,
+    RegistrationStatus,
     User,
 )
 from matchmaker.services.audit import audit
@@ -30,6 +36,14 @@ from matchmaker.services.tenancy import get_scoped, row_id
 SCOPE_LABELS = {ConsentScope.CONTACT: "联系人信息", ConsentScope.FINANCIALS: "财务数据"}
 AUDIENCE_LABELS = {ConsentAudience.ALL_INSTITUTIONS: "平台上所有金融机构", ConsentAudience.EVENT: "某场活动的参会机构",
                    ConsentAudience.NAMED: "指定机构"}
+
+#: The enterprise's financial figures (scope "financials"), as profile columns and as matching
+#: fields. Derived fields count too: a debt ratio printed in a verdict's reason reveals the debt
+#: and the assets it is computed from, and the last round goes with the valuation.
+FINANCIAL_FIELDS = frozenset({"revenue", "total_assets", "existing_debt", "valuation", "profitable", "last_round",
+                              "debt_ratio", "debt_ratio_after_loan"})
+#: The enterprise's contact person (scope "contact").
+CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "contact_email"})
 
 
 @dataclass(frozen=True)
@@ -40,10 +54,58 @@ class ConsentDraft:
     event_id: str = ""
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """What one viewer may see of one enterprise beyond the public part of its profile."""
+
+    scopes: frozenset[ConsentScope] = frozenset()
+
+    @property
+    def contact(self) -> bool:
+        return ConsentScope.CONTACT in self.scopes
+
+    @property
+    def financials(self) -> bool:
+        return ConsentScope.FINANCIALS in self.scopes
+
+    def hides(self, field_key: str) -> bool:
+        """Whether the value of a profile column or matching field is withheld from the viewer."""
+        return ((field_key in FINANCIAL_FIELDS and not self.financials)
+                or (field_key in CONTACT_FIELDS and not self.contact))
+
+
+EVERYTHING = Visibility(frozenset(ConsentScope))
+NOTHING = Visibility()
+
+
 async def events_attended(institution: Organization) -> set[int]:
-    """Events `institution` is registered at. Events arrive with the events issue; until then no
-    institution is registered anywhere, so event grants show nobody anything (fail closed)."""
-    return set()
+    """Events at which `institution` is approved: only those make it one of "the event's
+    institutions" (a pending or rejected registration does not)."""
+    return set(await Registration.filter(organization_id=institution.pk, status=RegistrationStatus.APPROVED)
+               .values_list("event_id", flat=True))
+
+
+def _covers(grant: ConsentGrant, viewer: Organization, events: set[int]) -> bool:
+    return (grant.audience == ConsentAudience.ALL_INSTITUTIONS
+            or (grant.audience == ConsentAudience.NAMED and grant.institution_id == viewer.pk)
+            or (grant.audience == ConsentAudience.EVENT and grant.event_id in events))
+
+
+async def visibility_for(viewer: Organization, enterprise_ids: Iterable[int]) -> dict[int, Visibility]:
+    """Per enterprise id: what `viewer` may see now. An enterprise sees itself and the organizer
+    sees everything; an institution sees what live grants cover (revoked grants do not count);
+    anyone else sees nothing."""
+    ids = set(enterprise_ids)
+    if viewer.is_organizer:
+        return dict.fromkeys(ids, EVERYTHING)
+    if viewer.kind not in INSTITUTION_KINDS:
+        return {i: EVERYTHING if i == viewer.pk else NOTHING for i in ids}
+    events = await events_attended(viewer)
+    scopes: dict[int, set[ConsentScope]] = {i: set() for i in ids}
+    for grant in await ConsentGrant.filter(enterprise_id__in=ids, revoked_at=None):
+        if _covers(grant, viewer, events):
+            scopes[grant.enterprise_id].add(ConsentScope(grant.scope))
+    return {i: Visibility(frozenset(s)) for i, s in scopes.items()}
 
 
 async def grant_consent(enterprise: Organization, *, draft: ConsentDraft, by: User) -> ConsentGrant:
@@ -64,6 +126,9 @@ async def grant_consent(enterprise: Organization, *, draft: ConsentDraft, by: Us
             event_id = row_id(draft.event_id)
         except NotFound:
             problems["event_id"] = "请填写活动编号（数字）"
+        else:
+            if not await Event.exists(pk=event_id):
+                problems["event_id"] = "没有这场活动，请核对活动编号"
     if problems:
         raise InvalidInput(problems)
     async with in_transaction():
@@ -100,27 +165,11 @@ async def consents_of(enterprise: Organization) -> list[ConsentGrant]:
     return sorted(grants, key=lambda g: g.revoked_at is not None)
 
 
-async def visible_scopes(enterprise: Organization, viewer: Organization) -> frozenset[ConsentScope]:
-    """What `viewer` may see of `enterprise` beyond the public part of its profile."""
-    if viewer.pk == enterprise.pk or viewer.is_organizer:
-        return frozenset(ConsentScope)
-    if viewer.kind not in INSTITUTION_KINDS:
-        return frozenset()
-    events = await events_attended(viewer)
-    scopes = set()
-    for grant in await ConsentGrant.filter(enterprise_id=enterprise.pk, revoked_at=None):
-        if (grant.audience == ConsentAudience.ALL_INSTITUTIONS
-                or (grant.audience == ConsentAudience.NAMED and grant.institution_id == viewer.pk)
-                or (grant.audience == ConsentAudience.EVENT and grant.event_id in events)):
-            scopes.add(ConsentScope(grant.scope))
-    return frozenset(scopes)
-
-
 @dataclass(frozen=True)
 class ProfileView:
     enterprise: Organization
     profile: EnterpriseProfile | None
-    scopes: frozenset[ConsentScope]
+    visibility: Visibility
 
 
 async def view_profile(enterprise_id: object, *, viewer: Organization, by: User) -> ProfileView:
@@ -131,9 +180,9 @@ async def view_profile(enterprise_id: object, *, viewer: Organization, by: User)
     enterprise = await Organization.get_or_none(pk=row_id(enterprise_id), kind=OrganizationKind.ENTERPRISE)
     if enterprise is None:
         raise NotFound()
-    scopes = await visible_scopes(enterprise, viewer)
+    visibility = (await visibility_for(viewer, [enterprise.pk]))[enterprise.pk]
     async with in_transaction():
         profile = await EnterpriseProfile.get_or_none(organization_id=enterprise.pk)
-        shown: dict[str, Any] = {"scopes": sorted(scopes)}
+        shown: dict[str, Any] = {"scopes": sorted(visibility.scopes)}
         await audit(by, "profile.view", enterprise, organization=viewer, after=shown)
-    return ProfileView(enterprise, profile, scopes)
+    return ProfileView(enterprise, profile, visibility)

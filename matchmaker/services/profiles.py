@@ -81,9 +81,6 @@ QUALIFICATION_COLUMNS = tuple(
        for name in QUALIFICATIONS_WITH_VALIDITY]
 )
 PROFILE_COLUMNS: tuple[c.Column, ...] = tuple(col for section in SECTIONS.values() for col in section)
-#: PIPL: figures an institution sees only with the enterprise's consent (scope "financials").
-FINANCIAL_KEYS = frozenset({"revenue", "total_assets", "existing_debt", "valuation", "profitable", "last_round"})
-CONTACT_KEYS = frozenset({"contact_name", "contact_phone", "contact_email"})
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from tortoise.transactions import in_transaction
 
+from matchmaker import matching
 from matchmaker.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from matchmaker.matching.model import KIND_FAMILY
 from matchmaker.models import (
     Event,
     EventKind,
@@ -29,6 +29,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.audit import audit
+from matchmaker.services.matching import CatalogueCache, fitting_pairs
 from matchmaker.services.notifications import notify
 from matchmaker.services.registrations import side_of
 from matchmaker.services.request_mail import mail_request_answered, mail_request_expired, mail_request_received
@@ -50,7 +51,7 @@ class RequestDraft:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A counterpart worth asking: its products that fit one of the enterprise's needs."""
+    """A counterpart worth asking: its product that best fits one of the enterprise's needs."""
 
     organization: Organization
     need: FinancingNeed
@@ -234,10 +235,15 @@ async def requests_of(event: Event, organization: Organization) -> tuple[list[Me
     return sent, received
 
 
-async def suggestions(event: Event, organization: Organization, *, limit: int = 20) -> list[Suggestion]:
-    """Counterparts to ask first: approved participants of the other side whose published products
-    serve the kind of one of the enterprise's registered needs (the matching engine's kind families),
-    leaving out pairs already asked (and answered)."""
+async def suggestions(event: Event, organization: Organization, *, as_of: date,
+                      cache: CatalogueCache | None = None,
+                      innovation_weights: matching.InnovationWeights = matching.InnovationWeights(),
+                      limit: int = 20) -> list[Suggestion]:
+    """Counterparts to ask first, judged by the matching engine as on the matching pages: for an
+    enterprise, the approved institutions with a published product its registered needs are
+    eligible for; for an institution, the approved enterprises whose registered open needs fit
+    one of its products. Best fit first, one suggestion per need and counterpart (its best
+    product), leaving out pairs already asked (and answered)."""
     side = side_of(organization)
     approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
         "organization")
@@ -248,24 +254,23 @@ async def suggestions(event: Event, organization: Organization, *, limit: int = 
     else:
         institution_ids = [i for i in institution_ids if i == organization.pk]
     need_ids = [nid for r in enterprise_registrations for nid in r.need_ids]
-    needs = await FinancingNeed.filter(id__in=need_ids).prefetch_related("enterprise")
+    needs = await FinancingNeed.filter(id__in=need_ids).order_by("id").prefetch_related("enterprise")
     products = await Product.filter(organization_id__in=institution_ids, status=PublicationStatus.PUBLISHED
                                     ).order_by("id").prefetch_related("organization")
+    pairs = await fitting_pairs(needs, products, as_of=as_of, cache=cache, innovation_weights=innovation_weights)
     # Any request but a withdrawn one settles the pair for that need: asking again would be refused.
     asked = set(await MeetingRequest.filter(event=event).exclude(state=RequestState.WITHDRAWN).values_list(
         "enterprise_id", "institution_id", "need_id"))
     result: list[Suggestion] = []
     seen: set[tuple[int, int]] = set()
-    for need in needs:
-        for product in products:
-            pair = (need.id, product.organization_id)
-            if KIND_FAMILY.get(product.kind.value) != KIND_FAMILY.get(need.kind.value) or pair in seen:
-                continue
-            if (need.enterprise_id, product.organization_id, need.id) in asked:
-                continue
-            seen.add(pair)
-            counterpart = product.organization if side == "enterprise" else need.enterprise
-            result.append(Suggestion(counterpart, need, product))
+    for pair in pairs:
+        need, product = pair.need, pair.product
+        key = (need.id, product.organization_id)
+        if key in seen or (need.enterprise_id, product.organization_id, need.id) in asked:
+            continue
+        seen.add(key)
+        counterpart = product.organization if side == "enterprise" else need.enterprise
+        result.append(Suggestion(counterpart, need, product))
     return result[:limit]
 
 

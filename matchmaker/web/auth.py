@@ -83,3 +83,10 @@ async def institution_of(request: Request) -> Viewer:
     if viewer.audience != "institution":
         raise NotAllowed("此页面仅对金融与投资机构开放 (institutions only)")
     return viewer
+
+
+async def institution_or_organizer_of(request: Request) -> Viewer:
+    viewer = await viewer_of(request)
+    if viewer.audience not in ("institution", "organizer"):
+        raise NotAllowed("此页面仅对金融机构和组织方开放 (institutions and organizers only)")
+    return viewer

@@ -16,7 +16,7 @@ from matchmaker.config import load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, Membership, Role, User
 from matchmaker.services.passwords import hash_password
-from tests.services.matching_factories import (
+from tests.factories import (
     REVENUE_AT_LEAST_20M,
     make_enterprise,
     make_institution,

@@ -9,7 +9,6 @@ from matchmaker.models import (
     EventStatus,
     FinancingKind,
     FinancingNeed,
-    Membership,
     Organization,
     Product,
     PublicationStatus,
@@ -18,6 +17,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.events import create_event, read_event_form
+from tests.factories import organization_of
 
 EVENT_FORM = {
     "title": "星河市科技金融银企对接会", "kind": "docking", "venue": "星河国际会议中心",
@@ -25,10 +25,6 @@ EVENT_FORM = {
     "breaks": "", "slot_minutes": "20", "pitch_minutes": "10", "tables_per_institution": "2",
     "eligibility": "all", "coverage_bonus": "10", "first_loan_bonus_percent": "50",
 }
-
-
-async def organization_of(user: User) -> Organization:
-    return (await Membership.get(user=user).prefetch_related("organization")).organization
 
 
 async def make_event(organizer_user: User, *, open_it: bool = True, **changes: str) -> Event:

@@ -1,7 +1,8 @@
 """Organizers set up events; the public sees open events only."""
 
 from matchmaker.models import AuditLog, Event, EventStatus
-from tests.events.factories import EVENT_FORM, approve, make_event, make_product, organization_of
+from tests.events.factories import EVENT_FORM, approve, make_event, make_product
+from tests.factories import organization_of
 
 
 async def test_organizer_creates_a_docking_event_with_its_sessions(client, make_organization):

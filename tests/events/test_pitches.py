@@ -7,7 +7,8 @@ from matchmaker.models import AttendanceState, MeetingRequest, Notification, Pit
 from matchmaker.services.pitches import cancel_pick, pick_pitch, place_pitch
 from matchmaker.services.problem_export import export_problem
 from matchmaker.solver.problem import parse_problem
-from tests.events.factories import approve, make_event, make_need, organization_of
+from tests.events.factories import approve, make_event, make_need
+from tests.factories import organization_of
 
 PDF = b"%PDF-1.7\n" + b"0" * 1000
 

@@ -6,7 +6,8 @@ from matchmaker.cli import main
 from matchmaker.models import Availability, EnterpriseProfile, MeetingRequest, Priority, RequestState
 from matchmaker.services.problem_export import export_problem, request_weight
 from matchmaker.solver.problem import parse_problem
-from tests.events.factories import approve, make_event, make_need, organization_of
+from tests.events.factories import approve, make_event, make_need
+from tests.factories import organization_of
 
 
 def test_mutual_must_weighs_most_and_the_table_is_symmetric():

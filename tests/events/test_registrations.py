@@ -1,7 +1,8 @@
 """Enterprises and institutions register; the organizer approves or rejects, one or many at once."""
 
 from matchmaker.models import Availability, Notification, Registration, RegistrationStatus
-from tests.events.factories import approve, make_event, make_need, make_product, organization_of
+from tests.events.factories import approve, make_event, make_need, make_product
+from tests.factories import organization_of
 
 AVAILABLE_ALL_DAY = {"attends_2026-12-08-am": "1", "attends_2026-12-08-pm": "1"}
 

@@ -14,7 +14,8 @@ from matchmaker.services.requests import (
     organizer_follow_up,
     suggestions,
 )
-from tests.events.factories import approve, make_event, make_need, make_product, organization_of, past
+from tests.events.factories import approve, make_event, make_need, make_product, past
+from tests.factories import AS_OF, organization_of
 
 
 @pytest.fixture
@@ -178,7 +179,7 @@ async def test_suggestions_offer_banks_whose_products_serve_the_need_and_leave_o
     (_, first), (_, second) = d["banks"]
     await ask(d["event"], d["enterprise"], draft=RequestDraft(first.id, d["need"].id), by=d["enterprise_user"])
 
-    offered = await suggestions(d["event"], d["enterprise"])
+    offered = await suggestions(d["event"], d["enterprise"], as_of=AS_OF)
 
     assert [(s.organization.id, s.product.name) for s in offered] == [(second.id, "江海农商银行信用贷")]
 
@@ -227,7 +228,7 @@ async def test_a_declined_pair_is_no_longer_suggested(docking):
                         by=d["enterprise_user"])
     await answer(request, first, accept=False, reason="额度已满", by=first_user)
 
-    offered = await suggestions(d["event"], d["enterprise"])
+    offered = await suggestions(d["event"], d["enterprise"], as_of=AS_OF)
 
     assert [s.organization.id for s in offered] == [second.id]
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matchmaker.models import Event, MeetingRequest, Organization, Priority, RequestState, User
-from tests.events.factories import approve, make_event, make_need, organization_of
+from tests.events.factories import approve, make_event, make_need
+from tests.factories import organization_of
 
 SOLVE_SECONDS = 1.5
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from matchmaker.errors import Conflict, NotAllowed, NotFound
-from matchmaker.models import AuditLog, ClaimState, MatchingNotice, NeedClaim, PublicationStatus
+from matchmaker.models import AuditLog, ClaimState, NeedClaim, Notification, PublicationStatus
 from matchmaker.services.matching import all_claims, answer_claim, claim_need, effective_state
-from tests.services.matching_factories import (
+from tests.factories import (
     AS_OF,
     REVENUE_AT_LEAST_20M,
     make_enterprise,
@@ -22,7 +22,7 @@ from tests.services.matching_factories import (
 NOW = datetime(2026, 6, 30, 2, 0, tzinfo=UTC)
 
 
-async def test_claim_creates_the_claim_a_notice_and_an_audit_row(db):
+async def test_claim_creates_the_claim_an_inbox_message_and_an_audit_row(db):
     bank = await make_institution("星河银行")
     officer = await make_user(bank)
     product = await make_product(bank, REVENUE_AT_LEAST_20M, name="科创贷")
@@ -34,8 +34,9 @@ async def test_claim_creates_the_claim_a_notice_and_an_audit_row(db):
 
     assert claim.state == ClaimState.OPEN
     assert claim.response_deadline == NOW + timedelta(days=5)
-    [notice] = await MatchingNotice.filter(organization=enterprise)
-    assert notice.text == "星河银行 以「科创贷」认领了您的融资需求「扩产资金」，请在 2026-07-05 10:00 前回复"
+    [message] = await Notification.filter(organization=enterprise)
+    assert (message.kind, message.link) == ("need.claimed", "/enterprise/matches#claims")
+    assert message.text == "星河银行 以「科创贷」认领了您的融资需求「扩产资金」，请在 2026-07-05 10:00 前回复"
     row = await AuditLog.get(action="need.claim")
     assert (row.actor_id, row.organization_id, row.object_id) == (officer.id, bank.id, str(claim.id))
 
@@ -89,8 +90,9 @@ async def test_the_enterprise_answers_and_the_institution_is_told(db):
                                   now=NOW + timedelta(days=1))
 
     assert (answered.state, answered.accepted) == (ClaimState.ANSWERED, True)
-    [notice] = await MatchingNotice.filter(organization=bank)
-    assert notice.text == "星河纳米 接受了「科创贷」对需求「扩产资金」的认领"
+    [message] = await Notification.filter(organization=bank)
+    assert (message.kind, message.link) == ("need.claim.answered", f"/institution/products/{product.id}/matches")
+    assert message.text == "星河纳米 接受了「科创贷」对需求「扩产资金」的认领"
     assert await AuditLog.exists(action="need.claim.answer", object_id=str(claim.id))
 
 

@@ -7,15 +7,19 @@ from datetime import UTC, datetime
 import pytest
 
 from matchmaker.errors import NotFound
-from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, NeedStatus
+from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, NeedStatus, RegistrationStatus
 from matchmaker.services.matching import matching_needs_for_product, products_with_match_counts
-from tests.services.matching_factories import (
+from matchmaker.services.matching.institution import Contact
+from tests.factories import (
     AS_OF,
     REVENUE_AT_LEAST_20M,
     make_enterprise,
+    make_event,
     make_institution,
     make_need,
+    make_organizer,
     make_product,
+    register,
 )
 
 
@@ -76,17 +80,25 @@ async def test_with_consent_contact_and_figures_are_shown(db):
     assert "营业收入 3600 万元 ≥ 要求 ≥ 2000 万元 ✓" in [r.text for r in match.verdict.reasons]
 
 
-async def test_event_audience_consent_is_not_assumed(db):
-    bank = await make_institution()
-    product = await make_product(bank, None)
+async def test_event_audience_consent_shows_the_contact_only_to_institutions_approved_at_that_event(db):
+    organizer = await make_organizer()
+    docking, other = await make_event(organizer), await make_event(organizer, "另一场对接会")
+    approved, pending, elsewhere = await make_institution(), await make_institution(), await make_institution()
+    await register(docking, approved)
+    await register(docking, pending, RegistrationStatus.PENDING)
+    await register(other, elsewhere)
     enterprise = await make_enterprise()
     await make_need(enterprise)
     await ConsentGrant.create(enterprise=enterprise, scope=ConsentScope.CONTACT, audience=ConsentAudience.EVENT,
-                              event_id=1)
+                              event_id=docking.id)
 
-    [match] = (await matching_needs_for_product(bank, product.id, as_of=AS_OF)).needs
+    async def contact_seen_by(bank):
+        [match] = (await matching_needs_for_product(bank, (await make_product(bank, None)).id, as_of=AS_OF)).needs
+        return match.contact
 
-    assert match.contact is None
+    assert await contact_seen_by(approved) == Contact("林晓峰", "13800001234", "lin@example.cn")
+    assert await contact_seen_by(pending) is None
+    assert await contact_seen_by(elsewhere) is None
 
 
 async def test_share_of_valuation_amount_is_withheld_without_financial_consent(db):

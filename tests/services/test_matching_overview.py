@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matchmaker.services.matching import match_overview
-from tests.services.matching_factories import (
+from tests.factories import (
     AS_OF,
     REVENUE_AT_LEAST_20M,
     make_enterprise,

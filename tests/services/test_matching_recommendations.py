@@ -8,7 +8,7 @@ from matchmaker.errors import NotFound
 from matchmaker.matching import InnovationWeights
 from matchmaker.models import EnterpriseProfile, PublicationStatus
 from matchmaker.services.matching import CatalogueCache, innovation_report, recommendations_for_need
-from tests.services.matching_factories import (
+from tests.factories import (
     AS_OF,
     RD_AT_LEAST_3,
     REVENUE_AT_LEAST_20M,

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from matchmaker.models import EnterpriseProfile, FinancingNeed, Membership, NeedClaim, User
-from tests.services.matching_factories import REVENUE_AT_LEAST_20M, make_need, make_product
-
-
-async def _organization_of(user: User):
-    return (await Membership.get(user=user).prefetch_related("organization")).organization
+from matchmaker.models import EnterpriseProfile, FinancingNeed, NeedClaim, User
+from tests.factories import REVENUE_AT_LEAST_20M, make_need, make_product, organization_of
 
 
 async def _enterprise_user(make_organization, name: str, **profile) -> tuple[User, FinancingNeed]:
     user = await make_organization("enterprise", name=name)
-    organization = await _organization_of(user)
+    organization = await organization_of(user)
     await EnterpriseProfile.create(organization=organization, province="浙江省", city="杭州市",
                                    industry_chains=["集成电路"], dishonest_debtor=False, **profile)
     return user, await make_need(organization, title=f"{name}的需求")
@@ -20,7 +16,7 @@ async def _enterprise_user(make_organization, name: str, **profile) -> tuple[Use
 
 async def test_enterprise_sees_ranked_products_with_why(client, make_organization):
     user, need = await _enterprise_user(make_organization, "星河纳米", revenue=36_000_000)
-    bank = await _organization_of(await make_organization("bank", name="星河银行"))
+    bank = await organization_of(await make_organization("bank", name="星河银行"))
     await make_product(bank, REVENUE_AT_LEAST_20M, name="规上科技贷")
     await client.login(user.email)
 
@@ -45,7 +41,7 @@ async def test_enterprise_cannot_open_another_enterprises_need(client, make_orga
 
 async def test_institution_cannot_open_another_institutions_product(client, make_organization):
     ours = await make_organization("bank", name="我行")
-    theirs = await _organization_of(await make_organization("bank", name="他行"))
+    theirs = await organization_of(await make_organization("bank", name="他行"))
     product = await make_product(theirs, None, name="他行的产品")
     await client.login(ours.email)
 
@@ -58,7 +54,7 @@ async def test_institution_cannot_open_another_institutions_product(client, make
 async def test_institution_page_hides_figures_without_consent_and_claims(client, make_organization):
     _, need = await _enterprise_user(make_organization, "保密科技", revenue=36_000_000, contact_phone="13800001234")
     officer = await make_organization("bank", name="星河银行")
-    product = await make_product(await _organization_of(officer), REVENUE_AT_LEAST_20M, name="规上科技贷")
+    product = await make_product(await organization_of(officer), REVENUE_AT_LEAST_20M, name="规上科技贷")
     await client.login(officer.email)
 
     page = await client.get(f"/institution/products/{product.id}/matches")
@@ -93,7 +89,7 @@ async def test_organizer_overview_lists_gaps_and_claims(client, make_organizatio
 async def test_enterprise_sees_the_claim_notice_and_accepts(client, other_client, make_organization):
     owner, need = await _enterprise_user(make_organization, "星河纳米")
     officer = await make_organization("bank", name="星河银行")
-    product = await make_product(await _organization_of(officer), None, name="科创贷")
+    product = await make_product(await organization_of(officer), None, name="科创贷")
     await other_client.login(officer.email)
     await other_client.submit(f"/institution/products/{product.id}/claims", {"need_id": str(need.id)})
     claim = await NeedClaim.get(need=need)

@@ -4,9 +4,11 @@
 - catalogue:        published offers compiled once, cached between requests
 - recommendations:  the enterprise's side (products per need, near misses, policies, 科创积分)
 - institution:      the institution's side (open needs per product, consent respected)
-- consent:          what an institution may see of an enterprise
-- claims:           抢单, answers, deadlines, notices
+- redaction:        verdicts without the financial figures an institution may not see
+                    (who may see what: services/consent.py)
+- claims:           抢单, answers, deadlines (the other side is told through its inbox)
 - overview:         the organizer's needs × products overview and gaps
+- pairs:            which of given needs fit which of given products (event suggestions)
 """
 
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, build_catalogue, load_catalogue
@@ -16,7 +18,6 @@ from matchmaker.services.matching.claims import (
     claim_need,
     claims_of_enterprise,
     effective_state,
-    notices_for,
 )
 from matchmaker.services.matching.inputs import (
     enterprise_input,
@@ -28,6 +29,7 @@ from matchmaker.services.matching.inputs import (
 )
 from matchmaker.services.matching.institution import matching_needs_for_product, products_with_match_counts
 from matchmaker.services.matching.overview import match_overview
+from matchmaker.services.matching.pairs import FittingPair, fitting_pairs
 from matchmaker.services.matching.recommendations import (
     innovation_report,
     needs_with_match_counts,
@@ -36,8 +38,8 @@ from matchmaker.services.matching.recommendations import (
 
 __all__ = [
     "CatalogueCache", "OfferCatalogue", "build_catalogue", "load_catalogue",
-    "all_claims", "answer_claim", "claim_need", "claims_of_enterprise", "effective_state", "notices_for",
+    "all_claims", "answer_claim", "claim_need", "claims_of_enterprise", "effective_state",
     "enterprise_input", "field_registry", "need_input", "platform_rule_input", "policy_input", "product_input",
-    "matching_needs_for_product", "products_with_match_counts", "match_overview",
+    "matching_needs_for_product", "products_with_match_counts", "match_overview", "FittingPair", "fitting_pairs",
     "innovation_report", "needs_with_match_counts", "recommendations_for_need",
 ]

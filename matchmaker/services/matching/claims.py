@@ -1,6 +1,6 @@
 """抢单: an institution claims a fitting open need, the enterprise answers before a deadline,
 and the organizer watches the deadlines. Every write is one transaction with its audit row
-and the notice to the other side."""
+and the inbox message (services.notifications.notify) to the other side."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from matchmaker.models import (
     ClaimState,
     EnterpriseProfile,
     FinancingNeed,
-    MatchingNotice,
     NeedClaim,
     NeedStatus,
     Organization,
@@ -28,6 +27,7 @@ from matchmaker.models import (
 from matchmaker.services.audit import audit
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
+from matchmaker.services.notifications import notify
 from matchmaker.services.tenancy import get_scoped
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")  # deadlines in notices read in local time, as on every page
@@ -67,8 +67,8 @@ async def claim_need(institution_org: Organization, *, product_id: object, need_
     async with in_transaction():
         claim = await NeedClaim.create(institution=institution_org, need=need, product=product, claimed_by=by,
                                        response_deadline=deadline)
-        await MatchingNotice.create(
-            organization_id=need.enterprise_id,
+        await notify(
+            need.enterprise_id, kind="need.claimed",
             text=f"{institution_org.name} 以「{product.name}」认领了您的融资需求「{need.title}」，"
                  f"请在 {deadline.astimezone(_SHANGHAI):%Y-%m-%d %H:%M} 前回复",
             link="/enterprise/matches#claims")
@@ -93,8 +93,8 @@ async def answer_claim(enterprise_org: Organization, claim_id: object, *, accept
         claim.state, claim.accepted, claim.answered_at = ClaimState.ANSWERED, accept, now
         await claim.save(update_fields=["state", "accepted", "answered_at"])
         verb = "接受" if accept else "婉拒"
-        await MatchingNotice.create(
-            organization_id=claim.institution_id,
+        await notify(
+            claim.institution_id, kind="need.claim.answered",
             text=f"{enterprise_org.name} {verb}了「{claim.product.name}」对需求「{claim.need.title}」的认领",
             link=f"/institution/products/{claim.product_id}/matches")
         await audit(by, "need.claim.answer", claim, organization=enterprise_org, after={"accepted": accept})
@@ -120,8 +120,3 @@ async def all_claims(*, now: datetime, limit: int = 200) -> list[ClaimRow]:
     rows = [ClaimRow(c, effective_state(c, now)) for c in claims]
     order = {ClaimState.OPEN: 0, ClaimState.EXPIRED: 1, ClaimState.ANSWERED: 2}
     return sorted(rows, key=lambda row: order[row.state])
-
-
-async def notices_for(organization: Organization, *, limit: int = 10) -> list[MatchingNotice]:
-    return await MatchingNotice.filter(organization_id=organization.pk).order_by("-created_at", "-id").limit(limit)
-

@@ -1,5 +1,5 @@
 """The institution's side: the open needs that fit one of its products, ranked, each with why,
-shown only as far as the enterprise consented (see consent.py)."""
+shown only as far as the enterprise consented (decided by services/consent.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from matchmaker.models import (
     Product,
     PublicationStatus,
 )
+from matchmaker.services.consent import Visibility, visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
-from matchmaker.services.matching.consent import Visibility, redact_financials, visibility_for
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
+from matchmaker.services.matching.redaction import redact_financials
 from matchmaker.services.tenancy import get_scoped, scoped
 
 
@@ -60,11 +61,16 @@ class ProductMatches:
     needs: list[NeedMatch]
 
 
-async def _open_needs_with_profiles() -> tuple[list[FinancingNeed], dict[int, EnterpriseProfile | None]]:
-    needs = await FinancingNeed.filter(status=NeedStatus.OPEN).prefetch_related("enterprise").order_by("id")
+async def profiles_of_needs(needs: list[FinancingNeed]) -> dict[int, EnterpriseProfile | None]:
+    """Enterprise id -> its profile (None when it has not filled one in), for the needs given."""
     profiles = {p.organization_id: p for p in await EnterpriseProfile.filter(
         organization_id__in={n.enterprise_id for n in needs})}
-    return needs, {n.enterprise_id: profiles.get(n.enterprise_id) for n in needs}
+    return {n.enterprise_id: profiles.get(n.enterprise_id) for n in needs}
+
+
+async def _open_needs_with_profiles() -> tuple[list[FinancingNeed], dict[int, EnterpriseProfile | None]]:
+    needs = await FinancingNeed.filter(status=NeedStatus.OPEN).prefetch_related("enterprise").order_by("id")
+    return needs, await profiles_of_needs(needs)
 
 
 def open_needs_index(needs: list[FinancingNeed], profiles: dict[int, EnterpriseProfile | None], as_of: date,
@@ -81,7 +87,7 @@ def _compiled(product: Product, provider: str, catalogue: OfferCatalogue) -> mat
     return published.get(str(product.pk)) or catalogue.compile(product_input(product, provider))
 
 
-def _fitting_rows(matrix: matching.EligibilityMatrix, index: matching.MatchIndex, offer: int) -> list[int]:
+def fitting_rows(matrix: matching.EligibilityMatrix, index: matching.MatchIndex, offer: int) -> list[int]:
     """Rows eligible for the offer whose need is of its kind family, best fit first."""
     kind = index.need_applies(matrix.offers[offer].family)
     rows = np.flatnonzero(matrix.eligible[offer] & kind)
@@ -102,7 +108,7 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
         return ProductMatches(product, compiled.offer, [])  # type: ignore[arg-type]
     index = open_needs_index(needs, profiles, as_of, innovation_weights)
     matrix = index.evaluate([compiled])
-    rows = _fitting_rows(matrix, index, 0)
+    rows = fitting_rows(matrix, index, 0)
     visible = await visibility_for(institution_org, [needs[r].enterprise_id for r in rows])
     claims = {c.need_id: c for c in await NeedClaim.filter(institution_id=institution_org.pk, product_id=product.pk)}
     matches = []
@@ -150,6 +156,6 @@ async def products_with_match_counts(institution_org: Organization, *, as_of: da
     index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights())
     usable = [c for c in compiled if c is not None]
     matrix = index.evaluate(usable)
-    counts = {offer.id: len(_fitting_rows(matrix, index, i)) for i, offer in enumerate(usable)}
+    counts = {offer.id: len(fitting_rows(matrix, index, i)) for i, offer in enumerate(usable)}
     return [ProductSummary(p, counts.get(str(p.pk), 0)) for p in products]
 

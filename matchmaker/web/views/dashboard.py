@@ -5,11 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchmaker.services.matching import notices_for
+from matchmaker.services.notifications import inbox
 from matchmaker.services.overview import platform_counts
 from matchmaker.web.auth import viewer_of
 from matchmaker.web.pages import render
 from matchmaker.web.views.accounts import KIND_LABELS
+
+LATEST_NOTIFICATIONS = 10  # the rest are one click away on /inbox
 
 
 async def dashboard(request: Request) -> Response:
@@ -18,5 +20,5 @@ async def dashboard(request: Request) -> Response:
     if viewer.audience == "organizer":
         context["counts"] = await platform_counts()
     if viewer.audience in ("enterprise", "institution"):
-        context["notices"] = await notices_for(viewer.organization)
+        context["notices"] = await inbox(viewer.organization, limit=LATEST_NOTIFICATIONS)
     return render(request, f"dashboard/{viewer.audience}.html", context)

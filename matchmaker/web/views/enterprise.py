@@ -7,13 +7,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput
-from matchmaker.models import INSTITUTION_KINDS, ConsentScope, EnterpriseProfile, Organization, OrganizationKind
+from matchmaker.models import INSTITUTION_KINDS, EnterpriseProfile, Organization, OrganizationKind
 from matchmaker.services import consent, profiles
 from matchmaker.services.custom_fields import custom_fields
 from matchmaker.services.industries import industry_classes, industry_label
+from matchmaker.web.auth import enterprise_of, institution_or_organizer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render, settings_of
-from matchmaker.web.views.access import enterprise_of, institution_or_organizer_of
 
 
 def _profile_settings(request: Request) -> profiles.ProfileSettings:
@@ -100,8 +100,7 @@ async def enterprise_detail(request: Request) -> Response:
         values = profiles.flat_values(view.profile, declared)
         columns = profiles.profile_columns((), declared)
         for col in columns:
-            hidden = ((col.key in profiles.FINANCIAL_KEYS and ConsentScope.FINANCIALS not in view.scopes)
-                      or (col.key in profiles.CONTACT_KEYS and ConsentScope.CONTACT not in view.scopes))
+            hidden = view.visibility.hides(col.key)
             shown = col.show(values.get(col.key))
             if col.key == "industry_code" and shown:
                 shown = industry_label(shown)

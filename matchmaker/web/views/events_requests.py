@@ -15,6 +15,7 @@ from matchmaker.services.requests import RequestDraft
 from matchmaker.web.auth import Viewer, organizer_of, viewer_of
 from matchmaker.web.i18n import N_
 from matchmaker.web.pages import redirect, render
+from matchmaker.web.views.matching_terms import catalogue_cache, innovation_weights, matching_date
 
 PRIORITY_LABELS = {Priority.MUST: N_("必须见"), Priority.WANT: N_("希望见"), Priority.OK: N_("可以见")}
 STATE_LABELS = {"pending": N_("待答复"), "accepted": N_("已接受"), "declined": N_("已婉拒"), "expired": N_("已过期"),
@@ -59,7 +60,9 @@ async def _page(request: Request, viewer: Viewer, event: Event, problems: dict, 
     return render(request, "events/requests.html", {
         "counterparts": choices.counterparts, "needs": choices.needs, "products": choices.products,
         "viewer": viewer, "event": event, "side": side_of(viewer.organization), "sent": sent,
-        "received": received, "suggestions": await request_service.suggestions(event, viewer.organization),
+        "received": received, "suggestions": await request_service.suggestions(
+            event, viewer.organization, as_of=matching_date(), cache=catalogue_cache(request),
+            innovation_weights=innovation_weights(request)),
         "priority_labels": PRIORITY_LABELS, "state_labels": STATE_LABELS, "problems": problems, "values": values,
     }, status_code=status_code)
 

@@ -10,9 +10,9 @@ from starlette.responses import Response
 from matchmaker.errors import InvalidInput
 from matchmaker.services import products
 from matchmaker.services.offers import load_json_field
+from matchmaker.web.auth import institution_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render, settings_of
-from matchmaker.web.views.access import institution_of
 from matchmaker.web.views.offer_forms import amount_form_values, editor_context, read_amount_rule
 
 LIST_COLUMNS = ("regions", "industry_chains", "policy_instruments")

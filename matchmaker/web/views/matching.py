@@ -3,19 +3,18 @@ and 抢单, the organizer's overview. Each view: who asks -> one service -> rend
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchmaker.matching import InnovationWeights
 from matchmaker.models import FinancingKind
 from matchmaker.services import matching as service
 from matchmaker.web.auth import enterprise_of, institution_of, organizer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.i18n import N_
 from matchmaker.web.pages import redirect, render, settings_of
-from matchmaker.web.templating import SHANGHAI
+from matchmaker.web.views.matching_terms import catalogue_cache, innovation_weights, matching_date
 
 FINANCING_KIND_LABELS = {
     FinancingKind.CREDIT_LOAN: N_("信用贷款"),
@@ -28,21 +27,8 @@ FINANCING_KIND_LABELS = {
 }
 
 
-def _today() -> date:
-    """Eligibility is judged on the calendar date in Asia/Shanghai (a certificate lapses at local midnight)."""
-    return datetime.now(SHANGHAI).date()
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _cache(request: Request) -> service.CatalogueCache:
-    return request.app.state.offer_catalogue
-
-
-def _weights(request: Request) -> InnovationWeights:
-    return InnovationWeights.from_mapping(settings_of(request).matching_innovation_weights)
 
 
 def _page(request: Request, name: str, context: dict) -> Response:
@@ -53,7 +39,8 @@ def _page(request: Request, name: str, context: dict) -> Response:
 
 async def enterprise_matches(request: Request) -> Response:
     viewer = await enterprise_of(request)
-    needs = await service.needs_with_match_counts(viewer.organization, as_of=_today(), cache=_cache(request))
+    needs = await service.needs_with_match_counts(viewer.organization, as_of=matching_date(),
+                                                  cache=catalogue_cache(request))
     claims = await service.claims_of_enterprise(viewer.organization, now=_now())
     return _page(request, "matching/enterprise_index.html", {"viewer": viewer, "needs": needs, "claims": claims})
 
@@ -61,15 +48,16 @@ async def enterprise_matches(request: Request) -> Response:
 async def enterprise_need_matches(request: Request) -> Response:
     viewer = await enterprise_of(request)
     result = await service.recommendations_for_need(viewer.organization, request.path_params["need_id"],
-                                                    as_of=_today(), cache=_cache(request),
-                                                    innovation_weights=_weights(request))
+                                                    as_of=matching_date(), cache=catalogue_cache(request),
+                                                    innovation_weights=innovation_weights(request))
     return _page(request, "matching/enterprise_need.html", {"viewer": viewer, "result": result})
 
 
 async def enterprise_innovation(request: Request) -> Response:
     viewer = await enterprise_of(request)
-    report = await service.innovation_report(viewer.organization, as_of=_today(), weights=_weights(request))
-    return _page(request, "matching/innovation.html", {"viewer": viewer, "report": report, "as_of": _today()})
+    report = await service.innovation_report(viewer.organization, as_of=matching_date(),
+                                             weights=innovation_weights(request))
+    return _page(request, "matching/innovation.html", {"viewer": viewer, "report": report, "as_of": matching_date()})
 
 
 async def enterprise_answer_claim(request: Request) -> Response:
@@ -84,15 +72,16 @@ async def enterprise_answer_claim(request: Request) -> Response:
 
 async def institution_matches(request: Request) -> Response:
     viewer = await institution_of(request)
-    products = await service.products_with_match_counts(viewer.organization, as_of=_today(), cache=_cache(request))
+    products = await service.products_with_match_counts(viewer.organization, as_of=matching_date(),
+                                                        cache=catalogue_cache(request))
     return _page(request, "matching/institution_index.html", {"viewer": viewer, "products": products})
 
 
 async def institution_product_matches(request: Request) -> Response:
     viewer = await institution_of(request)
     result = await service.matching_needs_for_product(viewer.organization, request.path_params["product_id"],
-                                                      as_of=_today(), cache=_cache(request),
-                                                      innovation_weights=_weights(request))
+                                                      as_of=matching_date(), cache=catalogue_cache(request),
+                                                      innovation_weights=innovation_weights(request))
     return _page(request, "matching/institution_product.html", {
         "viewer": viewer, "result": result, "claimed": request.query_params.get("claimed", ""), "now": _now()})
 
@@ -102,9 +91,9 @@ async def institution_claim(request: Request) -> Response:
     values = await form_fields(request)
     product_id = request.path_params["product_id"]
     claim = await service.claim_need(viewer.organization, product_id=product_id, need_id=values.get("need_id"),
-                                     by=viewer.user, as_of=_today(), now=_now(),
+                                     by=viewer.user, as_of=matching_date(), now=_now(),
                                      response_days=settings_of(request).matching_claim_response_days,
-                                     cache=_cache(request))
+                                     cache=catalogue_cache(request))
     return redirect(f"/institution/products/{product_id}/matches?claimed={claim.need_id}#need-{claim.need_id}")
 
 
@@ -112,6 +101,6 @@ async def institution_claim(request: Request) -> Response:
 
 async def organizer_matching(request: Request) -> Response:
     viewer = await organizer_of(request)
-    overview = await service.match_overview(as_of=_today(), cache=_cache(request))
+    overview = await service.match_overview(as_of=matching_date(), cache=catalogue_cache(request))
     claims = await service.all_claims(now=_now())
     return _page(request, "matching/organizer.html", {"viewer": viewer, "overview": overview, "claims": claims})

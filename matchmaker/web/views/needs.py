@@ -7,9 +7,9 @@ from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput
 from matchmaker.services import needs
+from matchmaker.web.auth import enterprise_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render
-from matchmaker.web.views.access import enterprise_of
 
 
 async def _values(request: Request) -> dict[str, str]:

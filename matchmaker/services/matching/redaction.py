@@ -1,46 +1,20 @@
-"""What an institution may see of an enterprise (PIPL): contact details and financial figures
-only under a live ConsentGrant that covers it. When a grant cannot be checked (audience "event"
-before the events module can tell who is registered), the answer is no: the institution sees
-the enterprise's name, industry chain and need, and nothing else.
-
-Reasons of the explaining path print the enterprise's value beside the threshold; for fields in
-FINANCIAL_FIELDS those values are withheld without consent (the requirement is still shown).
+"""Verdicts an institution may read: the reasons print the enterprise's value beside each
+threshold, so for financial fields (services.consent.FINANCIAL_FIELDS) the value is withheld
+unless the enterprise consented to show its figures. The requirement itself stays readable.
+Who may see what is decided in services/consent.py, not here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from matchmaker import matching
 from matchmaker.matching.compiled import CompiledNode, Group, Test
 from matchmaker.matching.outcomes import PASS
 from matchmaker.matching.render import FAIL_MARK, PASS_MARK, phrase
-from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, Organization
+from matchmaker.services.consent import FINANCIAL_FIELDS
 
-#: fields whose values are the enterprise's financial figures (ConsentScope.FINANCIALS)
-FINANCIAL_FIELDS = frozenset({"revenue", "total_assets", "existing_debt", "valuation", "debt_ratio",
-                              "debt_ratio_after_loan", "profitable"})
 WITHHELD = "（企业未授权查看财务数据）"
-
-
-@dataclass(frozen=True)
-class Visibility:
-    contact: bool = False
-    financials: bool = False
-
-
-async def visibility_for(institution: Organization, enterprise_ids: Iterable[int]) -> dict[int, Visibility]:
-    """Per enterprise id: which scopes `institution` may see now (revoked grants do not count)."""
-    ids = list(set(enterprise_ids))
-    scopes: dict[int, set[str]] = {i: set() for i in ids}
-    for grant in await ConsentGrant.filter(enterprise_id__in=ids, revoked_at=None):
-        covers = (grant.audience == ConsentAudience.ALL_INSTITUTIONS
-                  or (grant.audience == ConsentAudience.NAMED and grant.institution_id == institution.pk))
-        # ConsentAudience.EVENT: not provable here yet (no registrations) -> not shown
-        if covers:
-            scopes[grant.enterprise_id].add(str(grant.scope))
-    return {i: Visibility(ConsentScope.CONTACT in s, ConsentScope.FINANCIALS in s) for i, s in scopes.items()}
 
 
 def _tests_by_id(offer: matching.CompiledOffer) -> dict[str, Test]:

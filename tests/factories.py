@@ -1,4 +1,6 @@
-"""ORM-row factories for the matching services: defaults that pass the usual criteria."""
+"""ORM-row factories shared by the test packages: organizations, needs, products, events and
+registrations made straight through the ORM, with defaults that pass the usual criteria.
+(tests/events/factories.py goes through the event services instead, with event defaults.)"""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 from matchmaker.models import (
     EnterpriseProfile,
+    Event,
     FinancingNeed,
     Membership,
     Organization,
@@ -16,6 +19,8 @@ from matchmaker.models import (
     Policy,
     Product,
     PublicationStatus,
+    Registration,
+    RegistrationStatus,
     Role,
     User,
 )
@@ -30,6 +35,11 @@ RD_AT_LEAST_3 = {"id": "root", "all": [
 REVENUE_AT_LEAST_20M = {"id": "root", "all": [
     {"id": "rev", "text": "上年营业收入2000万元以上", "field": "revenue", "op": "ge", "value": 20_000_000},
 ]}
+
+
+async def organization_of(user: User) -> Organization:
+    """The organization a user made by the `make_organization` fixture belongs to."""
+    return (await Membership.get(user=user).prefetch_related("organization")).organization
 
 
 async def make_enterprise(name: str | None = None, *, profile: bool = True, **fields: Any) -> Organization:
@@ -86,3 +96,14 @@ async def make_policy(organizer: Organization, criteria: dict | None = None, **f
 async def make_platform_rule(organizer: Organization) -> PlatformRule:
     return await PlatformRule.create(text="失信被执行人不得参与对接", created_by=organizer,
                                      criteria={"id": "d", "field": "dishonest_debtor", "op": "false"})
+
+
+async def make_event(organizer: Organization, title: str = "星河市银企对接会") -> Event:
+    return await Event.create(organizer=organizer, title=title)
+
+
+async def register(event: Event, organization: Organization,
+                   status: RegistrationStatus = RegistrationStatus.APPROVED, *,
+                   needs: tuple[FinancingNeed, ...] = ()) -> Registration:
+    return await Registration.create(event=event, organization=organization, status=status,
+                                     need_ids=[need.id for need in needs])

@@ -1,0 +1,41 @@
+"""Which of some needs fit which of some products, as the matching pages judge it: the product
+is published (so in the compiled catalogue, platform rules included), the need is open and of
+the product's kind family, and the enterprise meets every criterion. Pairs come best fit first.
+Meeting-request suggestions at an event are built on this (services/requests.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from matchmaker import matching
+from matchmaker.models import FinancingNeed, NeedStatus, Product
+from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
+from matchmaker.services.matching.institution import fitting_rows, open_needs_index, profiles_of_needs
+
+
+@dataclass(frozen=True)
+class FittingPair:
+    need: FinancingNeed
+    product: Product
+    score: float  # the engine's fit score: higher is a better fit
+
+
+async def fitting_pairs(needs: list[FinancingNeed], products: list[Product], *, as_of: date,
+                        cache: CatalogueCache | None = None,
+                        innovation_weights: matching.InnovationWeights = matching.InnovationWeights(),
+                        ) -> list[FittingPair]:
+    """Every eligible (need, product) pair, best fit first (equal scores in product, then need
+    order). `needs` come with their enterprise fetched. A product left out of the catalogue (a
+    draft, or criteria that no longer compile) fits nothing."""
+    open_needs = [need for need in needs if need.status == NeedStatus.OPEN]
+    catalogue = await load_catalogue(cache)
+    published = {offer.id: offer for offer in catalogue.products}
+    offered = [product for product in products if str(product.pk) in published]
+    if not open_needs or not offered:
+        return []
+    index = open_needs_index(open_needs, await profiles_of_needs(open_needs), as_of, innovation_weights)
+    matrix = index.evaluate([published[str(product.pk)] for product in offered])
+    pairs = [FittingPair(open_needs[row], product, float(matrix.score[offer, row]))
+             for offer, product in enumerate(offered) for row in fitting_rows(matrix, index, offer)]
+    return sorted(pairs, key=lambda pair: -pair.score)
