@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from matchmaker.errors import NotFound
 from matchmaker.mail.calendar import CalendarMeeting, agenda_calendar
-from matchmaker.mail.compose import LANGUAGES, AgendaLine, AgendaMail, Change, render_email
+from matchmaker.mail.compose import LANGUAGES, AgendaLine, AgendaMail, Change, MeetingCancelledMail, render_email
 from matchmaker.models import (
     Event,
     Meeting,
@@ -173,7 +173,27 @@ async def agenda_mails(version: ScheduleVersion, changes: Sequence[ParticipantCh
                 ics=agenda_ics(event, current, sequence=number, language=language, dtstamp=dtstamp,
                                cancelled=cancelled),
                 organization_id=event.organizer_id, event_id=event.pk))
+            mails.extend(cancellation_mail(event, entry, user, sequence=number, dtstamp=dtstamp, link=link)
+                         for entry in cancelled)
     return mails
+
+
+def cancellation_mail(event: Event, entry: AgendaEntry, user: User, *, sequence: int, dtstamp: datetime,
+                      link: str) -> OutgoingMail:
+    """A cancelled meeting also goes out on its own with METHOD:CANCEL (same UID, this version's
+    SEQUENCE): the agenda's STATUS:CANCELLED informs, but CANCEL is what calendar clients act on
+    to remove an event they imported (DESIGN §6)."""
+    language = reader_language(user)
+    [meeting] = calendar_meetings(event, (), sequence=sequence, language=language, cancelled=[entry])
+    context = MeetingCancelledMail(participant_name=user.name, event_title=event.title, venue=event.venue,
+                                   meeting=entry.line, agenda_url=link)
+    return OutgoingMail(
+        rendered=render_email(MeetingCancelledMail.TEMPLATE, context, language=language),
+        recipient_email=user.email, recipient_name=user.name, kind="meeting_cancelled", language=language,
+        idempotency_key=f"cancel:{meeting.uid}:{user.pk}:v{sequence}",
+        ics=agenda_calendar([meeting], method="CANCEL", organizer_email=mail_identity().sender_email,
+                            dtstamp=dtstamp),
+        organization_id=event.organizer_id, event_id=event.pk)
 
 
 async def queue_agenda_mails(version: ScheduleVersion, changes: Sequence[ParticipantChanges]) -> int:

@@ -69,16 +69,21 @@ async def test_v2_goes_only_to_the_two_participants_whose_meeting_changed(client
 
     await scheduling.publish_version(second, by=seeded.organizer, replaces=1)
 
-    v2 = await OutboxMail.filter(idempotency_key__endswith=":v2").order_by("idempotency_key")
-    assert await OutboxMail.all().count() == v1_rows + 2
+    v2 = await OutboxMail.filter(idempotency_key__endswith=":v2", kind="agenda").order_by("idempotency_key")
+    cancels = await OutboxMail.filter(kind="meeting_cancelled").order_by("idempotency_key")
+    uid = meeting_uid(seeded.event.pk, two.pk, seeded.guarantor.pk)
+    assert await OutboxMail.all().count() == v1_rows + 4  # two agendas, two cancellations
     assert sorted(row.idempotency_key for row in v2) == sorted([
         f"agenda:{seeded.event.pk}:{two.pk}:{await _admin_id(two)}:v2",
         f"agenda:{seeded.event.pk}:{seeded.guarantor.pk}:{await _admin_id(seeded.guarantor)}:v2",
     ])
+    assert sorted(row.idempotency_key for row in cancels) == sorted([
+        f"cancel:{uid}:{await _admin_id(two)}:v2", f"cancel:{uid}:{await _admin_id(seeded.guarantor)}:v2"])
+    for row in cancels:
+        assert "METHOD:CANCEL" in row.ics and f"UID:{uid}" in row.ics and "SEQUENCE:2" in row.ics
     enterprise_mail = next(row for row in v2 if row.idempotency_key.split(":")[2] == str(two.pk))
     assert "与上一版相比的变化" in enterprise_mail.text
     assert "[取消]" in enterprise_mail.text and "星河担保" in enterprise_mail.text
-    uid = meeting_uid(seeded.event.pk, two.pk, seeded.guarantor.pk)
     cancelled_event = enterprise_mail.ics.split(f"UID:{uid}")[1].split("END:VEVENT")[0]
     assert "STATUS:CANCELLED" in cancelled_event and "SEQUENCE:2" in cancelled_event
     assert enterprise_mail.ics.count("SEQUENCE:2") == 2  # the kept bank meeting rises too
