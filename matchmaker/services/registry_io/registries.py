@@ -8,6 +8,7 @@ the reasons a form would be. JSON rows carry money in 元; workbook rows carry �
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,19 +50,21 @@ class Context:
     organizations: dict[str, Organization] = field(default_factory=dict)  # cache by uscc or name
 
 
-class Registry:
+class Registry(ABC):
+    """One importable/exportable kind of object (enterprises, needs, products, policies)."""
+
     name = ""
     label = ""
 
-    def columns(self, ctx: Context) -> list[c.Column]:
-        raise NotImplementedError
+    @abstractmethod
+    def columns(self, ctx: Context) -> list[c.Column]: ...
 
+    @abstractmethod
     async def check(self, ctx: Context, raw: Mapping[str, Any], *, json: bool) -> Any:
         """The row ready to write; InvalidInput(column key -> message) if anything is wrong."""
-        raise NotImplementedError
 
-    async def write(self, ctx: Context, prepared: Any) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def write(self, ctx: Context, prepared: Any) -> None: ...
 
     async def write_all(self, ctx: Context, prepared: list[Any]) -> None:
         """Write every checked row (inside the import's transaction)."""
@@ -71,9 +74,9 @@ class Registry:
     async def preload(self, ctx: Context, rows: list[Mapping[str, Any]]) -> None:
         """Fetch in one query what `check` would otherwise look up row by row."""
 
+    @abstractmethod
     async def export(self, ctx: Context) -> list[dict[str, Any]]:
         """Stored values keyed by column key (money in 元), one dict per object."""
-        raise NotImplementedError
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:

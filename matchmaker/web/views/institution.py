@@ -9,26 +9,17 @@ from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput
 from matchmaker.services import products
-from matchmaker.services.offers import load_json_field
 from matchmaker.web.auth import institution_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render, settings_of
-from matchmaker.web.views.offer_forms import amount_form_values, editor_context, read_amount_rule
+from matchmaker.web.views.offer_forms import amount_form_values, editor_context, read_offer_form
 
 LIST_COLUMNS = ("regions", "industry_chains", "policy_instruments")
 
 
 async def _draft(request: Request) -> tuple[products.ProductDraft, dict[str, str]]:
     """The product draft from the form, and the form's values to show again after an error."""
-    form = await request.form()
-    values = await form_fields(request)
-    for key in LIST_COLUMNS:
-        chosen = form.getlist(key)
-        values[key] = "、".join(chosen) if len(chosen) != 1 else chosen[0]
-    problems: dict[str, str] = {}
-    criteria, bad = load_json_field(values.get("criteria", ""), "criteria")
-    problems.update(bad)
-    amount_rule = read_amount_rule(form, problems)
+    values, criteria, amount_rule, problems = await read_offer_form(request, LIST_COLUMNS)
     return products.ProductDraft(raw=values, criteria=criteria, amount_rule=amount_rule, problems=problems), values
 
 

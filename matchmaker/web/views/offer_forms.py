@@ -21,6 +21,7 @@ from matchmaker.services.offers import (
     load_json_field,
 )
 from matchmaker.web.auth import viewer_of
+from matchmaker.web.forms import form_fields
 
 TIER_SLOTS = 4
 _MONEY = c.Column("amount", "额度", c.MONEY)
@@ -74,6 +75,21 @@ def read_amount_rule(form: FormData, problems: dict[str, str]) -> dict[str, Any]
     if minimum is not None and mode != "none":
         rule["min"] = minimum
     return {k: v for k, v in rule.items() if v is not None}
+
+
+async def read_offer_form(request: Request, list_keys: tuple[str, ...]) -> tuple[dict[str, str], Any, dict[str, Any],
+                                                                               dict[str, str]]:
+    """What a product or policy form submitted: the values to show again (multi-choice lists
+    joined with 、), the criteria tree, the amount rule, and the problems found reading them."""
+    form = await request.form()
+    values = await form_fields(request)
+    for key in list_keys:
+        chosen = form.getlist(key)
+        values[key] = "、".join(chosen) if len(chosen) != 1 else chosen[0]
+    criteria, problems = load_json_field(values.get("criteria", ""), "criteria")
+    problems = dict(problems)
+    amount_rule = read_amount_rule(form, problems)
+    return values, criteria, amount_rule, problems
 
 
 def amount_form_values(rule: dict[str, Any]) -> dict[str, str]:

@@ -15,19 +15,11 @@ from matchmaker.services.tenancy import get_scoped
 from matchmaker.web.auth import organizer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render, settings_of
-from matchmaker.web.views.offer_forms import amount_form_values, editor_context, read_amount_rule
+from matchmaker.web.views.offer_forms import amount_form_values, editor_context, read_offer_form
 
 
 async def _policy_draft(request: Request) -> tuple[policies.PolicyDraft, dict[str, str]]:
-    form = await request.form()
-    values = await form_fields(request)
-    for key in ("regions", "industry_chains"):
-        chosen = form.getlist(key)
-        values[key] = "、".join(chosen) if len(chosen) != 1 else chosen[0]
-    problems: dict[str, str] = {}
-    criteria, bad = load_json_field(values.get("criteria", ""), "criteria")
-    problems.update(bad)
-    rule = read_amount_rule(form, problems)
+    values, criteria, rule, problems = await read_offer_form(request, ("regions", "industry_chains"))
     return policies.PolicyDraft(raw=values, criteria=criteria, amount_rule=rule, problems=problems), values
 
 
