@@ -41,9 +41,9 @@ from matchmaker.db import migrate, tortoise_config  # noqa: E402
 from matchmaker.mail.calendar import CalendarMeeting, agenda_calendar  # noqa: E402
 from matchmaker.mail.compose import AgendaLine, AgendaMail, render_email  # noqa: E402
 from matchmaker.mail.smtp import SmtpTransport  # noqa: E402
-from matchmaker.mail.worker import OutboxWorker, WorkerOptions, running_worker  # noqa: E402
+from matchmaker.services.mailing.worker import OutboxWorker, WorkerOptions, running_worker  # noqa: E402
 from matchmaker.models import OutboxMail, OutboxState  # noqa: E402
-from matchmaker.services.outbox import OutgoingMail, RetryPolicy, enqueue_all  # noqa: E402
+from matchmaker.services.mailing.outbox import OutgoingMail, RetryPolicy, enqueue_all  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SENDER = "银企对接平台 <noreply@kjj.example.gov.cn>"

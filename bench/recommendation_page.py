@@ -46,7 +46,7 @@ from matchmaker.models import (  # noqa: E402
     Role,
     User,
 )
-from matchmaker.services.passwords import hash_password  # noqa: E402
+from matchmaker.services.accounts.passwords import hash_password  # noqa: E402
 from matchmaker.uscc import make_uscc  # noqa: E402
 
 PASSWORD = "bench-password-1"

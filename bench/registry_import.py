@@ -29,8 +29,8 @@ from tortoise import Tortoise  # noqa: E402
 from matchmaker.config import load_settings  # noqa: E402
 from matchmaker.db import migrate, tortoise_config  # noqa: E402
 from matchmaker.models import Organization, OrganizationKind, Product, PublicationStatus  # noqa: E402
-from matchmaker.services.demo_registry import PRODUCT_TEMPLATES  # noqa: E402
-from matchmaker.services.registry_io.transfer import Limits, import_file, make_context  # noqa: E402
+from matchmaker.demo.registry import PRODUCT_TEMPLATES  # noqa: E402
+from matchmaker.services.registry.io.transfer import Limits, import_file, make_context  # noqa: E402
 from matchmaker.uscc import make_uscc  # noqa: E402
 
 CHAINS = ("新材料", "新医药", "新能源", "装备制造", "信息产业", "集成电路", "人工智能", "节能环保", "航空航天", "现代农业")

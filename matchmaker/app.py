@@ -19,9 +19,9 @@ from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.services.matching import CatalogueCache
-from matchmaker.mail.worker import running_worker, worker_from_settings
-from matchmaker.services.mail_identity import configure as configure_mail_identity
-from matchmaker.services.mail_identity import identity_from_settings
+from matchmaker.services.mailing.worker import running_worker, worker_from_settings
+from matchmaker.services.mailing.identity import configure as configure_mail_identity
+from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware

@@ -24,7 +24,7 @@ def _with_database(work: Callable[[], Awaitable[int]]) -> int:
 
     from matchmaker.db import tortoise_config
 
-    from matchmaker.services.mail_identity import configure, identity_from_settings
+    from matchmaker.services.mailing.identity import configure, identity_from_settings
 
     async def run() -> int:
         settings = load_settings()
@@ -58,7 +58,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from matchmaker.services.demo import DEMO_PASSWORD, demo_is_loaded, load_demo
+    from matchmaker.demo.city import DEMO_PASSWORD, demo_is_loaded, load_demo
 
     async def work() -> int:
         if await demo_is_loaded():
@@ -73,7 +73,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _create_organizer(args: argparse.Namespace) -> int:
     from matchmaker.errors import InvalidInput
-    from matchmaker.services.accounts import RegistrationDraft, register_organization
+    from matchmaker.services.accounts.organizations import RegistrationDraft, register_organization
 
     password = args.password or getpass.getpass("密码 (password): ")
 
@@ -100,7 +100,7 @@ def _import(args: argparse.Namespace) -> int:
     """Import a registry file: every row or none; the report goes to stderr, exit 1 on any error."""
     from pathlib import Path
 
-    from matchmaker.services.registry_io.transfer import ImportRejected, Limits, import_file, make_context
+    from matchmaker.services.registry.io.transfer import ImportRejected, Limits, import_file, make_context
 
     settings = load_settings()
     path = Path(args.file)
@@ -127,7 +127,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from matchmaker.services.registry_io.transfer import ImportRejected, export_file, file_format, make_context
+    from matchmaker.services.registry.io.transfer import ImportRejected, export_file, file_format, make_context
 
     settings = load_settings()
     path = Path(args.file)
@@ -150,7 +150,7 @@ def _send_mail(args: argparse.Namespace) -> int:
     """The outbox worker as its own process (run the app with [mail] worker_enabled = false)."""
     import signal
 
-    from matchmaker.mail.worker import worker_from_settings
+    from matchmaker.services.mailing.worker import worker_from_settings
 
     async def work() -> int:
         worker = worker_from_settings(load_settings())
@@ -175,7 +175,7 @@ def _export_problem(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from matchmaker.models import Event
-    from matchmaker.services.problem_export import export_problem
+    from matchmaker.services.scheduling.problem_export import export_problem
 
     async def work() -> int:
         event = await Event.get_or_none(pk=args.event_id)
@@ -196,7 +196,7 @@ def _export_problem(args: argparse.Namespace) -> int:
 def _expire_requests(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from matchmaker.services.requests import expire_requests
+    from matchmaker.services.events.requests import expire_requests
 
     async def work() -> int:
         expired = await expire_requests(datetime.now(UTC))
@@ -209,7 +209,7 @@ def _expire_requests(args: argparse.Namespace) -> int:
 def _send_reminders(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from matchmaker.services.reminders import queue_reminders
+    from matchmaker.services.mailing.reminders import queue_reminders
 
     try:
         day = date.fromisoformat(args.day)

@@ -53,7 +53,7 @@ class Settings:
     mail_smtp_password: str = field(default="", repr=False)
     mail_smtp_starttls: bool = False
     mail_from: str = "matchmaker <noreply@matchmaker.local>"
-    # The outbox worker (matchmaker/mail/worker.py): runs inside the app unless disabled, e.g.
+    # The outbox worker (matchmaker/services/mailing/worker.py): runs inside the app unless disabled, e.g.
     # when a separate `python -m matchmaker send-mail` process does the sending.
     mail_worker_enabled: bool = True
     mail_batch_size: int = 20  # rows claimed at a time

@@ -15,7 +15,7 @@ from matchmaker.app import create_app
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.models import User
-from matchmaker.services.accounts import RegistrationDraft, register_organization
+from matchmaker.services.accounts.organizations import RegistrationDraft, register_organization
 from matchmaker.uscc import make_uscc
 from tests.database import TemplateDatabase
 from tests.mail.smtp_server import RecordingHandler, SmtpServer

@@ -13,7 +13,7 @@ from matchmaker.config import PROJECT_ROOT, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.mail.files import eml_filename
 from matchmaker.models import OutboxMail
-from matchmaker.services import outbox
+from matchmaker.services.mailing import outbox
 from tests.mail.factories import outgoing_mail
 
 

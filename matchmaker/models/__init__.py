@@ -28,8 +28,21 @@ from matchmaker.models.events import (
     RegistrationStatus,
     RequestState,
 )
+from matchmaker.models.eventday import CheckIn, CheckInMethod, HallTable
 from matchmaker.models.matching import ClaimState, NeedClaim
+from matchmaker.models.outcomes import (
+    Confirmation,
+    DeclineReason,
+    FinancingLead,
+    LeadLink,
+    LeadOrigin,
+    LeadRecord,
+    LeadStage,
+    MeetingFeedback,
+    Side,
+)
 from matchmaker.models.outbox import OutboxMail, OutboxState
+from matchmaker.models.programmes import Programme
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -90,6 +103,19 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "RequestState",
+    "CheckIn",
+    "CheckInMethod",
+    "HallTable",
+    "Confirmation",
+    "DeclineReason",
+    "FinancingLead",
+    "LeadLink",
+    "LeadOrigin",
+    "LeadRecord",
+    "LeadStage",
+    "MeetingFeedback",
+    "Side",
+    "Programme",
     "ClaimState",
     "NeedClaim",
     "OutboxMail",

@@ -27,6 +27,7 @@ INSTITUTION_KINDS = frozenset(OrganizationKind) - {OrganizationKind.ENTERPRISE, 
 class Role(StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
+    STAFF = "staff"  # 现场工作人员: an organizer's event staff, check-in and attendance only
 
 
 class Organization(Model):

@@ -3,7 +3,7 @@ investor picks, and the in-app inbox.
 
 Times are stored timezone-aware (UTC in the database) and shown in Asia/Shanghai. Session and
 slot layouts are kept as JSON on the event: they are small, always read whole, and the slot
-list is computed from them by `matchmaker.services.slots`.
+list is computed from them by `matchmaker.services.events.slots`.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ class Event(Model):
     coverage_bonus = fields.IntField(default=0)  # added per enterprise with at least one meeting
     first_loan_bonus_percent = fields.IntField(default=0)  # 首贷户 extra share of the bonus, in percent
     status = fields.CharEnumField(EventStatus, max_length=8, default=EventStatus.DRAFT)
+    programme = fields.ForeignKeyField("matchmaker.Programme", related_name="events", null=True,
+                                       on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -115,6 +115,12 @@ class Meeting(Model):
     table = fields.IntField()
     locked = fields.BooleanField(default=False)  # kept as is by the next solver run
     state = fields.CharEnumField(MeetingState, max_length=10, default=MeetingState.PLANNED)
+    # Attendance on the day: who said held / no-show, when, and which side was absent
+    # (enterprise | institution | both) for a no-show.
+    absent_side = fields.CharField(max_length=12, default="")
+    attendance_by = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True,
+                                           on_delete=fields.SET_NULL)
+    attendance_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "meeting"

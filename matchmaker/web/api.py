@@ -16,13 +16,14 @@ from starlette.routing import Route
 
 from matchmaker.errors import DomainError, InvalidInput, NotAllowed
 from matchmaker.matching.model import KINDS
-from matchmaker.models import CustomField, Membership, NeedStatus, Organization, Policy, PublicationStatus, Role, User
-from matchmaker.services import needs, policies, products, profiles
-from matchmaker.services.api_tokens import authenticate_token
-from matchmaker.services.custom_fields import (CustomFieldDraft, custom_fields, define_custom_field,
+from matchmaker.models import CustomField, NeedStatus, Organization, Policy, Role, User
+from matchmaker.services.accounts import organizations
+from matchmaker.services.registry import needs, policies, products, profiles
+from matchmaker.services.accounts.api_tokens import authenticate_token
+from matchmaker.services.registry.custom_fields import (CustomFieldDraft, custom_fields, define_custom_field,
                                                update_custom_field)
-from matchmaker.services.registry_io.registries import json_value
-from matchmaker.services.columns import MAX_WAN
+from matchmaker.services.registry.io.registries import json_value
+from matchmaker.services.registry.columns import MAX_WAN
 from matchmaker.services.tenancy import MAX_ID
 from matchmaker.web.auth import Viewer
 from matchmaker.web.openapi import OPENAPI
@@ -43,7 +44,9 @@ async def api_viewer(request: Request) -> Viewer:
     user: User | None = request.state.user
     if user is None:
         raise _Unauthorized("请登录或使用 API 令牌 (authentication required)")
-    membership = await Membership.get(user=user).prefetch_related("organization")
+    membership = await organizations.membership_of(user)
+    if membership is None:
+        raise _Unauthorized("请登录或使用 API 令牌 (authentication required)")
     return Viewer(user=user, organization=membership.organization, role=membership.role)
 
 
@@ -220,8 +223,7 @@ def _policy_json(policy: Policy) -> dict[str, Any]:
 
 
 async def list_policies(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
-    rows = await Policy.filter(status=PublicationStatus.PUBLISHED).order_by("id")
-    return [_policy_json(p) for p in rows]
+    return [_policy_json(p) for p in await policies.published_policies()]
 
 
 async def my_policies(request: Request, viewer: Viewer) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 
 from matchmaker.errors import NotAllowed
-from matchmaker.models import INSTITUTION_KINDS, Membership, Organization, OrganizationKind, Role, User
+from matchmaker.models import INSTITUTION_KINDS, Organization, OrganizationKind, Role, User
+from matchmaker.services.accounts import organizations
 
 
 class LoginRequired(Exception):
@@ -51,7 +52,9 @@ async def viewer_of(request: Request) -> Viewer:
     if user is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path if request.method == "GET" else "/dashboard", request.state.session_expired)
-    membership = await Membership.get(user=user).prefetch_related("organization")
+    membership = await organizations.membership_of(user)
+    if membership is None:
+        raise LoginRequired("/dashboard", expired=True)
     viewer = Viewer(user=user, organization=membership.organization, role=membership.role)
     request.state.audience = viewer.audience  # the navigation shows this audience's links
     return viewer

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matchmaker.config import Settings
 from matchmaker.services.audit import RequestOrigin, current_origin
-from matchmaker.services.sessions import resume_session
+from matchmaker.services.accounts.sessions import resume_session
 from matchmaker.web import i18n
 
 SESSION_COOKIE = "mm_session"

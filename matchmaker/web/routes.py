@@ -9,24 +9,16 @@ from starlette.staticfiles import StaticFiles
 
 from matchmaker.config import Settings
 from matchmaker.web.templating import STATIC_DIR
-from matchmaker.web.views import (
-    accounts,
-    agendas,
-    dashboard,
-    events_export,
-    events_pitches,
-    events_public,
-    events_registration,
-    events_requests,
-    events_schedule,
-    events_setup,
-    inbox,
-    matching,
-    outbox,
-    organizer,
-    public,
-)
-from matchmaker.web.views.registry_routes import registry_routes
+from matchmaker.web.views.accounts import account as accounts, dashboard, organizer, public
+from matchmaker.web.views.events import pitches as events_pitches
+from matchmaker.web.views.events import public as events_public
+from matchmaker.web.views.events import registration as events_registration
+from matchmaker.web.views.events import requests as events_requests
+from matchmaker.web.views.events import setup as events_setup
+from matchmaker.web.views.mailing import inbox, outbox
+from matchmaker.web.views.matching import pages as matching
+from matchmaker.web.views.scheduling import agendas, export as events_export, schedule as events_schedule
+from matchmaker.web.views.registry.routes import registry_routes
 
 routes = [
     Route("/", public.home, name="home"),

@@ -16,10 +16,10 @@ from tortoise import Tortoise
 
 from matchmaker.config import load_settings
 from matchmaker.db import tortoise_config
-from matchmaker.services.accounts import RegistrationDraft, register_organization
+from matchmaker.services.accounts.organizations import RegistrationDraft, register_organization
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD, next_uscc
-from tests.scheduling.factories import seeded_event
+from tests.services.scheduling.factories import seeded_event
 
 ORGANIZER_EMAIL = "agenda-organizer@example.cn"
 ENTERPRISE_EMAIL = "agenda-enterprise1@example.cn"  # the first enterprise, 星河科技1号

@@ -15,7 +15,7 @@ from tortoise import Tortoise
 from matchmaker.config import load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, Membership, Role, User
-from matchmaker.services.passwords import hash_password
+from matchmaker.services.accounts.passwords import hash_password
 from tests.factories import (
     REVENUE_AT_LEAST_20M,
     make_enterprise,

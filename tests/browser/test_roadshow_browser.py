@@ -14,7 +14,7 @@ from tortoise import Tortoise
 from matchmaker.config import load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.models import FinancingKind, FinancingNeed, Membership
-from matchmaker.services.accounts import RegistrationDraft, register_organization
+from matchmaker.services.accounts.organizations import RegistrationDraft, register_organization
 from matchmaker.solver.problem import parse_problem
 from tests.browser.test_events_browser import signed_in
 from tests.conftest import next_uscc

@@ -13,9 +13,9 @@ from tortoise import Tortoise
 
 from matchmaker.config import load_settings
 from matchmaker.db import tortoise_config
-from matchmaker.services.accounts import RegistrationDraft, register_organization
+from matchmaker.services.accounts.organizations import RegistrationDraft, register_organization
 from tests.conftest import PASSWORD, next_uscc
-from tests.scheduling.factories import seeded_event
+from tests.services.scheduling.factories import seeded_event
 
 ORGANIZER_EMAIL = "scheduler@example.cn"
 numbers = itertools.count(1)

@@ -57,7 +57,7 @@ def publish_calendar(*meetings: CalendarMeeting, method: str = "PUBLISH") -> byt
 
 def outgoing_mail(number: int = 1, **overrides: Any):
     """An agenda mail for participant `number`, ready for `services.outbox.enqueue_all`."""
-    from matchmaker.services.outbox import OutgoingMail
+    from matchmaker.services.mailing.outbox import OutgoingMail
 
     mail = OutgoingMail(
         rendered=RenderedEmail(subject=f"【2026 科技金融银企对接会】您的洽谈日程（参会方{number}）",

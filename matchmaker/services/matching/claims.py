@@ -27,7 +27,7 @@ from matchmaker.models import (
 from matchmaker.services.audit import audit
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
-from matchmaker.services.notifications import notify
+from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.tenancy import get_scoped
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")  # deadlines in notices read in local time, as on every page

@@ -18,7 +18,7 @@ from matchmaker.models import (
     Product,
     PublicationStatus,
 )
-from matchmaker.services.consent import Visibility, visibility_for
+from matchmaker.services.accounts.consent import Visibility, visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
 from matchmaker.services.matching.redaction import redact_financials

@@ -12,7 +12,7 @@ from matchmaker import matching
 from matchmaker.matching.compiled import CompiledNode, Group, Test
 from matchmaker.matching.outcomes import PASS
 from matchmaker.matching.render import FAIL_MARK, PASS_MARK, phrase
-from matchmaker.services.consent import FINANCIAL_FIELDS
+from matchmaker.services.accounts.consent import FINANCIAL_FIELDS
 
 WITHHELD = "（企业未授权查看财务数据）"
 

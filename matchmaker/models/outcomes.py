@@ -1,0 +1,142 @@
+"""Financing leads (融资对接线索): what every meeting, accepted request and claim led to (DESIGN §3).
+
+A lead joins one enterprise, one institution and one need. Its history is a list of stage
+records that are only ever appended: a correction is a new record pointing at the one it
+corrects, which is then marked superseded. Amounts are integer 元, rates in basis points.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class LeadStage(StrEnum):
+    CONTACT = "contact"      # joined by a request, meeting or claim; nothing recorded yet
+    INTENT = "intent"        # 有意向
+    ACCEPTED = "accepted"    # 已受理
+    APPROVED = "approved"    # 已授信
+    DISBURSED = "disbursed"  # 已放款 (one record per disbursement)
+    DECLINED = "declined"    # 未通过
+    WITHDRAWN = "withdrawn"  # 企业放弃
+
+
+class LeadOrigin(StrEnum):
+    REQUEST = "request"
+    MEETING = "meeting"
+    CLAIM = "claim"
+    ENTERPRISE = "enterprise"  # reported by the enterprise itself
+
+
+class Side(StrEnum):
+    ENTERPRISE = "enterprise"
+    INSTITUTION = "institution"
+    ORGANIZER = "organizer"
+
+
+class Confirmation(StrEnum):
+    PENDING = "pending"      # awaiting the other side
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+class DeclineReason(StrEnum):
+    QUALIFICATION = "qualification"  # 资质不符
+    AMOUNT = "amount"                # 额度不足
+    COLLATERAL = "collateral"        # 抵押担保不足
+    WITHDRAWN = "withdrawn"          # 企业放弃
+    OTHER = "other"                  # 其他
+
+
+class FinancingLead(Model):
+    id = fields.IntField(primary_key=True)
+    enterprise = fields.ForeignKeyField("matchmaker.Organization", related_name="enterprise_leads",
+                                        on_delete=fields.CASCADE)
+    institution = fields.ForeignKeyField("matchmaker.Organization", related_name="institution_leads",
+                                         on_delete=fields.CASCADE)
+    need = fields.ForeignKeyField("matchmaker.FinancingNeed", related_name="leads", on_delete=fields.CASCADE)
+    product = fields.ForeignKeyField("matchmaker.Product", related_name=False, null=True, on_delete=fields.SET_NULL)
+    origin = fields.CharEnumField(LeadOrigin, max_length=10)
+    first_event = fields.ForeignKeyField("matchmaker.Event", related_name=False, null=True,
+                                         on_delete=fields.SET_NULL)
+    #: The furthest stage reached by a record that is not superseded (kept in step by the service).
+    stage = fields.CharEnumField(LeadStage, max_length=10, default=LeadStage.CONTACT, db_index=True)
+    first_contact_at = fields.DatetimeField()
+    stage_changed_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "financing_lead"
+        unique_together = (("enterprise", "institution", "need"),)
+
+
+class LeadLink(Model):
+    """What joined the two sides on a lead: a request, a meeting or a claim, at some event."""
+
+    id = fields.IntField(primary_key=True)
+    lead = fields.ForeignKeyField("matchmaker.FinancingLead", related_name="links", on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(LeadOrigin, max_length=10)
+    event = fields.ForeignKeyField("matchmaker.Event", related_name=False, null=True, on_delete=fields.SET_NULL)
+    request = fields.ForeignKeyField("matchmaker.MeetingRequest", related_name=False, null=True,
+                                     on_delete=fields.SET_NULL)
+    meeting = fields.ForeignKeyField("matchmaker.Meeting", related_name=False, null=True, on_delete=fields.SET_NULL)
+    claim = fields.ForeignKeyField("matchmaker.NeedClaim", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "lead_link"
+
+
+class LeadRecord(Model):
+    """One stage record of a lead, appended and never overwritten."""
+
+    id = fields.IntField(primary_key=True)
+    lead = fields.ForeignKeyField("matchmaker.FinancingLead", related_name="records", on_delete=fields.CASCADE)
+    stage = fields.CharEnumField(LeadStage, max_length=10)
+    occurred_on = fields.DateField()  # the date the stage happened (the period counts this)
+    amount = fields.BigIntField(null=True)  # 元: intent, approved or disbursed amount
+    product = fields.ForeignKeyField("matchmaker.Product", related_name=False, null=True, on_delete=fields.SET_NULL)
+    rate_bp = fields.IntField(null=True)  # approved rate, basis points (4.35 % = 435)
+    term_months = fields.IntField(null=True)
+    guarantee = fields.CharField(max_length=30, default="")  # 信用 / 保证 / 抵押 / 质押 / 担保公司担保 …
+    next_step = fields.CharField(max_length=200, default="")
+    reason_category = fields.CharEnumField(DeclineReason, max_length=14, null=True)
+    note = fields.CharField(max_length=300, default="")
+    #: A disbursement to an enterprise whose profile said 首贷户 at the time it was recorded.
+    first_loan = fields.BooleanField(default=False)
+    recorded_side = fields.CharEnumField(Side, max_length=12)
+    recorded_by = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+    confirmation = fields.CharEnumField(Confirmation, max_length=10, default=Confirmation.PENDING)
+    answered_by = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    answered_at = fields.DatetimeField(null=True)
+    dispute_reason = fields.CharField(max_length=300, default="")
+    corrects = fields.ForeignKeyField("matchmaker.LeadRecord", related_name=False, null=True,
+                                      on_delete=fields.SET_NULL)
+    correction_reason = fields.CharField(max_length=300, default="")
+    superseded = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "lead_record"
+        indexes = (("lead", "stage"), ("stage", "occurred_on"))
+
+
+class MeetingFeedback(Model):
+    """The enterprise's short word on a meeting: 满意度 1–5, whether it goes on, free text."""
+
+    id = fields.IntField(primary_key=True)
+    meeting = fields.ForeignKeyField("matchmaker.Meeting", related_name=False, on_delete=fields.CASCADE)
+    enterprise = fields.ForeignKeyField("matchmaker.Organization", related_name=False, on_delete=fields.CASCADE)
+    institution = fields.ForeignKeyField("matchmaker.Organization", related_name=False, on_delete=fields.CASCADE)
+    event = fields.ForeignKeyField("matchmaker.Event", related_name=False, on_delete=fields.CASCADE)
+    satisfaction = fields.SmallIntField()
+    follow_up = fields.BooleanField(default=False)
+    text = fields.CharField(max_length=500, default="")
+    by = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "meeting_feedback"
+        unique_together = (("meeting", "enterprise"),)

@@ -1,0 +1,1 @@
+"""accounts: organizations, users, sessions, passwords, API tokens and PIPL consent."""

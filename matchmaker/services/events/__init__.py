@@ -1,0 +1,1 @@
+"""events: set-up, registration, invitations, meeting requests and roadshow pitches."""

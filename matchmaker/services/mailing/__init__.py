@@ -1,0 +1,1 @@
+"""mailing: the outbox and its worker, in-app notifications, request mails and reminders."""

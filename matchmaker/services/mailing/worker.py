@@ -1,0 +1,221 @@
+"""The outbox worker: claim due rows, send each over ONE transport, record what happened.
+
+It runs inside the web app (`running_worker`, started by the app's lifespan) or on its own
+(`python -m matchmaker send-mail`). Several workers may run against PostgreSQL; against SQLite
+they take turns on the database's write lock. The database work lives in
+`matchmaker.services.mailing.outbox`; this module only decides what to send when, and how to pause.
+
+Delivery is at-least-once: a row is marked sent only after the server accepted it, so a worker
+killed in between sends that message again later, unchanged (same Message-ID and calendar
+SEQUENCE), which receivers and calendar clients treat as the same message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from matchmaker.config import Settings
+from matchmaker.mail.factory import transport_from_settings
+from matchmaker.mail.transport import Transport
+from matchmaker.models import OutboxMail, OutboxState
+from matchmaker.services.mailing import outbox
+from matchmaker.services.mailing.outbox import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    batch_size: int = 20
+    lease_seconds: float = 900.0  # must outlast a batch: batch_size x the transport's timeout
+    poll_seconds: float = 1.0  # idle wait between looks at the queue
+    # After a transient failure the worker stops its batch and waits, doubling the wait on each
+    # failure in a row up to this cap: with the relay down, trying the next 2,000 rows at once
+    # would only spend their retries (and, for a relay that times out, hours).
+    pause_cap_seconds: float = 60.0
+    retry: RetryPolicy = RetryPolicy()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WorkerOptions:
+        return cls(batch_size=settings.mail_batch_size, lease_seconds=settings.mail_lease_seconds,
+                   poll_seconds=settings.mail_poll_seconds,
+                   retry=RetryPolicy(base_seconds=settings.mail_retry_base_seconds,
+                                     cap_seconds=settings.mail_retry_cap_seconds,
+                                     max_attempts=settings.mail_max_attempts))
+
+
+@dataclass
+class Tally:
+    """What a worker did to the rows it tried (one count per attempt)."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    dead: int = 0
+
+    def add(self, state: OutboxState) -> None:
+        name = {OutboxState.SENT: "sent", OutboxState.QUEUED: "retrying",
+                OutboxState.FAILED: "failed", OutboxState.DEAD: "dead"}[state]
+        setattr(self, name, getattr(self, name) + 1)
+
+    def __str__(self) -> str:
+        return f"sent={self.sent} retrying={self.retrying} failed={self.failed} dead={self.dead}"
+
+
+def new_worker_id() -> str:
+    """Host, process and a random suffix: tells apart workers on several machines and restarts."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class OutboxWorker:
+    transport: Transport
+    sender: str  # the From header, e.g. "银企对接平台 <noreply@example.gov.cn>"
+    options: WorkerOptions = WorkerOptions()
+    worker_id: str = field(default_factory=new_worker_id)
+    rng: random.Random = field(default_factory=random.SystemRandom)
+    tally: Tally = field(default_factory=Tally)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    _failures_in_a_row: int = field(default=0, init=False)
+
+    async def deliver_batch(self) -> int:
+        """Claim one batch of due rows and send them; return how many were claimed.
+
+        Stops early after a transient failure, or when asked to stop, giving the untried rows
+        back to the queue. If the task is cancelled or the database fails mid-batch, the rows
+        not yet recorded go back too (the one in flight may have been accepted: it will be
+        sent again, unchanged).
+        """
+        rows = await outbox.claim_due(self.worker_id, limit=self.options.batch_size,
+                                      lease_seconds=self.options.lease_seconds,
+                                      max_attempts=self.options.retry.max_attempts)
+        pending = list(rows)
+        recording: asyncio.Task[None] | None = None  # the previous message's mark_sent
+        try:
+            while pending and not self._stopping.is_set():
+                row = pending[0]
+                error = await self._send(row)
+                if recording is not None:
+                    await recording
+                    recording = None
+                pending.pop(0)
+                if error is None:
+                    # Recorded while the next message goes out: the database commit and the
+                    # SMTP round trips overlap instead of adding up. Still one row at a time,
+                    # so a crash can repeat at most the message in flight.
+                    recording = asyncio.create_task(self._record_sent(row))
+                elif await self._record_failure(row, error) == OutboxState.QUEUED:
+                    break
+            if recording is not None:
+                await recording
+        except BaseException:
+            await asyncio.shield(self._give_back(recording, pending))
+            raise
+        if pending:
+            await outbox.release(pending)
+        return len(rows)
+
+    async def _send(self, row: OutboxMail) -> Exception | None:
+        try:
+            await self.transport.send(outbox.outbox_message(row, sender=self.sender))
+        except Exception as error:  # noqa: BLE001 - retry.classify sorts every kind out
+            return error
+        return None
+
+    async def _record_sent(self, row: OutboxMail) -> None:
+        await outbox.mark_sent(row)
+        self._failures_in_a_row = 0
+        self.tally.add(OutboxState.SENT)
+
+    async def _record_failure(self, row: OutboxMail, error: Exception) -> OutboxState:
+        state = await outbox.mark_failure(row, error, policy=self.options.retry, rng=self.rng)
+        log.log(logging.INFO if state == OutboxState.QUEUED else logging.WARNING,
+                "mail %s to %s: %s -> %s", row.id, row.recipient_email,
+                outbox.describe_error(error), state)
+        # Only transient failures say the relay is unwell; a 5xx for one address does not.
+        self._failures_in_a_row = self._failures_in_a_row + 1 if state == OutboxState.QUEUED else 0
+        self.tally.add(state)
+        return state
+
+    async def _give_back(self, recording: asyncio.Task[None] | None,
+                         pending: list[OutboxMail]) -> None:
+        """After a cancellation or a database error: finish recording what was sent, release
+        the rest. Failures here are logged; a row left leased returns when its lease expires."""
+        try:
+            if recording is not None:
+                await recording
+            await outbox.release(pending)
+        except Exception:
+            log.exception("outbox worker %s: could not give back %d rows; they return to the "
+                          "queue when their lease expires", self.worker_id, len(pending))
+
+    async def run_until_idle(self) -> Tally:
+        """Send until no row is due (rows waiting for a retry later are left): `send-mail --once`."""
+        while not self._stopping.is_set() and await self.deliver_batch():
+            pass
+        return self.tally
+
+    async def run(self) -> None:
+        """Send until `stop()`: batch after batch, a short sleep when idle, a longer one after
+        transient failures. A database error is logged and tried again after the poll interval,
+        so a locked or restarting database does not end the worker."""
+        log.info("outbox worker %s started", self.worker_id)
+        while not self._stopping.is_set():
+            try:
+                claimed = await self.deliver_batch()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox worker %s: batch failed", self.worker_id)
+                claimed = 0
+            if self._failures_in_a_row:
+                await self._sleep(min(self.options.pause_cap_seconds,
+                                      self.options.poll_seconds * 2 ** (self._failures_in_a_row - 1)))
+            elif not claimed:
+                await self._sleep(self.options.poll_seconds)
+        log.info("outbox worker %s stopped (%s)", self.worker_id, self.tally)
+
+    def stop(self) -> None:
+        """Finish the message in flight, give the rest of the batch back, and return from `run`."""
+        self._stopping.set()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+def worker_from_settings(settings: Settings) -> OutboxWorker:
+    """A worker over the transport the settings describe (.eml files when no SMTP host is set)."""
+    transport = transport_from_settings(settings, timeout=settings.mail_timeout_seconds)
+    return OutboxWorker(transport=transport, sender=settings.mail_from,
+                        options=WorkerOptions.from_settings(settings))
+
+
+@contextlib.asynccontextmanager
+async def running_worker(worker: OutboxWorker, *, grace_seconds: float = 10.0
+                         ) -> AsyncIterator[OutboxWorker]:
+    """Run `worker` in a background task for the duration of the block (the app's lifespan).
+
+    On exit the worker is asked to stop and given `grace_seconds` to finish the message in
+    flight, then cancelled; either way its untried rows go back to the queue.
+    """
+    task = asyncio.create_task(worker.run(), name=f"outbox-worker-{worker.worker_id}")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        try:
+            await asyncio.wait_for(task, timeout=grace_seconds)
+        except TimeoutError:
+            log.warning("outbox worker %s did not stop within %s s; cancelled",
+                        worker.worker_id, grace_seconds)
+        finally:
+            await worker.transport.close()

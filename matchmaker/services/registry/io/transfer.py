@@ -1,0 +1,155 @@
+"""All-or-nothing import with a per-row, per-column report; export; downloadable templates.
+
+Every row is checked before anything is written; one bad cell anywhere and the whole file is
+refused with the list of what to fix (row number as Excel shows it, column header, message).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from matchmaker.errors import DomainError
+from matchmaker.models import CustomField, Organization, User
+from matchmaker.services.audit import audit
+from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, excel_value, json_value
+from matchmaker.services.registry.io.workbook import UnsafeFile, check_workbook, read_sheet, write_sheet
+
+JSON_FORMAT = "matchmaker.registry/1"
+FORMATS = (".xlsx", ".json")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: str  # "第 3 行" (workbook) or "items[2]" (JSON); "文件" for the whole file
+    column: str
+    message: str
+
+
+class ImportRejected(DomainError):
+    """Nothing was written; `problems` says what to fix, row by row."""
+
+    status_code = 400
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__(f"导入失败：共 {len(problems)} 处问题，未写入任何数据")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_rows: int
+
+
+def registry_named(kind: str) -> Registry:
+    if kind not in REGISTRIES:
+        raise ImportRejected([RowProblem("文件", "", f"未知的数据类别 {kind}，可选：{'、'.join(REGISTRIES)}")])
+    return REGISTRIES[kind]
+
+
+def file_format(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in FORMATS:
+        raise ImportRejected([RowProblem("文件", "", f"只支持 .xlsx 和 .json 文件（收到的是“{filename}”）")])
+    return suffix
+
+
+async def make_context(*, chains: tuple[str, ...], by: User | None = None,
+                       organizer: Organization | None = None) -> Context:
+    if organizer is None:
+        organizer = await Organization.filter(is_organizer=True).order_by("id").first()
+    return Context(chains=chains, declared=await CustomField.all().order_by("id"), by=by, organizer=organizer)
+
+
+def _workbook_rows(registry: Registry, ctx: Context, data: bytes, limits: Limits) -> list[tuple[str, dict[str, Any]]]:
+    check_workbook(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
+    sheet = read_sheet(data, max_rows=limits.max_rows)
+    by_header = {col.header: col for col in registry.columns(ctx)}
+    problems = [RowProblem("第 1 行", header, "未知的列，请使用模板中的表头")
+                for header in sheet.headers if header and header not in by_header]
+    present = set(sheet.headers)
+    problems += [RowProblem("第 1 行", col.header, "缺少必填的列")
+                 for col in by_header.values() if col.required and col.header not in present]
+    if problems:
+        raise ImportRejected(problems)
+    keys = [by_header[h].key if h in by_header else None for h in sheet.headers]
+    rows = []
+    for number, values in sheet.rows:
+        raw = {key: value for key, value in zip(keys, values, strict=False) if key is not None}
+        rows.append((f"第 {number} 行", raw))
+    return rows
+
+
+def _json_rows(registry: Registry, data: bytes, limits: Limits) -> list[tuple[str, dict[str, Any]]]:
+    if len(data) > limits.max_bytes:
+        raise UnsafeFile(f"文件过大，上限为 {limits.max_bytes / 1048576:.0f} MB")
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnsafeFile(f"不是有效的 JSON 文件（{error}）") from None
+    items = document.get("items") if isinstance(document, dict) else document
+    if isinstance(document, dict) and document.get("kind") not in (None, registry.name):
+        raise UnsafeFile(f"文件中的数据类别是 {document.get('kind')}，而不是 {registry.name}")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise UnsafeFile('JSON 应为对象列表，或 {"format": "matchmaker.registry/1", "items": [...]}')
+    if len(items) > limits.max_rows:
+        raise UnsafeFile(f"数据条数（{len(items)}）超过上限 {limits.max_rows} 条，请分批导入")
+    return [(f"items[{index}]", item) for index, item in enumerate(items)]
+
+
+async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits) -> int:
+    """Import every row of the file or none; returns the number of rows written."""
+    registry = registry_named(kind)
+    fmt = file_format(filename)
+    try:
+        rows = (_workbook_rows(registry, ctx, data, limits) if fmt == ".xlsx"
+                else _json_rows(registry, data, limits))
+    except UnsafeFile as error:
+        raise ImportRejected([RowProblem("文件", "", str(error))]) from None
+    if not rows:
+        raise ImportRejected([RowProblem("文件", "", "文件中没有数据行")])
+    headers = {col.key: col.header for col in registry.columns(ctx)}
+    if fmt == ".json":
+        unknown = sorted({key for _, raw in rows for key in raw} - set(headers))
+        if unknown:
+            raise ImportRejected([RowProblem("文件", key, "未知的键") for key in unknown])
+    problems: list[RowProblem] = []
+    prepared = []
+    await registry.preload(ctx, [raw for _, raw in rows])
+    for label, raw in rows:
+        try:
+            prepared.append(await registry.check(ctx, raw, json=fmt == ".json"))
+        except DomainError as error:
+            for key, message in getattr(error, "problems", {"": error.message}).items():
+                problems.append(RowProblem(label, headers.get(key.split(":")[0], key), message))
+    if problems:
+        raise ImportRejected(problems)
+    async with in_transaction():
+        await registry.write_all(ctx, prepared)
+        await audit(ctx.by, "registry.import", organization=ctx.organizer,
+                    after={"kind": kind, "rows": len(prepared), "file": filename})
+    return len(prepared)
+
+
+async def export_file(kind: str, fmt: str, *, ctx: Context) -> bytes:
+    registry = registry_named(kind)
+    items = await registry.export(ctx)
+    columns = registry.columns(ctx)
+    if fmt == ".json":
+        document = {"format": JSON_FORMAT, "kind": kind,
+                    "items": [{col.key: json_value(item.get(col.key)) for col in columns} for item in items]}
+        return json.dumps(document, ensure_ascii=False, indent=1).encode()
+    rows = ([excel_value(col, item.get(col.key)) for col in columns] for item in items)
+    return write_sheet([col.header for col in columns], rows, title=registry.label)
+
+
+def template_workbook(kind: str, *, ctx: Context) -> bytes:
+    """Chinese headers and one example row showing how each column is filled in."""
+    registry = registry_named(kind)
+    columns = registry.columns(ctx)
+    return write_sheet([col.header for col in columns], [[col.example for col in columns]], title=registry.label)

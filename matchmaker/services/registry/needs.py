@@ -1,0 +1,132 @@
+"""项目库: an enterprise's financing needs and their life: open → in talks → granted | withdrawn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from matchmaker.errors import Conflict, InvalidInput, NotAllowed
+from matchmaker.matching.model import KINDS
+from matchmaker.models import FinancingNeed, NeedStatus, Organization, OrganizationKind, Urgency, User
+from matchmaker.services.registry import columns as c
+from matchmaker.services.audit import audit
+from matchmaker.services.tenancy import get_scoped, scoped
+
+KIND_BY_LABEL = {label: key for key, label in KINDS.items()}
+URGENCY_LABELS = {Urgency.LOW: "不急", Urgency.NORMAL: "一般", Urgency.HIGH: "紧急"}
+STATUS_LABELS = {NeedStatus.OPEN: "对接中", NeedStatus.IN_TALKS: "洽谈中", NeedStatus.GRANTED: "已获融资",
+                 NeedStatus.WITHDRAWN: "已撤回"}
+PURPOSE_CATEGORIES = ("流动资金", "研发投入", "设备购置", "扩大产能", "厂房建设", "市场拓展", "并购重组", "其他")
+COLLATERAL_KINDS = ("知识产权", "应收账款", "股权", "房产", "设备", "存货", "订单", "保证人", "无")
+#: Which status may follow which: granted and withdrawn are final.
+NEXT_STATUSES = {
+    NeedStatus.OPEN: (NeedStatus.IN_TALKS, NeedStatus.WITHDRAWN),
+    NeedStatus.IN_TALKS: (NeedStatus.GRANTED, NeedStatus.WITHDRAWN, NeedStatus.OPEN),
+    NeedStatus.GRANTED: (),
+    NeedStatus.WITHDRAWN: (),
+}
+
+NEED_COLUMNS = (
+    c.Column("title", "需求名称", required=True, max_length=100, example="研发中试线流动资金"),
+    c.Column("kind", "融资方式", c.CHOICE, required=True, choices=tuple(KINDS.values()), example="信用贷款"),
+    c.Column("amount", "金额（万元）", c.MONEY, required=True, example=500),
+    c.Column("term_months", "期限（月）", c.INTEGER, required=True, minimum=1, maximum=360, example=12),
+    c.Column("purpose_category", "用途类别", c.CHOICE, choices=PURPOSE_CATEGORIES, example="研发投入"),
+    c.Column("purpose", "资金用途说明", max_length=2000, example="新一代传感器中试线建设"),
+    c.Column("collateral", "可提供担保物", c.LIST, choices=COLLATERAL_KINDS, example="知识产权、应收账款"),
+    c.Column("collateral_value", "担保物评估价值（万元）", c.MONEY, example=1200),
+    c.Column("acceptable_rate", "可接受年利率（%）", c.PERCENT, example=4.2),
+    c.Column("urgency", "紧急程度", c.CHOICE, choices=tuple(URGENCY_LABELS.values()), example="一般"),
+)
+
+
+def parse_need(raw: Mapping[str, Any], *, json: bool = False) -> dict[str, Any]:
+    """Form/Excel/JSON values -> the need's stored fields (kind and urgency as their codes)."""
+    if json:  # JSON carries codes, like the matching engine's files
+        raw = {**raw, "kind": KINDS.get(raw.get("kind"), raw.get("kind")),
+               "urgency": URGENCY_LABELS.get(raw.get("urgency"), raw.get("urgency"))}
+    values, problems = c.parse_each(NEED_COLUMNS, raw, json=json)
+    if values.get("amount") == 0:
+        problems["amount"] = "金额（万元）：应大于 0"
+    if problems:
+        raise InvalidInput(problems)
+    values["kind"] = KIND_BY_LABEL[values["kind"]]
+    urgency = {label: key for key, label in URGENCY_LABELS.items()}
+    values["urgency"] = urgency.get(values["urgency"], Urgency.NORMAL)
+    return values
+
+
+def form_values(need: FinancingNeed) -> dict[str, str]:
+    shown = {col.key: col.show(getattr(need, col.key)) for col in NEED_COLUMNS}
+    shown.update(kind=KINDS[need.kind], urgency=URGENCY_LABELS[Urgency(need.urgency)])
+    return {k: str(v) for k, v in shown.items()}
+
+
+def json_values(need: FinancingNeed) -> dict[str, Any]:
+    """The need as JSON (amounts in 元, codes for kind, urgency and status)."""
+    return {"id": need.id, "title": need.title, "kind": str(need.kind), "amount": need.amount,
+            "term_months": need.term_months, "purpose_category": need.purpose_category, "purpose": need.purpose,
+            "collateral": need.collateral, "collateral_value": need.collateral_value,
+            "acceptable_rate": need.acceptable_rate, "urgency": str(need.urgency), "status": str(need.status),
+            "status_changed_at": need.status_changed_at.isoformat() if need.status_changed_at else None,
+            "created_at": need.created_at.isoformat() if need.created_at else None}
+
+
+def _enterprise(org: Organization) -> None:
+    if org.kind != OrganizationKind.ENTERPRISE:
+        raise NotAllowed("只有企业可以发布融资需求")
+
+
+async def needs_of(enterprise: Organization, *, status: str = "", kind: str = "") -> list[FinancingNeed]:
+    """The enterprise's needs, newest first; an empty status or kind means any."""
+    query = scoped(FinancingNeed, enterprise, via="enterprise")
+    if status:
+        query = query.filter(status=status)
+    if kind:
+        query = query.filter(kind=kind)
+    return await query.order_by("-id")
+
+
+async def need_of(enterprise: Organization, need_id: object) -> FinancingNeed:
+    return await get_scoped(FinancingNeed, enterprise, need_id, via="enterprise")
+
+
+async def create_need(enterprise: Organization, *, raw: Mapping[str, Any], by: User | None,
+                      json: bool = False) -> FinancingNeed:
+    _enterprise(enterprise)
+    values = parse_need(raw, json=json)
+    async with in_transaction():
+        need = await FinancingNeed.create(enterprise=enterprise, status_changed_at=datetime.now(UTC), **values)
+        await audit(by, "need.create", need, organization=enterprise, after=json_values(need))
+    return need
+
+
+async def update_need(enterprise: Organization, need_id: object, *, raw: Mapping[str, Any], by: User | None,
+                      json: bool = False) -> FinancingNeed:
+    need = await need_of(enterprise, need_id)
+    if need.status in (NeedStatus.GRANTED, NeedStatus.WITHDRAWN):
+        raise Conflict("已获融资或已撤回的需求不能再修改")
+    values = parse_need(raw, json=json)
+    async with in_transaction():
+        before = json_values(need)
+        need.update_from_dict(values)
+        await need.save()
+        await audit(by, "need.update", need, organization=enterprise, before=before, after=json_values(need))
+    return need
+
+
+async def change_status(enterprise: Organization, need_id: object, *, status: str, by: User | None) -> FinancingNeed:
+    """Move the need on; the date of the change is kept."""
+    need = await need_of(enterprise, need_id)
+    current = NeedStatus(need.status)
+    if status not in {s.value for s in NEXT_STATUSES[current]}:
+        raise InvalidInput({"status": f"“{STATUS_LABELS[current]}”的需求不能改为该状态"})
+    async with in_transaction():
+        need.status, need.status_changed_at = NeedStatus(status), datetime.now(UTC)
+        await need.save(update_fields=["status", "status_changed_at", "updated_at"])
+        await audit(by, f"need.{status}", need, organization=enterprise,
+                    before={"status": current.value}, after={"status": status})
+    return need

@@ -1,0 +1,100 @@
+"""What products and policies share: criteria and amount rules checked by the matching engine,
+and the plain-Chinese explanation of who qualifies.
+
+Criteria and amount rules are stored in the JSON of docs/formats.md (amounts in 元), so the
+stored rows can be handed to the engine and to `python -m matchmaker eligibility` unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from matchmaker.matching.criteria import parse_criteria, validate_criteria
+from matchmaker.matching.fields import FieldRegistry, FieldType
+from matchmaker.matching.formats import FormatError, amount_rule_from_json
+from matchmaker.matching.render import OPERATOR_WORDS, format_value, render_tree
+from matchmaker.services.registry.columns import wan_text
+
+POLICY_INSTRUMENTS = ("贴息", "风险补偿资金池", "政府性融资担保", "保费补贴")
+
+
+def criteria_problems(tree: Any, fields: FieldRegistry, *, key: str = "criteria") -> dict[str, str]:
+    """Problems of a criteria tree, keyed `<key>:<node id>` so the editor shows each beside its row."""
+    if tree is None:
+        return {}
+    return {f"{key}:{node_id}": message for node_id, message in validate_criteria(tree, fields).items()}
+
+
+def amount_problems(rule: dict[str, Any] | None, fields: FieldRegistry) -> dict[str, str]:
+    """Problems of an amount rule (docs/formats.md), keyed by form field."""
+    if not rule:
+        return {}
+    try:
+        parsed = amount_rule_from_json(rule, "amount")
+    except FormatError as error:
+        return {"amount": f"额度规则有误：{error}"}
+    problems: dict[str, str] = {}
+    if parsed.max is not None and parsed.min is not None and parsed.min > parsed.max:
+        problems["amount_min"] = "起贷额度不能高于最高额度"
+    if parsed.share_field is not None:
+        field = fields.get(parsed.share_field)
+        if field is None or field.type is not FieldType.MONEY:
+            problems["share_field"] = "按比例计算的依据须为金额字段（如最近估值、担保物评估价值）"
+        if not parsed.share_percent or not 0 < parsed.share_percent <= 100:
+            problems["share_percent"] = "比例应在 0 到 100 之间"
+    for index, tier in enumerate(rule.get("tiers", [])):
+        if tier.get("when") is not None:
+            problems.update(criteria_problems(tier["when"], fields, key=f"tier{index}"))
+    return problems
+
+
+def describe_criteria(tree: Any, fields: FieldRegistry) -> str:
+    """Who qualifies, as indented plain-Chinese lines ("无条件限制" when there are no criteria)."""
+    return render_tree(parse_criteria(tree) if tree is not None else None, fields)
+
+
+def describe_amount(rule: dict[str, Any] | None, fields: FieldRegistry) -> list[str]:
+    """The amount rule as lines a person reads: "营收5000万元以上：最高 1000 万元" …"""
+    if not rule:
+        return ["额度由机构核定"]
+    lines = []
+    for tier in rule.get("tiers", []):
+        condition = tier.get("label") or (describe_criteria(tier["when"], fields).strip("· ").strip()
+                                          if tier.get("when") else "其他情形")
+        lines.append(f"{condition}：最高 {wan_text(tier['max'])} 万元")
+    if rule.get("share"):
+        field = fields.get(rule["share"]["field"])
+        label = field.label if field else rule["share"]["field"]
+        cap = f"，最高 {wan_text(rule['max'])} 万元" if rule.get("max") is not None else ""
+        lines.append(f"按{label}的 {rule['share']['percent']:g}% 核定{cap}")
+    elif rule.get("max") is not None and not rule.get("tiers"):
+        lines.append(f"最高 {wan_text(rule['max'])} 万元")
+    if rule.get("min") is not None:
+        lines.append(f"起贷额度 {wan_text(rule['min'])} 万元")
+    return lines
+
+
+def editor_fields(fields: FieldRegistry) -> list[dict[str, Any]]:
+    """The field list the criteria editor offers: key, label, type, unit, choices, group."""
+    groups = {"enterprise": "企业信息", "derived": "推算指标", "need": "融资需求", "custom": "地方特色指标"}
+    return [{"key": f.key, "label": f.label, "type": f.type.value, "unit": f.unit, "choices": list(f.choices),
+             "group": groups.get(f.source, "企业信息"), "definition": f.definition} for f in fields]
+
+
+def editor_operators() -> dict[str, str]:
+    return dict(OPERATOR_WORDS)
+
+
+def load_json_field(text: str, key: str) -> tuple[Any, dict[str, str]]:
+    """A JSON form field (the editor's hidden criteria): (value, problems)."""
+    if not text.strip():
+        return None, {}
+    try:
+        return json.loads(text), {}
+    except json.JSONDecodeError as error:
+        return None, {key: f"条件格式有误（第 {error.lineno} 行第 {error.colno} 列）"}
+
+
+__all__ = ["POLICY_INSTRUMENTS", "amount_problems", "criteria_problems", "describe_amount", "describe_criteria",
+           "editor_fields", "editor_operators", "format_value", "load_json_field"]

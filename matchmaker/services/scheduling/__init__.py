@@ -1,0 +1,1 @@
+"""scheduling: problem export, solver runs, drafts, versions, repair and agendas."""

@@ -1,0 +1,1 @@
+"""Pages of the accounts domain: home, sign-in, account, API tokens, dashboards, audit."""

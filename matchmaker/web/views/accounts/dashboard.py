@@ -1,0 +1,24 @@
+"""The signed-in home: one dashboard per audience."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from matchmaker.services.mailing.notifications import inbox
+from matchmaker.services.accounts.overview import platform_counts
+from matchmaker.web.auth import viewer_of
+from matchmaker.web.pages import render
+from matchmaker.web.views.accounts.account import KIND_LABELS
+
+LATEST_NOTIFICATIONS = 10  # the rest are one click away on /inbox
+
+
+async def dashboard(request: Request) -> Response:
+    viewer = await viewer_of(request)
+    context = {"viewer": viewer, "kind_labels": KIND_LABELS, "welcome": request.query_params.get("welcome") == "1"}
+    if viewer.audience == "organizer":
+        context["counts"] = await platform_counts()
+    if viewer.audience in ("enterprise", "institution"):
+        context["notices"] = await inbox(viewer.organization, limit=LATEST_NOTIFICATIONS)
+    return render(request, f"accounts/dashboard/{viewer.audience}.html", context)

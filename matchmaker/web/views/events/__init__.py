@@ -1,0 +1,1 @@
+"""Pages of the events domain: set-up, public pages, registration, requests, pitches."""

@@ -1,0 +1,1 @@
+"""Pages of the mailing domain: the inbox and the organizer's outbox."""

@@ -1,0 +1,1 @@
+"""Pages of the matching domain: recommendations, fitting needs, claims, the overview."""

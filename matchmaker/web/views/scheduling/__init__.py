@@ -1,0 +1,1 @@
+"""Pages of the scheduling domain: solver runs, versions, agendas, problem export."""
