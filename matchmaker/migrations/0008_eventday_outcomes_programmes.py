@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('correction_reason', fields.CharField(default='', max_length=300)),
                 ('superseded', fields.BooleanField(default=False)),
             ],
-            options={'table': 'lead_record', 'app': 'matchmaker', 'indexes': [Index(fields=['lead', 'stage']), Index(fields=['stage', 'occurred_on'])], 'pk_attr': 'id', 'table_description': 'One stage record of a lead, appended and never overwritten.'},
+            options={'table': 'lead_record', 'app': 'matchmaker', 'indexes': [Index(fields=['lead_id', 'stage']), Index(fields=['stage', 'occurred_on'])], 'pk_attr': 'id', 'table_description': 'One stage record of a lead, appended and never overwritten.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -120,7 +120,7 @@ class LeadRecord(Model):
 
     class Meta:
         table = "lead_record"
-        indexes = (("lead", "stage"), ("stage", "occurred_on"))
+        indexes = (("lead_id", "stage"), ("stage", "occurred_on"))
 
 
 class MeetingFeedback(Model):
