@@ -190,7 +190,7 @@ def cancellation_mail(event: Event, entry: AgendaEntry, user: User, *, sequence:
     return OutgoingMail(
         rendered=render_email(MeetingCancelledMail.TEMPLATE, context, language=language),
         recipient_email=user.email, recipient_name=user.name, kind="meeting_cancelled", language=language,
-        idempotency_key=f"cancel:{meeting.uid}:{user.pk}:v{sequence}",
+        idempotency_key=f"cancel:{meeting.key}:{user.pk}:v{sequence}",
         ics=agenda_calendar([meeting], method="CANCEL", organizer_email=mail_identity().sender_email,
                             dtstamp=dtstamp),
         organization_id=event.organizer_id, event_id=event.pk)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.mail.calendar import meeting_uid
+from matchmaker.mail.calendar import meeting_key, meeting_uid
+from matchmaker.services.mailing.identity import mail_identity
 from matchmaker.models import Meeting, MeetingState, Membership, OutboxMail, ScheduleVersion, User, VersionState
 from matchmaker.services.scheduling import agendas, versions as scheduling
 from matchmaker.services.scheduling.solver_runs import wait_for_run
@@ -71,14 +72,15 @@ async def test_v2_goes_only_to_the_two_participants_whose_meeting_changed(client
 
     v2 = await OutboxMail.filter(idempotency_key__endswith=":v2", kind="agenda").order_by("idempotency_key")
     cancels = await OutboxMail.filter(kind="meeting_cancelled").order_by("idempotency_key")
-    uid = meeting_uid(seeded.event.pk, two.pk, seeded.guarantor.pk)
+    key = meeting_key(seeded.event.pk, two.pk, seeded.guarantor.pk)
+    uid = meeting_uid(seeded.event.pk, two.pk, seeded.guarantor.pk, domain=mail_identity().domain)
     assert await OutboxMail.all().count() == v1_rows + 4  # two agendas, two cancellations
     assert sorted(row.idempotency_key for row in v2) == sorted([
         f"agenda:{seeded.event.pk}:{two.pk}:{await _admin_id(two)}:v2",
         f"agenda:{seeded.event.pk}:{seeded.guarantor.pk}:{await _admin_id(seeded.guarantor)}:v2",
     ])
     assert sorted(row.idempotency_key for row in cancels) == sorted([
-        f"cancel:{uid}:{await _admin_id(two)}:v2", f"cancel:{uid}:{await _admin_id(seeded.guarantor)}:v2"])
+        f"cancel:{key}:{await _admin_id(two)}:v2", f"cancel:{key}:{await _admin_id(seeded.guarantor)}:v2"])
     for row in cancels:
         assert "METHOD:CANCEL" in row.ics and f"UID:{uid}" in row.ics and "SEQUENCE:2" in row.ics
     enterprise_mail = next(row for row in v2 if row.idempotency_key.split(":")[2] == str(two.pk))
