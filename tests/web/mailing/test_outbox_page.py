@@ -156,7 +156,7 @@ async def test_the_eml_download_is_the_message_with_its_frozen_id_and_calendar(c
     message = message_from_bytes(response.content)
     assert message["Message-ID"] == row.message_id
     assert message["Subject"] == row.subject
-    assert next(message.iter_attachments()).get_content() == row.ics.encode()
+    assert next(message.iter_attachments()).get_content() == row.ics
 
 
 async def test_the_apps_own_worker_writes_eml_files_when_no_smtp_server_is_set(settings):
