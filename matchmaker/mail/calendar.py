@@ -5,7 +5,9 @@ the highest SEQUENCE. So:
 
 - a meeting's UID is derived from what identifies it across schedule versions, the event and
   the enterprise–institution pair (a request is met at most once per event, §5), never from a
-  database row id of one version's meeting: ``meeting-<event>-<enterprise>-<institution>@matchmaker``;
+  database row id of one version's meeting: ``meeting-<event>-<enterprise>-<institution>@<domain>``,
+  where the domain is the installation's mail domain (that of the ORGANIZER address), so that two
+  installations writing to the same calendar never collide;
 - SEQUENCE is the caller's counter for that meeting (the publishing service raises it whenever
   the meeting's time, table or status changes); this module never invents one;
 - a cancellation is ``METHOD:CANCEL`` with the same UID, a higher SEQUENCE and
@@ -34,9 +36,22 @@ PRODID = "-//matchmaker//bank-enterprise docking//ZH"
 Method = Literal["PUBLISH", "CANCEL"]
 
 
-def meeting_uid(event_id: int | str, enterprise_id: int | str, institution_id: int | str) -> str:
-    """The UID a meeting keeps through every schedule version of its event."""
-    return f"meeting-{event_id}-{enterprise_id}-{institution_id}@matchmaker"
+def meeting_uid(event_id: int | str, enterprise_id: int | str, institution_id: int | str, *, domain: str) -> str:
+    """The UID a meeting keeps through every schedule version of its event, at one installation."""
+    return f"{meeting_key(event_id, enterprise_id, institution_id)}@{domain}"
+
+
+def meeting_key(event_id: int | str, enterprise_id: int | str, institution_id: int | str) -> str:
+    """What identifies a meeting across schedule versions, within one installation."""
+    return f"meeting-{event_id}-{enterprise_id}-{institution_id}"
+
+
+def mail_domain(address: str) -> str:
+    """The domain part of an e-mail address (``noreply@kjj.example.gov.cn`` -> ``kjj.example.gov.cn``)."""
+    domain = address.rpartition("@")[2].strip().lower()
+    if not domain:
+        raise ValueError(f"no domain in {address!r}")
+    return domain
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,8 @@ class CalendarMeeting:
     cancelled: bool = False
 
     @property
-    def uid(self) -> str:
-        return meeting_uid(self.event_id, self.enterprise_id, self.institution_id)
+    def key(self) -> str:
+        return meeting_key(self.event_id, self.enterprise_id, self.institution_id)
 
 
 def agenda_calendar(
@@ -100,12 +115,13 @@ def _vevent(meeting: CalendarMeeting, *, cancelled: bool, organizer_email: str,
     _require_aware(meeting.start, "start")
     _require_aware(meeting.end, "end")
     if meeting.end <= meeting.start:
-        raise ValueError(f"meeting {meeting.uid} ends at or before its start")
+        raise ValueError(f"meeting {meeting.key} ends at or before its start")
     if meeting.sequence < 0:
-        raise ValueError(f"meeting {meeting.uid} has a negative SEQUENCE")
+        raise ValueError(f"meeting {meeting.key} has a negative SEQUENCE")
 
     event = Event()
-    event.add("UID", meeting.uid)
+    event.add("UID", meeting_uid(meeting.event_id, meeting.enterprise_id, meeting.institution_id,
+                                 domain=mail_domain(organizer_email)))
     event.add("DTSTAMP", dtstamp.astimezone(timezone.utc))
     # icalendar writes TZID from the zoneinfo key of an aware datetime.
     event.add("DTSTART", meeting.start.astimezone(SHANGHAI))

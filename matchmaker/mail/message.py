@@ -6,11 +6,14 @@ The shape is the one calendar-aware clients (Outlook, Apple Mail, Foxmail, Gmail
       multipart/alternative
         text/plain; charset=utf-8
         text/html; charset=utf-8
-        text/calendar; method=PUBLISH|CANCEL; charset=utf-8   (the calendar, inline)
-      application/ics; name=agenda.ics                        (the same calendar, attached)
+        text/calendar; method=CANCEL; charset=utf-8    (a cancellation only: the calendar, inline)
+      text/calendar; method=…; name=agenda.ics         (the calendar, attached)
 
-The inline part lets clients offer "add to calendar"; the attachment serves those that only
-import files. Without a calendar the message is just the multipart/alternative. Bodies are
+An agenda (METHOD:PUBLISH, several meetings) goes as the attachment only: Outlook, common at
+banks, cannot import a METHOD:PUBLISH inline part and reads only the first VEVENT of one
+([MS-STANOICAL]), while every client imports a text/calendar attachment with all its events.
+A cancellation names one meeting and is what calendar clients act on to remove it, so it is
+also sent inline. Without a calendar the message is just the multipart/alternative. Bodies are
 base64 so that Chinese text survives any relay, 8BITMIME or not; headers with Chinese are
 RFC 2047 encoded by the email package's policy.
 
@@ -52,7 +55,7 @@ def build_message(
 
     `sender` and `recipient` are header values such as ``"银企对接平台 <noreply@example.cn>"``;
     `date` must be timezone-aware; `calendar` is the output of
-    `matchmaker.mail.calendar.agenda_calendar`, whose METHOD is copied into the inline part's
+    `matchmaker.mail.calendar.agenda_calendar`, whose METHOD is copied into the calendar parts'
     ``method`` parameter. Raises ValueError for a malformed Message-ID, a naive date or a
     calendar without a METHOD.
     """
@@ -74,12 +77,13 @@ def build_message(
     message.add_alternative(rendered.html, subtype="html", cte="base64")
     if calendar is not None:
         method = calendar_method(calendar)
-        message.add_alternative(
-            calendar.decode("utf-8"), subtype="calendar", params={"method": method}, cte="base64"
-        )
+        if method == "CANCEL":
+            message.add_alternative(
+                calendar.decode("utf-8"), subtype="calendar", params={"method": method}, cte="base64"
+            )
         message.add_attachment(
-            calendar, maintype="application", subtype="ics", filename=CALENDAR_FILENAME,
-            params={"name": CALENDAR_FILENAME},
+            calendar.decode("utf-8"), subtype="calendar", filename=CALENDAR_FILENAME, cte="base64",
+            params={"method": method, "name": CALENDAR_FILENAME},
         )
     # add_alternative/add_attachment create the subparts as EmailMessage objects, which each
     # carry their own MIME-Version header; RFC 2045 wants it once, at the top.

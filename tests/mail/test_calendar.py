@@ -21,8 +21,16 @@ def publish(*meetings, **options) -> bytes:
     return agenda_calendar(meetings, **options)
 
 
-def test_uid_names_the_event_and_both_sides():
-    assert meeting_uid(7, 101, 202) == "meeting-7-101-202@matchmaker"
+def test_uid_names_the_event_both_sides_and_the_installations_mail_domain():
+    assert meeting_uid(7, 101, 202, domain="kjj.example.gov.cn") == "meeting-7-101-202@kjj.example.gov.cn"
+
+
+def test_two_installations_write_different_uids_for_the_same_ids():
+    ours = icalendar.Calendar.from_ical(publish(calendar_meeting(), organizer_email="noreply@kjj.example.gov.cn"))
+    theirs = icalendar.Calendar.from_ical(publish(calendar_meeting(), organizer_email="noreply@jrj.example.gov.cn"))
+
+    assert [str(e["UID"]) for e in ours.walk("VEVENT")] == ["meeting-7-101-202@kjj.example.gov.cn"]
+    assert [str(e["UID"]) for e in theirs.walk("VEVENT")] == ["meeting-7-101-202@jrj.example.gov.cn"]
 
 
 def test_one_vevent_per_meeting_read_by_icalendar():
@@ -34,8 +42,8 @@ def test_one_vevent_per_meeting_read_by_icalendar():
 
     assert calendar["METHOD"] == "PUBLISH"
     events = calendar.walk("VEVENT")
-    assert [str(e["UID"]) for e in events] == ["meeting-7-101-202@matchmaker",
-                                               "meeting-7-101-203@matchmaker"]
+    assert [str(e["UID"]) for e in events] == ["meeting-7-101-202@example.gov.cn",
+                                               "meeting-7-101-203@example.gov.cn"]
     assert [e["SEQUENCE"] for e in events] == [0, 3]
     assert [str(e["STATUS"]) for e in events] == ["CONFIRMED", "CONFIRMED"]
     assert events[0].start == at(8, 9, 0)
@@ -67,7 +75,7 @@ def test_vobject_reads_the_same_calendar():
     assert parsed.method.value == "PUBLISH"
     assert parsed.vtimezone.tzid.value == "Asia/Shanghai"
     event = parsed.vevent
-    assert event.uid.value == "meeting-7-101-202@matchmaker"
+    assert event.uid.value == "meeting-7-101-202@example.gov.cn"
     assert event.sequence.value == "2"
     assert event.dtstart.value == at(8, 9, 0)
     assert event.dtstart.value.utcoffset() == timedelta(hours=8)
@@ -100,7 +108,7 @@ def test_cancel_keeps_the_uid_and_marks_every_event_cancelled():
     assert by_icalendar["METHOD"] == "CANCEL"
     event = by_icalendar.walk("VEVENT")[0]
     assert (str(event["UID"]), event["SEQUENCE"], str(event["STATUS"])) == (
-        "meeting-7-101-202@matchmaker", 4, "CANCELLED")
+        "meeting-7-101-202@example.gov.cn", 4, "CANCELLED")
     assert by_vobject.method.value == "CANCEL"
     assert by_vobject.vevent.status.value == "CANCELLED"
 

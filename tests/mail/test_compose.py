@@ -101,9 +101,10 @@ def test_agenda_highlights_added_moved_and_cancelled_meetings():
     assert "  [新增] 2026年12月9日（星期三） 09:00–09:20，第1桌，与苏州银行\n" in zh.text
     assert ("  [调整] 与招商银行：2026年12月8日（星期二） 09:00–09:20，第3桌 → "
             "2026年12月8日（星期二） 14:00–14:20，第5桌\n") in zh.text
-    assert "  [取消] 2026年12月8日（星期二） 11:00–11:20，与华泰证券\n" in zh.text
+    # A cancelled line says where the meeting was, as an added one does.
+    assert "  [取消] 2026年12月8日（星期二） 11:00–11:20，第3桌，与华泰证券\n" in zh.text
     assert 'class="change-cancelled"' in zh.html
-    assert "<s>2026年12月8日（星期二） 11:00–11:20</s> · 华泰证券" in zh.html
+    assert "<s>2026年12月8日（星期二） 11:00–11:20，第3桌</s> · 华泰证券" in zh.html
     assert ("  [MOVED] with 招商银行: Tuesday 8 December 2026 09:00–09:20, Table 3 -> "
             "Tuesday 8 December 2026 14:00–14:20, Table 5\n") in en.text
 

@@ -29,7 +29,9 @@ def structure(message) -> list[tuple[int, str]]:
     return list(walk(message, 0))
 
 
-def test_agenda_mail_has_alternatives_and_the_ics_attached():
+def test_agenda_mail_has_alternatives_and_the_calendar_attached_not_inline():
+    """Outlook cannot import an inline METHOD:PUBLISH part and reads only its first VEVENT, so a
+    multi-meeting agenda travels as a text/calendar attachment only."""
     message = email_message(1)
 
     assert structure(message) == [
@@ -37,12 +39,11 @@ def test_agenda_mail_has_alternatives_and_the_ics_attached():
         (1, "multipart/alternative"),
         (2, "text/plain"),
         (2, "text/html"),
-        (2, "text/calendar"),
-        (1, "application/ics"),
+        (1, "text/calendar"),
     ]
-    inline_calendar = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-    assert inline_calendar.get_param("method") == "PUBLISH"
     attachment = next(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "PUBLISH"
     assert attachment.get_filename() == "agenda.ics"
     assert attachment.get_content_disposition() == "attachment"
 
@@ -62,9 +63,9 @@ def test_round_trip_keeps_headers_bodies_and_calendar():
     # Text bodies travel in canonical form, with CRLF line ends (RFC 2046 §4.1.1).
     assert parsed.get_body(("plain",)).get_content() == "张三，您好：\r\n"
     assert parsed.get_body(("html",)).get_content() == "<p>张三，您好：</p>\r\n"
-    assert next(parsed.iter_attachments()).get_content() == calendar
-    inline = next(p for p in parsed.walk() if p.get_content_type() == "text/calendar")
-    assert icalendar.Calendar.from_ical(inline.get_content())["METHOD"] == "PUBLISH"
+    attached = next(parsed.iter_attachments()).get_content()
+    assert attached == calendar.decode("utf-8")
+    assert icalendar.Calendar.from_ical(attached)["METHOD"] == "PUBLISH"
 
 
 def test_chinese_subject_is_encoded_as_ascii_on_the_wire():
@@ -81,13 +82,17 @@ def test_only_the_top_level_declares_mime_version():
     assert data.count(b"MIME-Version: 1.0") == 1
 
 
-def test_cancel_calendar_sets_the_method_of_the_inline_part():
+def test_cancel_calendar_goes_inline_and_attached_with_its_method():
     calendar = publish_calendar(calendar_meeting(sequence=5), method="CANCEL")
 
     message = email_message(1, calendar=calendar)
 
-    inline = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-    assert inline.get_param("method") == "CANCEL"
+    assert structure(message) == [(0, "multipart/mixed"), (1, "multipart/alternative"), (2, "text/plain"),
+                                  (2, "text/html"), (2, "text/calendar"), (1, "text/calendar")]
+    inline, attached = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert inline.get_content_disposition() is None
+    assert attached.get_content_disposition() == "attachment"
+    assert inline.get_param("method") == attached.get_param("method") == "CANCEL"
 
 
 def test_without_calendar_the_message_is_just_the_alternatives():

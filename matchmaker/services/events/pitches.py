@@ -176,12 +176,23 @@ async def pick_pitch(event: Event, pitch: Pitch, investor: Organization, *, by: 
         await Pitch.filter(pk=pitch.pk).select_for_update().first()
         if await PitchAttendance.exists(pitch=pitch, investor=investor):
             raise Conflict("您已选择过该路演 (already picked)")
+        clash = await _confirmed_pick_in_slot(event, investor.pk, pitch.slot)
+        if clash is not None:
+            raise InvalidInput({f"pitch_{pitch.pk}": f"您已确认参加同一时段的“{clash.pitch.title}”（{clash.pitch.hall}），"
+                                                     "一个时段只能参加一场路演；如需更换请先取消那一场"})
         confirmed = await PitchAttendance.filter(pitch=pitch, state=AttendanceState.CONFIRMED).count()
         has_seat = confirmed < hall_capacity(event, pitch.hall)
         state = AttendanceState.CONFIRMED if has_seat else AttendanceState.WAITLISTED
         attendance = await PitchAttendance.create(pitch=pitch, investor=investor, state=state)
         await audit(by, f"pitch.pick.{state.value}", attendance, organization=investor)
     return attendance
+
+
+async def _confirmed_pick_in_slot(event: Event, investor_id: int, slot: str) -> PitchAttendance | None:
+    """The investor's confirmed seat at another pitch of this event in `slot`, if any: one
+    person cannot sit in two halls at once."""
+    return await PitchAttendance.filter(investor_id=investor_id, state=AttendanceState.CONFIRMED, pitch__event=event,
+                                        pitch__slot=slot).prefetch_related("pitch").first()
 
 
 async def cancel_pick(event: Event, pitch: Pitch, investor: Organization, *, by: User) -> None:
@@ -195,8 +206,14 @@ async def cancel_pick(event: Event, pitch: Pitch, investor: Organization, *, by:
         await attendance.delete()
         await audit(by, "pitch.unpick", pitch, organization=investor)
         if freed:
-            waiting = await PitchAttendance.filter(pitch=pitch, state=AttendanceState.WAITLISTED).order_by(
-                "created_at", "id").first()
+            queue = await PitchAttendance.filter(pitch=pitch, state=AttendanceState.WAITLISTED).order_by(
+                "created_at", "id")
+            # The seat goes to the first in line who is not already seated elsewhere in that slot.
+            waiting = None
+            for candidate in queue:
+                if await _confirmed_pick_in_slot(event, candidate.investor_id, pitch.slot) is None:
+                    waiting = candidate
+                    break
             if waiting is not None:
                 waiting.state = AttendanceState.CONFIRMED
                 await waiting.save(update_fields=["state"])

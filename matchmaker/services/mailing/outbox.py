@@ -129,6 +129,11 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
+def recipient_display(row: OutboxMail) -> str:
+    """``星河联网人 <bank6@example.cn>`` as a person reads it (the header is RFC 2047-encoded)."""
+    return f"{row.recipient_name} <{row.recipient_email}>" if row.recipient_name else row.recipient_email
+
+
 def recipient_header(row: OutboxMail) -> str:
     """``张三 <zhangsan@example.cn>`` (RFC 2047-encoded when sent), or the bare address."""
     return formataddr((row.recipient_name, row.recipient_email)) if row.recipient_name \

@@ -139,6 +139,20 @@ def agenda_key(event_id: int, organization_id: int, user_id: int, published_numb
     return f"agenda:{event_id}:{organization_id}:{user_id}:v{published_number}"
 
 
+def changes_since_previous(number: int, *, added: Sequence[AgendaEntry],
+                           moved: Sequence[tuple[AgendaEntry, AgendaEntry]],
+                           cancelled: Sequence[AgendaEntry]) -> list[Change]:
+    """The "changes since the previous version" block of published version `number`, in time
+    order. The first published version has no previous one, so it has no such block: every
+    meeting in it is simply the agenda."""
+    if number <= 1:
+        return []
+    changes = ([Change("added", entry.line) for entry in added]
+               + [Change("moved", now.line, previous=was.line) for was, now in moved]
+               + [Change("cancelled", entry.line) for entry in cancelled])
+    return sorted(changes, key=lambda change: (change.meeting.start, change.meeting.counterpart))
+
+
 async def agenda_mails(version: ScheduleVersion, changes: Sequence[ParticipantChanges]) -> list[OutgoingMail]:
     """One agenda mail per member of every participant in `changes`, for published `version`.
 
@@ -158,9 +172,8 @@ async def agenda_mails(version: ScheduleVersion, changes: Sequence[ParticipantCh
         cancelled = await agenda_entries(change.cancelled, organization_id)
         before = await agenda_entries([pair[0] for pair in change.moved], organization_id)
         after = await agenda_entries([pair[1] for pair in change.moved], organization_id)
-        highlighted = ([Change("added", entry.line) for entry in added]
-                       + [Change("moved", now.line, previous=was.line) for was, now in zip(before, after, strict=True)]
-                       + [Change("cancelled", entry.line) for entry in cancelled])
+        highlighted = changes_since_previous(number, added=added, moved=list(zip(before, after, strict=True)),
+                                             cancelled=cancelled)
         for user in await members(organization_id):
             language = reader_language(user)
             context = AgendaMail(participant_name=user.name, event_title=event.title, venue=event.venue,
@@ -190,7 +203,7 @@ def cancellation_mail(event: Event, entry: AgendaEntry, user: User, *, sequence:
     return OutgoingMail(
         rendered=render_email(MeetingCancelledMail.TEMPLATE, context, language=language),
         recipient_email=user.email, recipient_name=user.name, kind="meeting_cancelled", language=language,
-        idempotency_key=f"cancel:{meeting.uid}:{user.pk}:v{sequence}",
+        idempotency_key=f"cancel:{meeting.key}:{user.pk}:v{sequence}",
         ics=agenda_calendar([meeting], method="CANCEL", organizer_email=mail_identity().sender_email,
                             dtstamp=dtstamp),
         organization_id=event.organizer_id, event_id=event.pk)

@@ -113,7 +113,7 @@ async def test_the_built_message_is_the_frozen_row(db):
     assert message["Subject"] == row.subject
     assert message["Date"] == "Tue, 01 Dec 2026 10:00:00 +0800"  # when it was queued
     attachment = next(message.iter_attachments())
-    assert attachment.get_content() == row.ics.encode()
+    assert attachment.get_content() == row.ics
 
 
 # --- claiming -----------------------------------------------------------------------------------

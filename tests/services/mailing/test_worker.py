@@ -205,7 +205,7 @@ async def test_a_worker_killed_after_the_server_accepted_resends_the_same_messag
     first, second = [message_from_bytes(m.content) for m in smtp_server.handler.messages]
     assert first["Message-ID"] == second["Message-ID"] == message_id
     assert calendar_identity(first) == calendar_identity(second) == [
-        ("meeting-7-1-202@matchmaker", 1)]
+        ("meeting-7-1-202@example.gov.cn", 1)]
     row = await OutboxMail.get(message_id=message_id)
     assert (row.state, row.attempts) == (OutboxState.SENT, 2)
 

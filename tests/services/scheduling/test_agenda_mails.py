@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.mail.calendar import meeting_uid
+from matchmaker.mail.calendar import meeting_key, meeting_uid
+from matchmaker.services.mailing.identity import mail_identity
 from matchmaker.models import Meeting, MeetingState, Membership, OutboxMail, ScheduleVersion, User, VersionState
 from matchmaker.services.scheduling import agendas, versions as scheduling
 from matchmaker.services.scheduling.solver_runs import wait_for_run
+from tests.mail.factories import agenda_line, at
 from tests.services.scheduling.factories import SOLVE_SECONDS, seeded_event
 
 
@@ -56,6 +58,10 @@ async def test_publishing_v1_sends_every_member_of_every_participant_an_agenda(c
     assert f"http://127.0.0.1:8000/events/{event}/agenda" in english.text
     assert english.ics.count("BEGIN:VEVENT") == 2  # the bank meets both enterprises
     assert "SEQUENCE:1" in english.ics and "STATUS:CANCELLED" not in english.ics
+    # The first version has no previous one: no "changes" block, no [新增] on every line.
+    chinese = await OutboxMail.filter(kind="agenda", language="zh").all()
+    assert all("与上一版相比的变化" not in row.text and "[新增]" not in row.text for row in chinese)
+    assert "Changes since the previous version" not in english.text and "[ADDED]" not in english.text
 
 
 async def test_v2_goes_only_to_the_two_participants_whose_meeting_changed(client, make_organization):
@@ -71,14 +77,15 @@ async def test_v2_goes_only_to_the_two_participants_whose_meeting_changed(client
 
     v2 = await OutboxMail.filter(idempotency_key__endswith=":v2", kind="agenda").order_by("idempotency_key")
     cancels = await OutboxMail.filter(kind="meeting_cancelled").order_by("idempotency_key")
-    uid = meeting_uid(seeded.event.pk, two.pk, seeded.guarantor.pk)
+    key = meeting_key(seeded.event.pk, two.pk, seeded.guarantor.pk)
+    uid = meeting_uid(seeded.event.pk, two.pk, seeded.guarantor.pk, domain=mail_identity().domain)
     assert await OutboxMail.all().count() == v1_rows + 4  # two agendas, two cancellations
     assert sorted(row.idempotency_key for row in v2) == sorted([
         f"agenda:{seeded.event.pk}:{two.pk}:{await _admin_id(two)}:v2",
         f"agenda:{seeded.event.pk}:{seeded.guarantor.pk}:{await _admin_id(seeded.guarantor)}:v2",
     ])
     assert sorted(row.idempotency_key for row in cancels) == sorted([
-        f"cancel:{uid}:{await _admin_id(two)}:v2", f"cancel:{uid}:{await _admin_id(seeded.guarantor)}:v2"])
+        f"cancel:{key}:{await _admin_id(two)}:v2", f"cancel:{key}:{await _admin_id(seeded.guarantor)}:v2"])
     for row in cancels:
         assert "METHOD:CANCEL" in row.ics and f"UID:{uid}" in row.ics and "SEQUENCE:2" in row.ics
     enterprise_mail = next(row for row in v2 if row.idempotency_key.split(":")[2] == str(two.pk))
@@ -109,3 +116,20 @@ async def test_a_failing_outbox_insert_rolls_the_whole_publication_back(client, 
     assert (second.state, second.published_number) == (VersionState.DRAFT, None)
     assert await OutboxMail.all().count() == v1_rows
     assert await OutboxMail.filter(idempotency_key__endswith=":v2").count() == 0
+
+
+def _entry(line) -> agendas.AgendaEntry:
+    return agendas.AgendaEntry(meeting=Meeting(), line=line, counterpart_id=0, need="", product="")
+
+
+def test_changes_since_the_previous_version_come_in_time_order():
+    morning, noon, afternoon = (agenda_line(start=at(8, h, 0), end=at(8, h, 20), counterpart=name)
+                                for h, name in ((9, "苏州银行"), (11, "华泰证券"), (14, "招商银行")))
+    added, cancelled, moved_to = _entry(afternoon), _entry(morning), _entry(noon)
+
+    changes = agendas.changes_since_previous(2, added=[added], moved=[(_entry(morning), moved_to)],
+                                             cancelled=[cancelled])
+
+    assert [(c.kind, c.meeting.counterpart) for c in changes] == [
+        ("cancelled", "苏州银行"), ("moved", "华泰证券"), ("added", "招商银行")]
+    assert agendas.changes_since_previous(1, added=[added], moved=[], cancelled=[cancelled]) == []

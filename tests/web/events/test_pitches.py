@@ -160,3 +160,41 @@ async def test_an_upload_without_the_csrf_token_first_is_refused(client, roadsho
     assert response.status_code == 403
     assert "表单已失效" in response.text
     assert await Pitch.all().count() == 0
+
+
+async def test_an_investor_cannot_sit_in_two_halls_in_the_same_slot(client, roadshow):
+    d = await roadshow()
+    other = await organization_of(d["investors"][1])  # any organization works as a stand-in enterprise row
+    hall_one = await Pitch.create(event=d["event"], enterprise=d["enterprise"], title="甲", need=d["need"],
+                                  status=PitchStatus.SELECTED, hall="一号厅", slot="d1-0900")
+    hall_two = await Pitch.create(event=d["event"], enterprise=other, title="乙",
+                                  status=PitchStatus.SELECTED, hall="二号厅", slot="d1-0900")
+    await client.login(d["investors"][0].email)
+    investor = await organization_of(d["investors"][0])
+    await client.post(f"/events/{d['event'].id}/pitches/{hall_one.id}/pick", data={"csrftoken": await client.csrf()})
+
+    response = await client.post(f"/events/{d['event'].id}/pitches/{hall_two.id}/pick", data={"csrftoken": await client.csrf()})
+
+    assert response.status_code == 400
+    assert "您已确认参加同一时段的“甲”（一号厅），一个时段只能参加一场路演" in response.text
+    assert [(a.pitch_id, a.state.value) for a in await PitchAttendance.filter(investor=investor)] == [
+        (hall_one.id, "confirmed")]
+
+
+async def test_a_freed_seat_skips_the_investor_already_seated_elsewhere_in_that_slot(roadshow):
+    d = await roadshow()
+    other = await organization_of(d["investors"][1])
+    full = await Pitch.create(event=d["event"], enterprise=d["enterprise"], title="甲", need=d["need"],
+                              status=PitchStatus.SELECTED, hall="一号厅", slot="d1-0900")
+    elsewhere = await Pitch.create(event=d["event"], enterprise=other, title="乙",
+                                   status=PitchStatus.SELECTED, hall="二号厅", slot="d1-0900")
+    first, second = [await organization_of(user) for user in d["investors"]]
+    seated = await PitchAttendance.create(pitch=full, investor=first, state=AttendanceState.CONFIRMED)
+    await PitchAttendance.create(pitch=full, investor=second, state=AttendanceState.WAITLISTED)
+    await PitchAttendance.create(pitch=elsewhere, investor=second, state=AttendanceState.CONFIRMED)
+
+    await cancel_pick(d["event"], full, first, by=d["investors"][0])
+
+    assert await PitchAttendance.get_or_none(pk=seated.pk) is None
+    waiting = await PitchAttendance.get(pitch=full, investor=second)
+    assert waiting.state == AttendanceState.WAITLISTED  # not promoted into a second hall at 09:00

@@ -139,6 +139,7 @@ async def test_the_message_page_frames_the_html_body_in_a_sandbox(client, organi
     assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY  # not weakened
     assert f'<iframe class="mail-preview" sandbox src="/organizer/outbox/{row.id}/body.html"' in page.text
     assert "参会方1，您好：" in page.text  # the plain-text version
+    assert "<dd>参会方1 &lt;participant1@example.cn&gt;</dd>" in page.text  # decoded, not =?utf-8?b?…?=
     assert "BEGIN:VCALENDAR" in page.text  # the calendar, as text
     assert body.text == row.html
     assert body.headers["content-security-policy"] == MESSAGE_BODY_POLICY
@@ -156,7 +157,7 @@ async def test_the_eml_download_is_the_message_with_its_frozen_id_and_calendar(c
     message = message_from_bytes(response.content)
     assert message["Message-ID"] == row.message_id
     assert message["Subject"] == row.subject
-    assert next(message.iter_attachments()).get_content() == row.ics.encode()
+    assert next(message.iter_attachments()).get_content() == row.ics
 
 
 async def test_the_apps_own_worker_writes_eml_files_when_no_smtp_server_is_set(settings):

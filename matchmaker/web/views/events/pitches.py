@@ -91,7 +91,10 @@ async def pick(request: Request) -> Response:
     if request.path_params["action"] not in ("pick", "unpick"):
         raise NotFound()
     if request.path_params["action"] == "pick":
-        await pitch_service.pick_pitch(event, pitch, viewer.organization, by=viewer.user)
+        try:
+            await pitch_service.pick_pitch(event, pitch, viewer.organization, by=viewer.user)
+        except InvalidInput as error:
+            return await _page(request, viewer, event, error.problems, {}, status_code=400)
     else:
         await pitch_service.cancel_pick(event, pitch, viewer.organization, by=viewer.user)
     return redirect(f"/events/{event.id}/pitches")

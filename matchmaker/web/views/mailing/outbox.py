@@ -76,7 +76,7 @@ async def message_page(request: Request) -> Response:
     row = await outbox.outbox_row(viewer.organization, _mail_id(request))
     return render(request, "mailing/outbox_message.html", {
         "row": row, "state_labels": STATE_LABELS, "kind_labels": KIND_LABELS,
-        "sender": settings_of(request).mail_from, "recipient": outbox.recipient_header(row),
+        "sender": settings_of(request).mail_from, "recipient": outbox.recipient_display(row),
     })
 
 
