@@ -45,7 +45,7 @@ document.addEventListener("DOMContentLoaded", () => {
     show("run-objective", p.objective);
     show("run-bound", p.bound);
     show("run-gap", gapText(p.gap));
-    show("run-phase", p.phase);
+    show("run-phase", p.phase_label || p.phase);
     setPercent(p.percent);
   };
 

@@ -28,6 +28,7 @@ async def test_organizer_runs_the_solver_follows_progress_saves_and_publishes(cl
     started = await client.submit(f"{base}/runs", {"time_limit": str(SOLVE_SECONDS), "seed": "0"})
     run = await ScheduleRun.get(event=seeded.event)
     stream = await client.get(f"{base}/runs/{run.id}/events")  # polls the row until the run is done
+    run_page = await client.get(f"{base}/runs/{run.id}")
     saved = await client.submit(f"{base}/runs/{run.id}/draft")
     version = await ScheduleVersion.get(event=seeded.event)
     page = await client.get(f"{base}/versions/{version.id}")
@@ -42,6 +43,8 @@ async def test_organizer_runs_the_solver_follows_progress_saves_and_publishes(cl
     assert progress and {"objective", "bound", "gap", "percent", "seconds", "phase"} <= set(progress[0])
     assert events[-1][1]["state"] == "done" and events[-1][1]["percent"] == 100
     assert events[-1][1]["objective"] == events[-1][1]["bound"] == 140
+    assert {data["phase_label"] for data in progress} <= {"初步排程", "计算理论上限", "精确求解", "逐步改进", "整理空档", "完成"}
+    assert "已安排的洽谈价值 140，理论上限 140：已是最优。" in run_page.text
     assert saved.headers["location"] == f"{base}/versions/{version.id}"
     assert page.status_code == 200 and "星河担保" in page.text and "星河科技1号" in page.text
     assert "6</strong> 个参与方将收到新的日程" in page.text  # 4 enterprises and 2 institutions

@@ -19,10 +19,14 @@ from matchmaker.services.scheduling.grid import version_view
 from matchmaker.services.scheduling.solver_runs import is_stale
 from matchmaker.web.auth import Viewer, organizer_of
 from matchmaker.web.forms import form_fields
+from matchmaker.web.i18n import N_, gettext
 from matchmaker.web.pages import redirect, render
 
 POLL_SECONDS = 0.5
 DEFAULT_TIME_LIMIT = 10
+#: The solver's phase names (matchmaker.solver.solve) as an organizer reads them.
+PHASE_LABELS = {"construct": N_("初步排程"), "bound": N_("计算理论上限"), "exact": N_("精确求解"),
+                "lns": N_("逐步改进"), "repack": N_("整理空档"), "done": N_("完成")}
 
 
 async def _event(request: Request) -> tuple[Viewer, Event]:
@@ -81,6 +85,7 @@ def _gap_percent(objective: int, bound: int | None) -> float | None:
 def progress_points(run: ScheduleRun) -> list[dict[str, Any]]:
     """The run's progress as the page plots it: time share of the limit, objective, bound, gap."""
     return [{**p, "gap": _gap_percent(p["objective"], p["bound"]),
+             "phase_label": gettext(PHASE_LABELS[p["phase"]]) if p["phase"] in PHASE_LABELS else p["phase"],
              "percent": min(99, round(100 * p["seconds"] / run.time_limit))} for p in run.progress]
 
 
