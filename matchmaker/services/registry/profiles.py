@@ -99,9 +99,18 @@ def profile_columns(chains: Sequence[str], declared: Sequence[CustomField]) -> l
 
 def parse_profile(raw: Mapping[str, Any], *, chains: Sequence[str], declared: Sequence[CustomField],
                   json: bool = False, today: date | None = None) -> dict[str, Any]:
-    """Form/Excel/JSON values -> the profile's stored fields; InvalidInput naming every bad field."""
+    """Form/Excel/JSON values -> the profile's stored fields; InvalidInput naming every bad field.
+    Every column is read: one that `raw` leaves out is stored empty (a form sends them all)."""
+    return _stored(parse_profile_values(raw, chains=chains, declared=declared, json=json, today=today))
+
+
+def parse_profile_values(raw: Mapping[str, Any], *, chains: Sequence[str], declared: Sequence[CustomField],
+                         json: bool = False, today: date | None = None,
+                         only_present: bool = False) -> dict[str, Any]:
+    """The flat value of each column (``qual.*`` and ``custom.*`` unfolded); with `only_present`,
+    of the columns `raw` names only, which is how an import changes just what its file mentions."""
     cols = profile_columns(chains, declared)
-    values, problems = c.parse_each(cols, raw, json=json)
+    values, problems = c.parse_each(cols, raw, json=json, only_present=only_present)
     if "industry_code" in values:
         try:
             values["industry_code"] = parse_industry(values["industry_code"])
@@ -116,7 +125,22 @@ def parse_profile(raw: Mapping[str, Any], *, chains: Sequence[str], declared: Se
             problems[key] = f"{key[5:]}取得日期：不能晚于今天"
     if problems:
         raise InvalidInput(problems)
-    return _stored(values)
+    return values
+
+
+def merged_profile(profile: EnterpriseProfile | None, changes: Mapping[str, Any],
+                   declared: Sequence[CustomField]) -> dict[str, Any]:
+    """The stored fields of `profile` with the flat `changes` applied and every other value kept."""
+    if profile is None:
+        return _stored(dict(changes))
+    row = _stored({**flat_values(profile, declared), **changes})
+    # Values no column describes (a custom field since removed, a qualification no longer listed)
+    # are not the file's to erase either.
+    declared_keys = {field.key for field in declared}
+    row["custom"] = {**{k: v for k, v in profile.custom.items() if k not in declared_keys}, **row["custom"]}
+    row["qualifications"] = {**{k: v for k, v in profile.qualifications.items() if k not in QUALIFICATIONS},
+                             **row["qualifications"]}
+    return row
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:

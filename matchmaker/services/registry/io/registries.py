@@ -48,6 +48,36 @@ class Context:
     organizer: Organization | None = None
     seen: set[str] = field(default_factory=set)  # identities met earlier in the same file
     organizations: dict[str, Organization] = field(default_factory=dict)  # cache by uscc or name
+    profiles: dict[int, EnterpriseProfile] = field(default_factory=dict)  # by organization id
+
+
+#: A cell that says this empties its field; any other empty cell leaves the stored value as it is.
+CLEAR_MARKS = frozenset({"（清空）", "(清空)", "(clear)", "（clear）"})
+
+
+def is_clear_mark(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in CLEAR_MARKS
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    header: str
+    before: Any  # as a person types it ("" when empty)
+    after: Any
+
+
+@dataclass(frozen=True)
+class RowPreview:
+    """What importing one row would do: create an object, or change these fields of one."""
+
+    label: str  # 第 3 行 / items[2]
+    title: str  # the enterprise's name and code, the need's title …
+    creates: bool
+    changes: list[FieldChange]
 
 
 class Registry(ABC):
@@ -73,6 +103,10 @@ class Registry(ABC):
 
     async def preload(self, ctx: Context, rows: list[Mapping[str, Any]]) -> None:
         """Fetch in one query what `check` would otherwise look up row by row."""
+
+    def preview(self, ctx: Context, label: str, prepared: Any) -> RowPreview:
+        """What writing `prepared` would do. Needs, products and policies always add new rows."""
+        return RowPreview(label=label, title=self.label, creates=True, changes=[])
 
     @abstractmethod
     async def export(self, ctx: Context) -> list[dict[str, Any]]:
@@ -118,14 +152,34 @@ class Enterprises(Registry):
         existing = ctx.organizations.get(uscc) if uscc else None
         if existing is not None and existing.kind != OrganizationKind.ENTERPRISE:
             problems["uscc"] = "统一社会信用代码：该代码属于一家非企业单位"
+        profile = ctx.profiles.get(existing.pk) if existing is not None else None
+        cells = {key: value for key, value in raw.items() if key not in ("uscc", "name")}
+        given = {key: value for key, value in cells.items() if not is_blank(value) and not is_clear_mark(value)}
+        cleared = {key: None for key, value in cells.items() if is_clear_mark(value)}
+        changes: dict[str, Any] = {}
         try:
-            row = profiles.parse_profile(raw, chains=ctx.chains, declared=ctx.declared, json=json)
+            # Only the columns the file fills in (or clears) change; an empty cell keeps the value.
+            changes = profiles.parse_profile_values({**given, **cleared}, chains=ctx.chains, declared=ctx.declared,
+                                                    json=json, only_present=True)
         except InvalidInput as error:
             problems.update(error.problems)
         if problems:
             raise InvalidInput(problems)
         ctx.seen.add(uscc)
-        return uscc, name, existing, row
+        return uscc, name, existing, profiles.merged_profile(profile, changes, ctx.declared), changes
+
+    def preview(self, ctx: Context, label: str, prepared: Any) -> RowPreview:
+        uscc, name, existing, _row, changes = prepared
+        profile = ctx.profiles.get(existing.pk) if existing is not None else None
+        before = profiles.flat_values(profile, ctx.declared) if profile is not None else {}
+        columns = {col.key: col for col in self.columns(ctx)}
+        shown = []
+        for key, value in changes.items():
+            col = columns[key]
+            old, new = col.show(before.get(key)), col.show(value)
+            if old != new:
+                shown.append(FieldChange(col.header, old, new))
+        return RowPreview(label=label, title=f"{name}（{uscc}）", creates=existing is None, changes=shown)
 
     async def preload(self, ctx: Context, rows: list[Mapping[str, Any]]) -> None:
         codes = set()
@@ -137,32 +191,37 @@ class Enterprises(Registry):
         for chunk in _chunks(sorted(codes), 500):
             for organization in await Organization.filter(uscc__in=chunk):
                 ctx.organizations[organization.uscc] = organization
+        ids = [organization.pk for organization in ctx.organizations.values()]
+        for chunk in _chunks(ids, 500):
+            for profile in await EnterpriseProfile.filter(organization_id__in=chunk):
+                ctx.profiles[profile.organization_id] = profile
 
     async def write(self, ctx: Context, prepared: Any) -> None:
-        uscc, name, existing, row = prepared
+        uscc, name, existing, row, _changes = prepared
         organization = existing or await Organization.create(kind=OrganizationKind.ENTERPRISE, name=name, uscc=uscc)
         await profiles.write_profile(organization, row, by=ctx.by, action="profile.import")
 
     async def write_all(self, ctx: Context, prepared: list[Any]) -> None:
-        """Existing enterprises one by one (their profile is replaced and audited); new ones in bulk,
+        """Existing enterprises one by one (the columns the file fills in change, with a revision and
+        an audit row); new ones in bulk,
         each with its first revision (the import itself is audited once by the caller)."""
         new = [p for p in prepared if p[2] is None]
         for row in (p for p in prepared if p[2] is not None):
             await self.write(ctx, row)
         await Organization.bulk_create([Organization(kind=OrganizationKind.ENTERPRISE, name=name, uscc=uscc)
-                                        for uscc, name, _, _ in new], batch_size=500)
+                                        for uscc, name, *_ in new], batch_size=500)
         ids = {}
         for chunk in _chunks([p[0] for p in new], 500):
             ids.update(dict(await Organization.filter(uscc__in=chunk).values_list("uscc", "id")))
         await EnterpriseProfile.bulk_create([EnterpriseProfile(organization_id=ids[uscc], **row)
-                                             for uscc, _, _, row in new], batch_size=500)
+                                             for uscc, _, _, row, _ in new], batch_size=500)
         profile_ids = {}
         for chunk in _chunks(list(ids.values()), 500):
             profile_ids.update(dict(await EnterpriseProfile.filter(organization_id__in=chunk)
                                     .values_list("organization_id", "id")))
         await ProfileRevision.bulk_create(
             [ProfileRevision(profile_id=profile_ids[ids[uscc]], saved_by=ctx.by, data=profiles.snapshot_of(row))
-             for uscc, _, _, row in new], batch_size=500)
+             for uscc, _, _, row, _ in new], batch_size=500)
 
     async def export(self, ctx: Context) -> list[dict[str, Any]]:
         items = []

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from matchmaker.errors import DomainError
 from matchmaker.models import CustomField, Organization, User
 from matchmaker.services.audit import audit
-from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, excel_value, json_value
+from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, RowPreview, excel_value, json_value
 from matchmaker.services.registry.io.workbook import UnsafeFile, check_workbook, read_sheet, write_sheet
 
 JSON_FORMAT = "matchmaker.registry/1"
@@ -102,9 +102,9 @@ def _json_rows(registry: Registry, data: bytes, limits: Limits) -> list[tuple[st
     return [(f"items[{index}]", item) for index, item in enumerate(items)]
 
 
-async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits) -> int:
-    """Import every row of the file or none; returns the number of rows written."""
-    registry = registry_named(kind)
+async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: Context,
+                        limits: Limits) -> list[tuple[str, Any]]:
+    """(row label, row ready to write) for every row, or ImportRejected naming every bad cell."""
     fmt = file_format(filename)
     try:
         rows = (_workbook_rows(registry, ctx, data, limits) if fmt == ".xlsx"
@@ -123,17 +123,33 @@ async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, li
     await registry.preload(ctx, [raw for _, raw in rows])
     for label, raw in rows:
         try:
-            prepared.append(await registry.check(ctx, raw, json=fmt == ".json"))
+            prepared.append((label, await registry.check(ctx, raw, json=fmt == ".json")))
         except DomainError as error:
             for key, message in getattr(error, "problems", {"": error.message}).items():
                 problems.append(RowProblem(label, headers.get(key.split(":")[0], key), message))
     if problems:
         raise ImportRejected(problems)
+    return prepared
+
+
+async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits) -> int:
+    """Import every row of the file or none; returns the number of rows written. Only the columns
+    the file fills in change an existing object (see `registries.CLEAR_MARKS` for emptying one)."""
+    registry = registry_named(kind)
+    prepared = [row for _, row in await _checked_rows(registry, filename, data, ctx=ctx, limits=limits)]
     async with in_transaction():
         await registry.write_all(ctx, prepared)
         await audit(ctx.by, "registry.import", organization=ctx.organizer,
                     after={"kind": kind, "rows": len(prepared), "file": filename})
     return len(prepared)
+
+
+async def preview_import(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits) -> list[RowPreview]:
+    """The dry run: what importing the file would create and change, field by field, from what to
+    what. Writes nothing; refuses the same files and cells `import_file` refuses."""
+    registry = registry_named(kind)
+    return [registry.preview(ctx, label, row)
+            for label, row in await _checked_rows(registry, filename, data, ctx=ctx, limits=limits)]
 
 
 async def export_file(kind: str, fmt: str, *, ctx: Context) -> bytes:
