@@ -100,7 +100,8 @@ def _import(args: argparse.Namespace) -> int:
     """Import a registry file: every row or none; the report goes to stderr, exit 1 on any error."""
     from pathlib import Path
 
-    from matchmaker.services.registry.io.transfer import ImportRejected, Limits, import_file, make_context
+    from matchmaker.services.registry.io.transfer import (ImportRejected, Limits, import_file, make_context,
+                                                          preview_import)
 
     settings = load_settings()
     path = Path(args.file)
@@ -109,6 +110,15 @@ def _import(args: argparse.Namespace) -> int:
         ctx = await make_context(chains=settings.registry_industry_chains)
         limits = Limits(max_bytes=settings.registry_import_max_bytes, max_rows=settings.registry_import_max_rows)
         try:
+            if args.dry_run:
+                preview = await preview_import(args.kind, path.name, path.read_bytes(), ctx=ctx, limits=limits)
+                for row in preview:
+                    print(f"{row.label}\t{row.title}\t{'新建' if row.creates else '更新'}"
+                          f"{'' if row.changes or row.creates else '（无变化）'}")
+                    for change in row.changes:
+                        print(f"\t{change.header}: {change.before or '（空）'} → {change.after or '（空）'}")
+                print(f"预览 {len(preview)} 条，未写入任何数据 (dry run: nothing written)")
+                return 0
             count = await import_file(args.kind, path.name, path.read_bytes(), ctx=ctx, limits=limits)
         except ImportRejected as error:
             print(f"{error.message} ({args.file})", file=sys.stderr)
@@ -247,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     importer = subparsers.add_parser("import", help="import a registry from .xlsx or .json (all rows or none)")
     importer.add_argument("kind", choices=REGISTRY_KINDS)
     importer.add_argument("file", help="the format follows the extension: .xlsx or .json")
+    importer.add_argument("--dry-run", action="store_true",
+                          help="show what would be created and which fields would change, write nothing")
     importer.set_defaults(handler=_import)
     exporter = subparsers.add_parser("export", help="export a registry to .xlsx or .json")
     exporter.add_argument("kind", choices=REGISTRY_KINDS)

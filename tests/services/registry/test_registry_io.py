@@ -167,3 +167,13 @@ async def test_template_has_chinese_headers_and_an_example_row(db):
     sheet = load_workbook(io.BytesIO(data)).active
     assert [c.value for c in sheet[1]][:4] == ["企业统一社会信用代码", "需求名称", "融资方式", "金额（万元）"]
     assert [c.value for c in sheet[2]][2:4] == ["信用贷款", 500]
+
+
+async def test_the_template_says_an_import_changes_only_what_it_contains(db):
+    data = template_workbook("enterprises", ctx=await make_context(chains=CHAINS))
+
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[1] == "填写说明"
+    lines = [row[0].value for row in book["填写说明"].iter_rows()]
+    assert "2. 文件只改动它包含的列：没有的列、留空的单元格都保持原值不变。" in lines
+    assert "3. 要清空某项已有的值，请在单元格中填写“（清空）”或“(clear)”。" in lines

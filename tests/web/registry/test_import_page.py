@@ -65,3 +65,22 @@ async def test_an_upload_without_the_form_token_is_refused(client, make_organiza
 
     assert forged.status_code == 403
     assert await Organization.filter(kind="enterprise").count() == 0
+
+
+async def test_the_preview_button_shows_the_changes_and_writes_nothing(client, make_organization):
+    organizer = await make_organization("government", is_organizer=True)
+    await client.login(organizer.email)
+    token = await client.csrf()
+    known = next_uscc()
+    await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises"},
+                      files={"file": ("企业.xlsx", _workbook([known, "甲科技", 3]))})
+
+    page = await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises", "dry_run": "1"},
+                             files={"file": ("企业.xlsx", _workbook([known, "甲科技", 8], [next_uscc(), "乙科技", None]))})
+
+    assert page.status_code == 200
+    assert "尚未写入任何数据" in page.text
+    assert "<li>职工人数：3 → <strong>8</strong></li>" in page.text
+    assert "乙科技" in page.text and "新建" in page.text
+    assert await Organization.filter(kind="enterprise").count() == 1
+    assert (await (await Organization.get(uscc=known)).profile).employees == 3

@@ -6,11 +6,13 @@ refused with the list of what to fix (row number as Excel shows it, column heade
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from openpyxl import load_workbook
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import DomainError
@@ -168,4 +170,23 @@ def template_workbook(kind: str, *, ctx: Context) -> bytes:
     """Chinese headers and one example row showing how each column is filled in."""
     registry = registry_named(kind)
     columns = registry.columns(ctx)
-    return write_sheet([col.header for col in columns], [[col.example for col in columns]], title=registry.label)
+    data = write_sheet([col.header for col in columns], [[col.example for col in columns]], title=registry.label)
+    # The note travels with the template as a second sheet; imports read the first sheet only.
+    book = load_workbook(io.BytesIO(data))
+    note = book.create_sheet("填写说明")
+    for line in TEMPLATE_NOTE:
+        note.append([line])
+    note.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+TEMPLATE_NOTE = (
+    "填写说明",
+    "1. 第一张工作表的第 1 行是表头，请勿修改；不需要的列可以整列删除。",
+    "2. 文件只改动它包含的列：没有的列、留空的单元格都保持原值不变。",
+    "3. 要清空某项已有的值，请在单元格中填写“（清空）”或“(clear)”。",
+    "4. 已有企业按统一社会信用代码识别；融资需求、产品与政策每行新增一条。",
+    "5. 整份文件全部无误才会写入；可先在导入页点“预览变更”或用命令 import --dry-run 查看将改动的内容。",
+)

@@ -15,6 +15,7 @@ from matchmaker.services.registry.io.transfer import (
     export_file,
     import_file,
     make_context,
+    preview_import,
     template_workbook,
 )
 from matchmaker.web.auth import organizer_of
@@ -26,9 +27,10 @@ LABELS = {name: registry.label for name, registry in REGISTRIES.items()}
 
 
 def _page(request: Request, viewer, *, problems: list[RowProblem] | None = None, imported: int | None = None,
-          kind: str = "enterprises", status_code: int = 200) -> Response:
+          kind: str = "enterprises", preview: list | None = None, status_code: int = 200) -> Response:
     return render(request, "registry/organizer/import.html", {
         "viewer": viewer, "labels": LABELS, "problems": problems or [], "imported": imported, "kind": kind,
+        "preview": preview,
     }, status_code=status_code)
 
 
@@ -48,12 +50,16 @@ async def upload(request: Request) -> Response:
     limits = Limits(max_bytes=settings.registry_import_max_bytes, max_rows=settings.registry_import_max_rows)
     async with request.form() as form:  # closes the spooled upload whatever happens
         kind = str(form.get("kind", ""))
+        dry_run = form.get("dry_run") == "1"
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _page(request, viewer, kind=kind, status_code=400,
                          problems=[RowProblem("文件", "", "请选择要导入的 .xlsx 或 .json 文件")])
         filename, data = upload.filename, await upload.read(limits.max_bytes + 1)
     try:
+        if dry_run:
+            preview = await preview_import(kind, filename, data, ctx=await _context(request, viewer), limits=limits)
+            return _page(request, viewer, kind=kind, preview=preview)
         count = await import_file(kind, filename, data, ctx=await _context(request, viewer), limits=limits)
     except ImportRejected as error:
         return _page(request, viewer, kind=kind, problems=error.problems, status_code=400)
