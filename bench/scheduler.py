@@ -263,12 +263,12 @@ def print_table(rows: list[dict]) -> None:
               f"{gap_ratio:>6}{early:>7}  {note}")
 
 
-def child(args: list[str]) -> dict:
+def child(args: list[str]) -> dict | None:
     output = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
-    if output.returncode != 0:
-        raise SystemExit(f"benchmark child {args} failed:\n{output.stderr}")
-    row = json.loads(output.stdout.strip().splitlines()[-1])
-    return row
+    if output.returncode != 0:   # report it and go on: the other rows are still worth printing
+        print(f"benchmark child {args} failed:\n{output.stderr}", file=sys.stderr)
+        return None
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -296,7 +296,7 @@ def main() -> None:
     if not args.no_repair:
         rows.append(child(["--child", "repair", "--seed", str(args.seed)]))
         rows.append(child(["--child", "refill", "--seed", str(args.seed)]))
-    print_table(rows)
+    print_table([row for row in rows if row is not None])
 
 
 if __name__ == "__main__":

@@ -60,7 +60,8 @@ def local_score(search: Search, free: list[int]) -> tuple[int, int, int]:
     return sched.objective + search.move_penalty * kept, -gaps, early
 
 
-def solve_neighbourhood(search: Search, free: list[int]) -> bool:
+def solve_neighbourhood(search: Search, free: list[int], *, workers: int = 1,
+                        work: float = CALL_WORK, seconds: float = CALL_SECONDS) -> bool:
     """Re-decide `free` exactly; apply the answer when it scores at least as well. True if better.
 
     The model may not lose first-tier value, and its value may not exceed what the proven bound
@@ -89,13 +90,15 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
         hood.model.maximize(big * (value + kept) - late_cost)
     search.build_seconds = max(search.build_seconds * 0.8, time.monotonic() - started)
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = workers
+    # with two workers, interleave_search keeps the answer deterministic (sat_parameters.proto)
+    solver.parameters.interleave_search = workers > 1
     # the full LP relaxation pays for itself on these small models (measured: ~2x fewer CPU
     # seconds per neighbourhood than the default level on contested instances)
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = search.seed + search.iterations
-    solver.parameters.max_deterministic_time = CALL_WORK
-    solver.parameters.max_time_in_seconds = max(0.01, min(CALL_SECONDS, search.deadline.remaining()))
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(0.01, min(seconds, search.deadline.remaining()))
     search.iterations += 1
     status = solver.solve(hood.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

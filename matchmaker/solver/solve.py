@@ -120,6 +120,8 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
             report(sched.objective, bound, "bound")
     if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
         proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
+        # the exact model places for value alone and scatters meetings: re-pack before the search
+        repack_all(sched, random.Random(seed), deadline)
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")
