@@ -21,10 +21,16 @@ MAX_LITERALS = 150_000   # beyond this, building the model alone eats the time l
 
 def plain_value(problem: Problem, time_limit: float, seed: int = 0) -> tuple[int | None, int]:
     """(best value found or None, literals). None also when the model is too big to try."""
+    value, literals, _ = plain_solve(problem, time_limit, seed)
+    return value, literals
+
+
+def plain_solve(problem: Problem, time_limit: float, seed: int = 0) -> tuple[int | None, int, bool]:
+    """(best value found or None, literals, proven optimal)."""
     inst = compile_instance(problem)
     literals = sum(mask.bit_count() for mask in inst.req_slots)
     if literals > MAX_LITERALS:
-        return None, literals
+        return None, literals, False
     model = cp_model.CpModel()
     meet = {(r, s): model.new_bool_var("") for r in range(inst.n_requests) for s in bits(inst.req_slots[r])}
     by_r, by_es, by_is, by_e, by_i = (defaultdict(list) for _ in range(5))
@@ -54,5 +60,5 @@ def plain_value(problem: Problem, time_limit: float, seed: int = 0) -> tuple[int
     solver.parameters.max_time_in_seconds = time_limit
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, literals
-    return round(solver.objective_value), literals
+        return None, literals, False
+    return round(solver.objective_value), literals, status == cp_model.OPTIMAL
