@@ -15,7 +15,7 @@ from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
 from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
 
-EARLY_PULL = 0.3   # cost of the last slot against the first; less than one idle gap or a full table
+EARLY_PULL = 1.5   # cost of the last slot against the first; less than one idle gap or a full table
 
 
 def match_into(free: dict[int, int], window: int) -> dict[int, int]:
