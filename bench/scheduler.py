@@ -1,8 +1,10 @@
-"""Scheduler benchmark: this solver vs first-come-first-served self-booking vs the upper bound.
+"""Scheduler benchmark: this solver vs first-come-first-served self-booking, a plain CP-SAT
+model and the upper bound.
 
-    .venv/bin/python bench/scheduler.py [--sizes small,medium,large,huge] [--seed N] [--no-repair]
+    .venv/bin/python bench/scheduler.py [--sizes small,...,frag-large] [--seed N] [--no-repair]
 
-Each size runs in its own subprocess so peak memory (ru_maxrss of the child) is per size.
+Each size runs in its own subprocess so peak memory (ru_maxrss of the child) is per size; the
+solve itself is a `python -m matchmaker solve` process, timed from start to exit ("CLI s").
 Prints one table; every solution is verified with matchmaker.solver.check before it is counted.
 """
 
@@ -14,112 +16,29 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
+from bench.instances import generate  # noqa: E402
 from matchmaker.solver.check import check, idle_gaps, objective_of  # noqa: E402
-from matchmaker.solver.problem import (Enterprise, Institution, LockedMeeting, Pitch,  # noqa: E402
-                                       Problem, Request, Slot)
-from matchmaker.solver.solution import Meeting, Solution  # noqa: E402
+from matchmaker.solver.problem import Enterprise, Institution, Problem, Request, problem_to_json  # noqa: E402
+from matchmaker.solver.solution import Meeting, Solution, load_solution  # noqa: E402
 
-# name: (enterprises, institutions, slots, requests, time limit in seconds)
+# name: (family, enterprises, institutions, slots, requests, time limit in seconds)
 SIZES = {
-    "small": (150, 30, 12, 800, 10),
-    "medium": (1000, 200, 20, 6000, 10),
-    "large": (3000, 500, 24, 18000, 30),
-    "huge": (10000, 1500, 24, 60000, 120),
+    "small": ("docking", 150, 30, 12, 800, 10),
+    "medium": ("docking", 1000, 200, 20, 6000, 10),
+    "large": ("docking", 3000, 500, 24, 18000, 30),
+    "huge": ("docking", 10000, 1500, 24, 60000, 60),
+    "frag-small": ("fragmented", 300, 60, 24, 1800, 20),
+    "frag-medium": ("fragmented", 1000, 200, 24, 6000, 30),
+    "frag-large": ("fragmented", 3000, 500, 24, 18000, 60),
 }
-SHANGHAI = timezone(timedelta(hours=8))
-
-
-# --- instance generator --------------------------------------------------------------------------
-
-
-def make_slots(n: int) -> list[Slot]:
-    """20-minute slots, 09:00 onwards, a lunch break after the 6th of each day, 12 per day."""
-    slots = []
-    for k in range(n):
-        day, index = divmod(k, 12)
-        minutes = 9 * 60 + index * 20 + (90 if index >= 6 else 0)
-        start = datetime(2026, 12, 8, tzinfo=SHANGHAI) + timedelta(days=day, minutes=minutes)
-        slots.append(Slot(f"d{day + 1}-{start:%H%M}", start, start + timedelta(minutes=20)))
-    return slots
-
-
-def window(rng: random.Random, slot_ids: list[str], partial: float, least: float) -> list[str]:
-    """All slots, or with probability `partial` a late arrival / early departure window."""
-    n = len(slot_ids)
-    if rng.random() >= partial:
-        return list(slot_ids)
-    length = rng.randint(max(2, int(n * least)), n - 1)
-    start = rng.choice([0, n - length]) if rng.random() < 0.7 else rng.randint(0, n - length)
-    return slot_ids[start:start + length]
-
-
-def generate(n_ent: int, n_inst: int, n_slots: int, n_requests: int, seed: int) -> Problem:
-    rng = random.Random(seed)
-    slots = make_slots(n_slots)
-    slot_ids = [s.id for s in slots]
-    # institutions by popularity rank: popular lenders/investors get more tables, and are in demand
-    institutions, investor = [], set()
-    for rank in range(n_inst):
-        is_investor = rng.random() < 0.3
-        tables = (rng.choice([2, 3, 4]) if rank < n_inst * 0.1 else rng.choice([1, 1, 2, 2, 3]))
-        if is_investor:
-            investor.add(f"I{rank}")
-            tables = min(tables, 2)
-        available = window(rng, slot_ids, 0.2, 0.6)
-        cap = None if rng.random() < 0.6 else int(tables * len(available) * rng.uniform(0.7, 0.95))
-        institutions.append(Institution(f"I{rank}", tuple(available), tables, cap))
-    popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(n_inst)]   # Zipf-like demand
-    enterprises, pitches = [], []
-    for k in range(n_ent):
-        available = window(rng, slot_ids, 0.3, 0.4)
-        cap = rng.choice([None, 4, 5, 6, 8])
-        enterprises.append(Enterprise(f"E{k}", tuple(available), cap))
-        if rng.random() < 0.1:   # roadshow pitch in the first half of the day
-            pitches.append(Pitch(f"E{k}", rng.choice(available[: max(1, len(available) // 2)])))
-    pitch_of = {p.enterprise: p.slot for p in pitches}
-    per_enterprise = n_requests / n_ent
-    requests, mutual_pairs = [], set()
-    for e in enterprises:
-        k = max(1, min(n_inst, round(rng.gauss(per_enterprise, per_enterprise / 3))))
-        chosen = set()
-        while len(chosen) < k:
-            chosen.add(rng.choices(range(n_inst), weights=popularity)[0])
-        for rank in sorted(chosen):
-            i = institutions[rank].id
-            mutual = rng.random() < 0.3
-            weight = rng.choice([3, 6, 10]) + (10 if mutual else 0) + rng.randint(0, 5)
-            after = e.id in pitch_of and i in investor and rng.random() < 0.6
-            requests.append(Request(e.id, i, weight, after))
-            if mutual:
-                mutual_pairs.add((e.id, i))
-    locked = make_locked(rng, requests, enterprises, institutions, pitch_of, slot_ids, n_requests // 200)
-    return Problem(tuple(slots), tuple(enterprises), tuple(institutions), tuple(requests),
-                   tuple(pitches), tuple(locked), 15)
-
-
-def make_locked(rng, requests, enterprises, institutions, pitch_of, slot_ids, count):
-    """A few meetings already confirmed (VIP pairs), at feasible slots that do not clash."""
-    ent = {e.id: e for e in enterprises}
-    ins = {i.id: i for i in institutions}
-    busy_e, load_i, locked = set(), {}, []
-    for request in rng.sample(requests, min(count, len(requests))):
-        e, i = ent[request.enterprise], ins[request.institution]
-        pitch = pitch_of.get(e.id)
-        options = [s for s in e.available if s in set(i.available) and s != pitch
-                   and (not request.after_pitch or slot_ids.index(s) > slot_ids.index(pitch))
-                   and (e.id, s) not in busy_e and load_i.get((i.id, s), 0) < 1]
-        if options:
-            s = rng.choice(options)
-            busy_e.add((e.id, s))
-            load_i[i.id, s] = 1
-            locked.append(LockedMeeting(e.id, i.id, s))
-    return locked
+REPAIR_SIZE, REFILL_SIZE = "medium", "frag-medium"
 
 
 # --- first-come-first-served baseline ------------------------------------------------------------
@@ -165,31 +84,60 @@ def fcfs(problem: Problem, seed: int) -> list[Meeting]:
     return meetings
 
 
+# --- measures ----------------------------------------------------------------------------------
+
+
+def first_hour_use(problem: Problem, meetings) -> float:
+    """Share of the first hour's table-slots (tables of institutions present) holding a meeting."""
+    first = problem.slots[0].start
+    early = {s.id for s in problem.slots if (s.start - first).total_seconds() < 3600}
+    offered = sum(i.tables * len(early & set(i.available)) for i in problem.institutions)
+    used = sum(1 for m in meetings if m.slot in early)
+    return used / offered if offered else 0.0
+
+
+def solve_by_cli(problem: Problem, limit: float, seed: int) -> tuple[Solution, float]:
+    """Run `python -m matchmaker solve` on the problem; (solution, wall seconds of the process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        problem_path, solution_path = Path(folder, "problem.json"), Path(folder, "solution.json")
+        problem_path.write_text(problem_to_json(problem), encoding="utf-8")
+        started = time.monotonic()
+        output = subprocess.run([sys.executable, "-m", "matchmaker", "solve", str(problem_path),
+                                 "-o", str(solution_path), "--time-limit", str(limit), "--seed", str(seed)],
+                                cwd=ROOT, capture_output=True, text=True, check=False)
+        seconds = time.monotonic() - started
+        if output.returncode != 0:
+            raise SystemExit(f"solve failed:\n{output.stderr}")
+        return load_solution(solution_path), seconds
+
+
 # --- one size, run in a child process ------------------------------------------------------------
 
 
-def run_size(name: str, seed: int) -> dict:
-    from matchmaker.solver.solve import solve
-
-    n_ent, n_inst, n_slots, n_req, limit = SIZES[name]
-    problem = generate(n_ent, n_inst, n_slots, n_req, seed)
-    proven_at = []   # when the objective first met the bound (the rest of the time goes to idle gaps)
-    started = time.monotonic()
-    solution = solve(problem, time_limit=limit, seed=seed, on_progress=lambda event: proven_at.append(
-        event.seconds) if event.objective == event.bound and not proven_at else None)
-    seconds = time.monotonic() - started
+def run_size(name: str, seed: int, plain: bool) -> dict:
+    family, n_ent, n_inst, n_slots, n_req, limit = SIZES[name]
+    problem = generate(family, n_ent, n_inst, n_slots, n_req, seed)
+    solution, cli_seconds = solve_by_cli(problem, limit, seed)
     violations = check(problem, solution)
     baseline = fcfs(problem, seed)
     baseline_violations = check(problem, Solution("feasible", objective_of(problem, baseline), None,
                                                   tuple(baseline)))
+    plain_objective = None
+    if plain:
+        from bench.plain_cpsat import plain_value
+        plain_objective, _ = plain_value(problem, limit, seed)
     return {
-        "size": f"{n_ent}×{n_inst}×{n_slots}", "requests": len(problem.requests),
+        "size": f"{family} {n_ent}×{n_inst}×{n_slots}", "requests": len(problem.requests),
         "objective": solution.objective, "bound": solution.upper_bound, "status": solution.status,
-        "seconds": round(seconds, 1), "limit": limit, "proven_at": proven_at[0] if proven_at else None,
+        "bound_source": solution.stats.get("bound_source"), "stopped": solution.stats.get("stopped"),
+        "seconds": solution.stats["seconds"], "cli_seconds": round(cli_seconds, 1), "limit": limit,
         "gaps": solution.stats["enterprise_idle_gaps"], "inst_gaps": solution.stats["institution_idle_gaps"],
         "fcfs_gaps": idle_gaps(problem, baseline).enterprises,
         "fcfs_inst_gaps": idle_gaps(problem, baseline).institutions,
         "fcfs_objective": objective_of(problem, baseline),
+        "first_hour": first_hour_use(problem, solution.meetings),
+        "fcfs_first_hour": first_hour_use(problem, baseline),
+        "plain": plain_objective,
         "valid": not violations and not baseline_violations,
         "violations": (violations + baseline_violations)[:5],
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -201,8 +149,8 @@ def run_repair(seed: int) -> dict:
     from matchmaker.solver.repair import repair
     from matchmaker.solver.solve import solve
 
-    n_ent, n_inst, n_slots, n_req, limit = SIZES["medium"]
-    problem = generate(n_ent, n_inst, n_slots, n_req, seed)
+    family, n_ent, n_inst, n_slots, n_req, limit = SIZES[REPAIR_SIZE]
+    problem = generate(family, n_ent, n_inst, n_slots, n_req, seed)
     published = solve(problem, time_limit=limit, seed=seed)
     changed, gone = cancel_participants(problem, seed, 0.05)
     started = time.monotonic()
@@ -211,10 +159,14 @@ def run_repair(seed: int) -> dict:
     unaffected = [m for m in published.meetings if m.enterprise not in gone and m.institution not in gone]
     now = {(m.enterprise, m.institution): m.slot for m in repaired.meetings}
     kept = sum(1 for m in unaffected if now.get((m.enterprise, m.institution)) == m.slot)
+    fresh = solve(changed, time_limit=5, seed=seed)   # what a fresh solve of the changed problem leaves
     return {
-        "size": "repair 1000×200 (5% cancel)", "requests": len(changed.requests),
+        "size": f"repair {n_ent}×{n_inst} (5% cancel)", "requests": len(changed.requests),
         "objective": repaired.objective, "bound": repaired.upper_bound, "status": repaired.status,
         "seconds": round(seconds, 1), "limit": 5, "gaps": repaired.stats["enterprise_idle_gaps"],
+        "inst_gaps": repaired.stats["institution_idle_gaps"],
+        "published_gaps": published.stats["enterprise_idle_gaps"],
+        "fresh_gaps": fresh.stats["enterprise_idle_gaps"],
         "kept": kept, "unaffected": len(unaffected),
         "valid": not check(changed, repaired), "violations": check(changed, repaired)[:5],
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -238,55 +190,113 @@ def cancel_participants(problem: Problem, seed: int, share: float) -> tuple[Prob
                    problem.coverage_bonus), gone
 
 
+def run_refill(seed: int) -> dict:
+    """Event day at 1,000×200 (fragmented): the first third of the slots are past, 10 % of the
+    participants are absent; refill the rest of the day around the meetings that stay."""
+    from matchmaker.solver.refill import refill_problem
+    from matchmaker.solver.repair import repair
+    from matchmaker.solver.solve import solve
+
+    family, n_ent, n_inst, n_slots, n_req, limit = SIZES[REFILL_SIZE]
+    problem = generate(family, n_ent, n_inst, n_slots, n_req, seed)
+    published = solve(problem, time_limit=limit, seed=seed)
+    rng = random.Random(seed + 2)
+    absent = {e.id for e in rng.sample(problem.enterprises, len(problem.enterprises) // 10)}
+    absent |= {i.id for i in rng.sample(problem.institutions, len(problem.institutions) // 10)}
+    frozen = problem.slot_ids[: n_slots // 3]
+    changed = refill_problem(problem, published, absent=absent, frozen=frozen)
+    started = time.monotonic()
+    refilled = repair(changed, published, time_limit=5, seed=seed)
+    seconds = time.monotonic() - started
+    future = [m for m in published.meetings if m.slot not in set(frozen)]
+    unaffected = [m for m in future if m.enterprise not in absent and m.institution not in absent]
+    now = {(m.enterprise, m.institution): m.slot for m in refilled.meetings}
+    moved = sum(1 for m in unaffected if now.get((m.enterprise, m.institution)) != m.slot)
+    was = {(m.enterprise, m.institution) for m in published.meetings}
+    added = sum(1 for m in refilled.meetings if (m.enterprise, m.institution) not in was)
+    violations = check(changed, refilled)
+    return {
+        "size": f"refill {n_ent}×{n_inst} (10% absent)", "requests": len(changed.requests),
+        "objective": refilled.objective, "bound": refilled.upper_bound, "status": refilled.status,
+        "seconds": round(seconds, 1), "limit": 5, "gaps": refilled.stats["enterprise_idle_gaps"],
+        "inst_gaps": refilled.stats["institution_idle_gaps"],
+        "moved": moved, "unaffected": len(unaffected), "added": added,
+        "valid": not violations, "violations": violations[:5],
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
 # --- table -------------------------------------------------------------------------------------
 
 
 def print_table(rows: list[dict]) -> None:
-    header = (f"{'size':<28}{'requests':>9}{'objective':>11}{'bound':>11}{'ratio':>10}{'seconds':>9}"
-              f"{'peak MB':>9}{'idle gaps e/i':>15}{'FCFS gaps e/i':>15}{'FCFS obj':>10}  note")
+    header = (f"{'size':<34}{'requests':>9}{'objective':>10}{'bound':>10}{'ratio':>10}{'plain':>10}"
+              f"{'solve s':>8}{'CLI s':>7}{'MB':>6}{'idle e/i':>11}{'FCFS e/i':>12}{'gap×':>6}"
+              f"{'1st h×':>7}  note")
     print(header)
     print("-" * len(header))
     for row in rows:
-        ratio = f"{100 * row['objective'] / row['bound']:.3f}%" if row.get("bound") else "-"
+        bound = row.get("bound")
+        ratio = f"{100 * row['objective'] / bound:.3f}%" if bound else "-"
+        plain = cli = fcfs_gaps = gap_ratio = early = "-"
+        gaps = f"{row['gaps']}/{row['inst_gaps']}"
         if "kept" in row:
-            gaps, fcfs_gaps, fcfs_obj = f"{row['gaps']}", "-", "-"
-            note = f"kept {row['kept']}/{row['unaffected']} unaffected ({100 * row['kept'] / max(1, row['unaffected']):.1f}%)"
+            note = (f"kept {row['kept']}/{row['unaffected']} unaffected "
+                    f"({100 * row['kept'] / max(1, row['unaffected']):.1f}%); enterprise gaps "
+                    f"{row['gaps']} after repair, {row['published_gaps']} published, "
+                    f"{row['fresh_gaps']} fresh solve")
+        elif "moved" in row:
+            note = (f"moved {row['moved']}/{row['unaffected']} unaffected future meetings "
+                    f"({100 * row['moved'] / max(1, row['unaffected']):.2f}%), {row['added']} added")
         else:
-            gaps, fcfs_gaps = f"{row['gaps']}/{row['inst_gaps']}", f"{row['fcfs_gaps']}/{row['fcfs_inst_gaps']}"
-            fcfs_obj, note = f"{row['fcfs_objective']}", row["status"]
-            if row.get("proven_at") is not None:
-                note += f" (objective = bound at {row['proven_at']:.1f} s)"
+            cli = f"{row['cli_seconds']}"
+            fcfs_gaps = f"{row['fcfs_gaps']}/{row['fcfs_inst_gaps']}"
+            gap_ratio = f"{row['gaps'] / max(1, row['fcfs_gaps']):.2f}"
+            early = f"{row['first_hour'] / max(1e-9, row['fcfs_first_hour']):.2f}"
+            if row["plain"] is not None and bound:
+                plain = f"{100 * row['plain'] / bound:.3f}%"
+            note = f"{row['status']}, bound {row['bound_source']}, stopped: {row['stopped']}, limit {row['limit']} s"
         if not row["valid"]:
             note += f" INVALID: {row['violations']}"
-        print(f"{row['size']:<28}{row['requests']:>9}{row['objective']:>11}{str(row['bound']):>11}"
-              f"{ratio:>10}{row['seconds']:>9}{row['peak_mb']:>9}{gaps:>15}{fcfs_gaps:>15}{fcfs_obj:>10}  {note}")
+        print(f"{row['size']:<34}{row['requests']:>9}{row['objective']:>10}{str(bound):>10}{ratio:>10}"
+              f"{plain:>10}{row['seconds']:>8}{cli:>7}{row['peak_mb']:>6}{gaps:>11}{fcfs_gaps:>12}"
+              f"{gap_ratio:>6}{early:>7}  {note}")
 
 
-def child(args: list[str]) -> dict:
+def child(args: list[str]) -> dict | None:
     output = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
-    if output.returncode != 0:
-        raise SystemExit(f"benchmark child {args} failed:\n{output.stderr}")
-    row = json.loads(output.stdout.strip().splitlines()[-1])
-    return row
+    if output.returncode != 0:   # report it and go on: the other rows are still worth printing
+        print(f"benchmark child {args} failed:\n{output.stderr}", file=sys.stderr)
+        return None
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="small,medium,large,huge")
+    parser.add_argument("--sizes", default=",".join(SIZES))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-repair", action="store_true")
+    parser.add_argument("--no-repair", action="store_true", help="skip the repair and refill rows")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain CP-SAT comparison")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        row = run_repair(args.seed) if args.child == "repair" else run_size(args.child, args.seed)
+        if args.child == "repair":
+            row = run_repair(args.seed)
+        elif args.child == "refill":
+            row = run_refill(args.seed)
+        else:
+            row = run_size(args.child, args.seed, plain=not args.no_plain)
         print(json.dumps(row, ensure_ascii=False))
         return
     rows = []
-    for name in args.sizes.split(","):
-        rows.append(child(["--child", name, "--seed", str(args.seed)]))
+    names = [name for name in args.sizes.split(",") if name]
+    for name in names:
+        extra = ["--no-plain"] if args.no_plain else []
+        rows.append(child(["--child", name, "--seed", str(args.seed), *extra]))
     if not args.no_repair:
         rows.append(child(["--child", "repair", "--seed", str(args.seed)]))
-    print_table(rows)
+        rows.append(child(["--child", "refill", "--seed", str(args.seed)]))
+    print_table([row for row in rows if row is not None])
 
 
 if __name__ == "__main__":

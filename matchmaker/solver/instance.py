@@ -46,6 +46,8 @@ class Instance:
     locked: dict[int, tuple[int, int | None]]   # request -> (slot, table or None)
     pair: dict[tuple[int, int], int]
     coverage_bonus: int
+    early: int = 0                # slots starting in the event's first hour (DESIGN §5: earlier
+                                  # rather than later — the hall fills from the first slot)
 
     @property
     def n_requests(self) -> int:
@@ -90,7 +92,15 @@ def compile_instance(problem: Problem) -> Instance:
     return Instance(problem, n_slots, [e.id for e in problem.enterprises],
                     [i.id for i in problem.institutions], req_e, req_i, req_w, req_slots, ent_usable,
                     ent_cap, ent_requests, inst_available, inst_tables, inst_cap, inst_requests,
-                    locked, pair, problem.coverage_bonus)
+                    locked, pair, problem.coverage_bonus, _first_hour(problem))
+
+
+def _first_hour(problem: Problem) -> int:
+    if not problem.slots:
+        return 0
+    first = problem.slots[0].start
+    return sum(1 << s for s, slot in enumerate(problem.slots)
+               if (slot.start - first).total_seconds() < 3600)
 
 
 def locked_clashes(inst: Instance) -> list[str]:

@@ -48,16 +48,20 @@ class Search:
         self.fits_whole = sum(mask.bit_count() for mask in self.inst.req_slots) <= MAX_VARIABLES
 
 
-def local_score(search: Search, free: list[int]) -> tuple[int, int]:
+def local_score(search: Search, free: list[int]) -> tuple[int, int, int]:
+    """(value + move_penalty × kept, −idle gaps, meetings in the first hour) of the participants
+    of `free`: compared lexicographically."""
     inst, sched = search.inst, search.sched
     kept = sum(1 for r in free if r in search.previous and sched.slot_of[r] == search.previous[r])
     ents = {inst.req_enterprise[r] for r in free}
     insts = {inst.req_institution[r] for r in free}
     gaps = sum(sched.ent_gaps(e) for e in ents) + sum(sched.inst_gaps(i) for i in insts)
-    return sched.objective + search.move_penalty * kept, -gaps
+    early = sum(1 for r in free if sched.slot_of[r] != UNMET and inst.early >> sched.slot_of[r] & 1)
+    return sched.objective + search.move_penalty * kept, -gaps, early
 
 
-def solve_neighbourhood(search: Search, free: list[int]) -> bool:
+def solve_neighbourhood(search: Search, free: list[int], *, workers: int = 1,
+                        work: float = CALL_WORK, seconds: float = CALL_SECONDS) -> bool:
     """Re-decide `free` exactly; apply the answer when it scores at least as well. True if better.
 
     The model may not lose first-tier value, and its value may not exceed what the proven bound
@@ -76,20 +80,25 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
     room = search.bound - (sched.objective - now_value)
     hood.model.add(value + kept >= now_value + now_kept)
     hood.model.add(value <= room)
+    # third tier: meetings in the first hour, worth less than any idle gap
+    early = [var for (r, s), var in hood.meet.items() if inst.early >> s & 1]
+    late_cost = (len(early) + 1) * sum(hood.idle_terms) - sum(early)
     if now_value >= room and not search.move_penalty:
-        hood.model.minimize(sum(hood.idle_terms))
+        hood.model.minimize(late_cost)
     else:
-        big = len(hood.idle_terms) + 1
-        hood.model.maximize(big * (value + kept) - sum(hood.idle_terms))
+        big = (len(early) + 1) * len(hood.idle_terms) + len(early) + 1
+        hood.model.maximize(big * (value + kept) - late_cost)
     search.build_seconds = max(search.build_seconds * 0.8, time.monotonic() - started)
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = workers
+    # with two workers, interleave_search keeps the answer deterministic (sat_parameters.proto)
+    solver.parameters.interleave_search = workers > 1
     # the full LP relaxation pays for itself on these small models (measured: ~2x fewer CPU
     # seconds per neighbourhood than the default level on contested instances)
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = search.seed + search.iterations
-    solver.parameters.max_deterministic_time = CALL_WORK
-    solver.parameters.max_time_in_seconds = max(0.01, min(CALL_SECONDS, search.deadline.remaining()))
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = max(0.01, min(seconds, search.deadline.remaining()))
     search.iterations += 1
     status = solver.solve(hood.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -104,7 +113,8 @@ def solve_neighbourhood(search: Search, free: list[int]) -> bool:
         return False
     search.gaps += before[1] - after[1]
     search.targets -= {r for r in free if sched.slot_of[r] != UNMET}
-    return after > before
+    # a move that only makes meetings earlier is kept, but is not progress that resets the stall
+    return after[:2] > before[:2]
 
 
 def _move(sched: Schedule, current: dict[int, int], wanted: dict[int, int]) -> None:
@@ -169,8 +179,9 @@ def pick_seed_enterprise(search: Search) -> int:
     return rng.randrange(len(inst.enterprise_ids))
 
 
-def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> None:
-    """Run neighbourhoods until `stall_limit` in a row bring nothing, `done()`, or the deadline."""
+def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> str:
+    """Run neighbourhoods until `stall_limit` in a row bring nothing, `done()`, or the deadline;
+    return why it stopped: "optimal" (done or proven), "stalled" or "time limit"."""
     stall = 0
     # stop while a model can still be built and solved briefly before the deadline: building
     # cannot be interrupted, and on a loaded machine it takes a good part of a second
@@ -183,3 +194,6 @@ def improve(search: Search, *, stall_limit: int, done: Callable[[], bool]) -> No
             search.on_improve()
         else:
             stall += 1
+    if done() or search.proven:
+        return "optimal"
+    return "stalled" if stall >= stall_limit else "time limit"

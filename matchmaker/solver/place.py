@@ -15,6 +15,8 @@ from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
 from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
 
+EARLY_PULL = 1.5   # cost of the last slot against the first; less than one idle gap or a full table
+
 
 def match_into(free: dict[int, int], window: int) -> dict[int, int]:
     """Maximum matching of requests into distinct slots of `window`; `free[r]` is where r can go."""
@@ -41,12 +43,16 @@ def _inst_busy(sched: Schedule, i: int) -> int:
 
 
 def placement_cost(sched: Schedule, r: int, s: int) -> float:
-    """Lower is better: how loaded the institution already is at s, plus idle gaps it opens."""
+    """Lower is better: how loaded the institution already is at s, plus the idle gaps it opens
+    for both sides (an enterprise's too: a single added meeting must not land mid-morning far
+    from its others), plus a slight pull towards the first slots (the hall fills from the start)."""
     inst = sched.inst
-    i = inst.req_institution[r]
+    e, i = inst.req_enterprise[r], inst.req_institution[r]
     busy = _inst_busy(sched, i)
     gap_delta = mask_gaps(busy | 1 << s, inst.inst_available[i]) - mask_gaps(busy, inst.inst_available[i])
-    return sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta
+    ent_busy = sched.ent_busy[e]
+    gap_delta += mask_gaps(ent_busy | 1 << s, inst.ent_usable[e]) - mask_gaps(ent_busy, inst.ent_usable[e])
+    return sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta + EARLY_PULL * s / inst.n_slots
 
 
 def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.Random) -> list[int]:

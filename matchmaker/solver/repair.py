@@ -67,12 +67,13 @@ def repair(problem: Problem, previous: Solution, *, time_limit: float = 10.0, se
                     move_penalty=move_penalty,
                     targets={r for r in selection.chosen if sched.slot_of[r] == UNMET},
                     on_improve=lambda: report(sched.objective, selection.bound, "lns"))
-    improve(search, stall_limit=REPAIR_STALL_LIMIT, done=lambda: sched.objective >= selection.bound)
+    stopped = improve(search, stall_limit=REPAIR_STALL_LIMIT,
+                      done=lambda: sched.objective >= selection.bound and search.gaps == 0)
     report(sched.objective, selection.bound, "done", force=True)
     kept = sum(1 for r, s in previous_slot.items() if sched.slot_of[r] == s)
     extra = {"previous_meetings": len(previous.meetings), "still_valid": len(valid),
              "kept_slot": kept, "moved": sum(1 for r, s in previous_slot.items()
                                               if sched.slot_of[r] not in (s, UNMET)),
              "dropped": sum(1 for r in previous_slot if sched.slot_of[r] == UNMET),
-             "bound_source": "flow", "lns_iterations": search.iterations}
+             "bound_source": "flow", "lns_iterations": search.iterations, "stopped": stopped}
     return build_solution(inst, sched, selection.bound, deadline.elapsed(), extra, valid)
