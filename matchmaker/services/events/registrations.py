@@ -28,7 +28,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.audit import audit
-from matchmaker.services.events.setup import event_sessions
+from matchmaker.services.events.setup import event_sessions, registration_open
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.events.slots import parse_hhmm
 
@@ -73,7 +73,7 @@ async def register(event: Event, organization: Organization, *, draft: Registrat
     if event.status != EventStatus.OPEN and not on_behalf:
         raise Conflict("该活动当前不接受报名 (registration is not open)")
     now = datetime.now(UTC)
-    if not on_behalf and event.registration_deadline and now > event.registration_deadline:
+    if not on_behalf and not registration_open(event, now):
         raise Conflict("报名已截止 (registration deadline passed)")
     if not on_behalf and side == "enterprise":
         await _check_eligibility(event, organization)

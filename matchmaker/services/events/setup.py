@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -278,8 +278,18 @@ async def visible_event(event_id: object, viewer_organization: Organization | No
     return event
 
 
+def registration_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether participants may still register (or change their registration) themselves: the
+    event is open and its registration deadline, if any, has not passed."""
+    moment = now or datetime.now(UTC)
+    return event.status == EventStatus.OPEN and (event.registration_deadline is None
+                                                 or moment <= event.registration_deadline)
+
+
 async def open_events() -> list[Event]:
-    return await Event.filter(status=EventStatus.OPEN).order_by("created_at").prefetch_related("organizer")
+    """Events taking registrations now, oldest first."""
+    rows = await Event.filter(status=EventStatus.OPEN).order_by("created_at").prefetch_related("organizer")
+    return [event for event in rows if registration_open(event)]
 
 
 def event_sessions(event: Event) -> list[Session]:

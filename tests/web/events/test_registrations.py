@@ -1,7 +1,7 @@
 """Enterprises and institutions register; the organizer approves or rejects, one or many at once."""
 
 from matchmaker.models import Availability, Notification, Registration, RegistrationStatus
-from tests.services.events.factories import approve, make_event, make_need, make_product
+from tests.services.events.factories import approve, make_event, make_need, make_product, past
 from tests.factories import organization_of
 
 AVAILABLE_ALL_DAY = {"attends_2026-12-08-am": "1", "attends_2026-12-08-pm": "1"}
@@ -147,3 +147,25 @@ async def test_organizer_registers_a_participant_on_its_behalf_approved_at_once(
     assert response.status_code == 303
     registration = await Registration.get(organization=enterprise)
     assert (registration.status, registration.on_behalf) == (RegistrationStatus.APPROVED, True)
+
+
+async def test_after_the_deadline_the_form_is_not_offered_and_a_late_post_is_told_why(client, make_organization):
+    event = await make_event(await make_organization("government", is_organizer=True))
+    event.registration_deadline = past()
+    await event.save()
+    user = await make_organization("enterprise")
+    need = await make_need(await organization_of(user))
+    await client.login(user.email)
+
+    page = await client.get(f"/events/{event.id}")
+    form = await client.get(f"/events/{event.id}/register")
+    late = await client.submit(f"/events/{event.id}/register", {"need_ids": str(need.id), **AVAILABLE_ALL_DAY})
+    told = await client.get(late.headers["location"])
+    listed = await client.get("/events")
+
+    assert "报名已截止" in page.text and f'href="/events/{event.id}/register"' not in page.text
+    assert (form.status_code, form.headers["location"]) == (303, f"/events/{event.id}?closed=1")
+    assert (late.status_code, late.headers["location"]) == (303, f"/events/{event.id}?closed=1")
+    assert "本活动已截止报名，报名信息不能再提交或修改" in told.text
+    assert event.title not in listed.text  # no longer among the events taking registrations
+    assert await Registration.filter(event=event).count() == 0

@@ -38,4 +38,5 @@ async def event_page(request: Request) -> Response:
         "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
         "sessions": event_service.event_sessions(event), "slots": event_service.event_slots(event),
         "institutions": await participating_institutions(event),
+        "registration_open": event_service.registration_open(event),
     })

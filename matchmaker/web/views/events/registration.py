@@ -75,6 +75,8 @@ async def _form_context(event, organization: Organization, registration, problem
 async def register_form(request: Request) -> Response:
     viewer = await viewer_of(request)
     event = await event_service.visible_event(request.path_params["event_id"], viewer.organization)
+    if not event_service.registration_open(event):
+        return redirect(f"/events/{event.id}?closed=1")  # the event page says why
     registration = await registration_service.registration_of(event, viewer.organization)
     return render(request, "events/register.html", await _form_context(
         event, viewer.organization, registration, {}, None, f"/events/{event.id}/register"))
@@ -85,6 +87,8 @@ async def register(request: Request) -> Response:
     event = await event_service.visible_event(request.path_params["event_id"], viewer.organization)
     form = await request.form()
     draft = read_registration_form(form, [s.key for s in event_service.event_sessions(event)])
+    if not event_service.registration_open(event):
+        return redirect(f"/events/{event.id}?closed=1")
     try:
         await registration_service.register(event, viewer.organization, draft=draft, by=viewer.user)
     except InvalidInput as error:
