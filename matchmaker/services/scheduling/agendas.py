@@ -29,6 +29,7 @@ from matchmaker.models import (
     VersionState,
 )
 from matchmaker.services.mailing.identity import mail_identity
+from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.mailing.outbox import OutgoingMail, enqueue_all
 from matchmaker.services.scheduling.changes import ParticipantChanges
 
@@ -207,6 +208,23 @@ def cancellation_mail(event: Event, entry: AgendaEntry, user: User, *, sequence:
         ics=agenda_calendar([meeting], method="CANCEL", organizer_email=mail_identity().sender_email,
                             dtstamp=dtstamp),
         organization_id=event.organizer_id, event_id=event.pk)
+
+
+async def notify_published(version: ScheduleVersion, changes: Sequence[ParticipantChanges]) -> None:
+    """Put a notice in the inbox of every participant whose agenda changed (call inside the
+    publishing transaction): how many meetings it now has, and a link to the agenda."""
+    event = await Event.get(id=version.event_id)
+    counts: dict[int, int] = {}
+    for meeting in await Meeting.filter(version=version, state__in=LIVE_STATES).only("enterprise_id",
+                                                                                      "institution_id"):
+        for organization_id in (meeting.enterprise_id, meeting.institution_id):
+            counts[organization_id] = counts.get(organization_id, 0) + 1
+    for change in changes:
+        held = counts.get(change.organization_id, 0)
+        text = (f"“{event.title}”的洽谈日程第 {version.published_number} 版已发布：您共有 {held} 场洽谈"
+                if held else f"“{event.title}”的洽谈日程第 {version.published_number} 版已发布：您暂无洽谈安排")
+        await notify(change.organization_id, kind="schedule.published", event=event,
+                     link=f"/events/{event.pk}/agenda", text=text)
 
 
 async def queue_agenda_mails(version: ScheduleVersion, changes: Sequence[ParticipantChanges]) -> int:

@@ -400,8 +400,10 @@ async def publish_version(version: ScheduleVersion, *, by: User | None,
 async def queue_agenda_mails(version: ScheduleVersion, changes: list[ParticipantChanges]) -> None:
     """Hand each participant whose agenda changed to the mail outbox, inside the publishing
     transaction (DESIGN §6: version, meetings and outbox rows commit together): one agenda mail
-    per member, with the changes since the previous version and a calendar file."""
+    per member, with the changes since the previous version and a calendar file, and a notice
+    in each one's inbox."""
     await agendas.queue_agenda_mails(version, changes)
+    await agendas.notify_published(version, changes)
 
 
 # -- lookups and fairness settings ------------------------------------------------------------

@@ -7,7 +7,8 @@ import pytest
 
 from matchmaker.mail.calendar import meeting_key, meeting_uid
 from matchmaker.services.mailing.identity import mail_identity
-from matchmaker.models import Meeting, MeetingState, Membership, OutboxMail, ScheduleVersion, User, VersionState
+from matchmaker.models import (Meeting, MeetingState, Membership, Notification, OutboxMail, ScheduleVersion, User,
+                               VersionState)
 from matchmaker.services.scheduling import agendas, versions as scheduling
 from matchmaker.services.scheduling.solver_runs import wait_for_run
 from tests.mail.factories import agenda_line, at
@@ -58,6 +59,12 @@ async def test_publishing_v1_sends_every_member_of_every_participant_an_agenda(c
     assert f"http://127.0.0.1:8000/events/{event}/agenda" in english.text
     assert english.ics.count("BEGIN:VEVENT") == 2  # the bank meets both enterprises
     assert "SEQUENCE:1" in english.ics and "STATUS:CANCELLED" not in english.ics
+    notices = {n.organization_id: n.text for n in await Notification.filter(kind="schedule.published")}
+    assert notices == {
+        one.pk: f"“{seeded.event.title}”的洽谈日程第 1 版已发布：您共有 2 场洽谈",
+        two.pk: f"“{seeded.event.title}”的洽谈日程第 1 版已发布：您共有 2 场洽谈",
+        seeded.bank.pk: f"“{seeded.event.title}”的洽谈日程第 1 版已发布：您共有 2 场洽谈",
+        seeded.guarantor.pk: f"“{seeded.event.title}”的洽谈日程第 1 版已发布：您共有 2 场洽谈"}
     # The first version has no previous one: no "changes" block, no [新增] on every line.
     chinese = await OutboxMail.filter(kind="agenda", language="zh").all()
     assert all("与上一版相比的变化" not in row.text and "[新增]" not in row.text for row in chinese)
