@@ -133,6 +133,8 @@ async def test_bank_accepts_one_and_declines_the_other_with_a_reason(client, oth
                                          {"decision": "decline", "reason": "额度已满"})
 
     assert (accepted.status_code, no_reason.status_code, declined.status_code) == (303, 400, 303)
+    # The refusal is the requests page with the message beside that request's reason field.
+    assert f'<p class="error" id="e-reason-{two.id}">婉拒时请填写原因，便于对方了解</p>' in no_reason.text
     one, two = await MeetingRequest.get(id=one.id), await MeetingRequest.get(id=two.id)
     assert (one.state, one.answer_priority) == (RequestState.ACCEPTED, Priority.MUST)
     assert (two.state, two.answer_reason) == (RequestState.DECLINED, "额度已满")

@@ -92,9 +92,13 @@ async def answer(request: Request) -> Response:
     meeting_request = await request_service.participant_request(event, viewer.organization,
                                                                 request.path_params["request_id"])
     form = await request.form()
-    await request_service.answer(meeting_request, viewer.organization, accept=form.get("decision") == "accept",
-                                 reason=str(form.get("reason", "")), priority=_priority(form.get("priority", "want")),
-                                 by=viewer.user)
+    try:
+        await request_service.answer(meeting_request, viewer.organization, accept=form.get("decision") == "accept",
+                                     reason=str(form.get("reason", "")),
+                                     priority=_priority(form.get("priority", "want")), by=viewer.user)
+    except InvalidInput as error:  # shown beside that request's fields, on the same page
+        problems = {f"{key}_{meeting_request.pk}": message for key, message in error.problems.items()}
+        return await _page(request, viewer, event, problems, {}, status_code=400)
     return redirect(f"/events/{event.id}/requests")
 
 
