@@ -1,4 +1,10 @@
-"""Failed-login throttling with `limits`: per client IP and per account, checked before hashing."""
+"""Login throttling with `limits`: per client IP and per account. Every attempt is counted
+*before* the password is hashed, with the storage's atomic `hit` (a Lua script on Redis, one
+step on the memory storage), so a burst of concurrent attempts never gets more than the limit
+checked — on one process, and on several sharing `[security] rate_limit_storage = "redis://…"`.
+A correct password clears both counts, so successful logins do not add up; an attacker who
+clears its address's count by logging into its own account is still held by the per-account
+count of the account it probes, which only that account's password clears."""
 
 from __future__ import annotations
 
@@ -25,15 +31,15 @@ class LoginThrottle:
     def _keys(self, ip: str, account: str) -> list[tuple[str, str]]:
         return [("login-ip", ip), ("login-account", account.strip().lower())]
 
-    async def check(self, *, ip: str, account: str) -> Throttled | None:
-        """None while both the IP and the account may still try; else when to come back."""
+    async def attempt(self, *, ip: str, account: str) -> Throttled | None:
+        """Count one attempt atomically; None when it may be checked, else when to come back."""
         waits = []
         for scope, key in self._keys(ip, account):
-            if not await self.limiter.test(self.item, scope, key):
+            if not await self.limiter.hit(self.item, scope, key):
                 stats = await self.limiter.get_window_stats(self.item, scope, key)
                 waits.append(max(1, math.ceil(stats.reset_time - time.time())))
         return Throttled(max(waits)) if waits else None
 
-    async def record_failure(self, *, ip: str, account: str) -> None:
+    async def succeeded(self, *, ip: str, account: str) -> None:
         for scope, key in self._keys(ip, account):
-            await self.limiter.hit(self.item, scope, key)
+            await self.limiter.clear(self.item, scope, key)

@@ -256,7 +256,8 @@ async def suggestions(event: Event, organization: Organization, *, as_of: date,
     needs = await FinancingNeed.filter(id__in=need_ids).order_by("id").prefetch_related("enterprise")
     products = await Product.filter(organization_id__in=institution_ids, status=PublicationStatus.PUBLISHED
                                     ).order_by("id").prefetch_related("organization")
-    pairs = await fitting_pairs(needs, products, as_of=as_of, cache=cache, innovation_weights=innovation_weights)
+    pairs = await fitting_pairs(needs, products, as_of=as_of, cache=cache, innovation_weights=innovation_weights,
+                                viewer=organization if side == "institution" else None)
     # Any request but a withdrawn one settles the pair for that need: asking again would be refused.
     asked = set(await MeetingRequest.filter(event=event).exclude(state=RequestState.WITHDRAWN).values_list(
         "enterprise_id", "institution_id", "need_id"))

@@ -21,7 +21,7 @@ from matchmaker.models import (
 from matchmaker.services.accounts.consent import Visibility, visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
-from matchmaker.services.matching.redaction import redact_financials
+from matchmaker.services.matching.redaction import amount_reads_financials, redact_financials
 from matchmaker.services.tenancy import get_scoped, scoped
 
 
@@ -110,6 +110,7 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
     matrix = index.evaluate([compiled])
     rows = fitting_rows(matrix, index, 0)
     visible = await visibility_for(institution_org, [needs[r].enterprise_id for r in rows])
+    rows = consented_order(rows, needs, visible, compiled, published=product.status == PublicationStatus.PUBLISHED)
     claims = {c.need_id: c for c in await NeedClaim.filter(institution_id=institution_org.pk, product_id=product.pk)}
     matches = []
     for row in rows:
@@ -128,6 +129,21 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
             claim=claims.get(need.pk),
         ))
     return ProductMatches(product, compiled.offer, matches)  # type: ignore[arg-type]
+
+
+def consented_order(rows: list[int], needs: list[FinancingNeed], visible: dict[int, Visibility],
+                    offer: matching.CompiledOffer, *, published: bool) -> list[int]:
+    """The fitting rows an institution may see, in an order that tells nothing withheld
+    (services/matching/redaction.py): a draft fits only enterprises that consented to show their
+    financials; when the amount (so the score) reads a financial figure, the rows without
+    consent follow the ranked ones in need order."""
+    if not published:
+        rows = [r for r in rows if visible[needs[r].enterprise_id].financials]
+    if not amount_reads_financials(offer):
+        return rows
+    ranked = [r for r in rows if visible[needs[r].enterprise_id].financials]
+    return ranked + sorted((r for r in rows if not visible[needs[r].enterprise_id].financials),
+                           key=lambda r: needs[r].pk)
 
 
 @dataclass(frozen=True)
@@ -156,6 +172,10 @@ async def products_with_match_counts(institution_org: Organization, *, as_of: da
     index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights())
     usable = [c for c in compiled if c is not None]
     matrix = index.evaluate(usable)
-    counts = {offer.id: len(fitting_rows(matrix, index, i)) for i, offer in enumerate(usable)}
+    visible = await visibility_for(institution_org, {n.enterprise_id for n in needs})
+    status = {str(p.pk): p.status for p in products}
+    counts = {offer.id: len(consented_order(fitting_rows(matrix, index, i), needs, visible, offer,
+                                            published=status[offer.id] == PublicationStatus.PUBLISHED))
+              for i, offer in enumerate(usable)}
     return [ProductSummary(p, counts.get(str(p.pk), 0)) for p in products]
 

@@ -9,25 +9,31 @@ from dataclasses import dataclass
 from datetime import date
 
 from matchmaker import matching
-from matchmaker.models import FinancingNeed, NeedStatus, Product
+from matchmaker.models import FinancingNeed, NeedStatus, Organization, Product
+from matchmaker.services.accounts.consent import visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
 from matchmaker.services.matching.institution import fitting_rows, open_needs_index, profiles_of_needs
+from matchmaker.services.matching.redaction import amount_reads_financials
 
 
 @dataclass(frozen=True)
 class FittingPair:
     need: FinancingNeed
     product: Product
-    score: float  # the engine's fit score: higher is a better fit
+    score: float | None  # the engine's fit score: higher is a better fit; None when withheld
 
 
 async def fitting_pairs(needs: list[FinancingNeed], products: list[Product], *, as_of: date,
                         cache: CatalogueCache | None = None,
                         innovation_weights: matching.InnovationWeights = matching.InnovationWeights(),
-                        ) -> list[FittingPair]:
+                        viewer: Organization | None = None) -> list[FittingPair]:
     """Every eligible (need, product) pair, best fit first (equal scores in product, then need
     order). `needs` come with their enterprise fetched. A product left out of the catalogue (a
-    draft, or criteria that no longer compile) fits nothing."""
+    draft, or criteria that no longer compile) fits nothing.
+
+    With a `viewer`, the order tells it nothing it may not see (services/matching/redaction.py):
+    a pair whose score depends on financial figures the viewer may not see has no score and
+    follows the ranked pairs in need, then product order."""
     open_needs = [need for need in needs if need.status == NeedStatus.OPEN]
     catalogue = await load_catalogue(cache)
     published = {offer.id: offer for offer in catalogue.products}
@@ -36,6 +42,13 @@ async def fitting_pairs(needs: list[FinancingNeed], products: list[Product], *, 
         return []
     index = open_needs_index(open_needs, await profiles_of_needs(open_needs), as_of, innovation_weights)
     matrix = index.evaluate([published[str(product.pk)] for product in offered])
-    pairs = [FittingPair(open_needs[row], product, float(matrix.score[offer, row]))
-             for offer, product in enumerate(offered) for row in fitting_rows(matrix, index, offer)]
-    return sorted(pairs, key=lambda pair: -pair.score)
+    visible = (await visibility_for(viewer, {n.enterprise_id for n in open_needs})) if viewer is not None else None
+    hides_score = [amount_reads_financials(published[str(product.pk)]) for product in offered]
+    pairs = []
+    for offer, product in enumerate(offered):
+        for row in fitting_rows(matrix, index, offer):
+            need = open_needs[row]
+            withheld = visible is not None and hides_score[offer] and not visible[need.enterprise_id].financials
+            pairs.append(FittingPair(need, product, None if withheld else float(matrix.score[offer, row])))
+    ranked = sorted((p for p in pairs if p.score is not None), key=lambda pair: -pair.score)  # type: ignore[operator]
+    return ranked + sorted((p for p in pairs if p.score is None), key=lambda p: (p.need.pk, p.product.pk))

@@ -1,7 +1,19 @@
-"""Verdicts an institution may read: the reasons print the enterprise's value beside each
-threshold, so for financial fields (services.consent.FINANCIAL_FIELDS) the value is withheld
-unless the enterprise consented to show its figures. The requirement itself stays readable.
-Who may see what is decided in services/consent.py, not here.
+"""Verdicts an institution may read about an enterprise that has not consented to show its
+financial figures (services/accounts/consent.py decides who may see what, not here).
+
+The promise (README "Security"): without the enterprise's financials consent an institution
+learns one bit per published product — eligible or not — and nothing else that depends on a
+financial figure:
+
+- a criterion on a financial field (FINANCIAL_FIELDS) keeps its requirement text but loses
+  its outcome (✓/✗/待审核 would each be a threshold test): outcome ``withheld``; so does every
+  group whose subtree reads a financial field;
+- when the amount rule reads a financial field (a share of one, or any tier condition on one),
+  the tier reached, its label, the amount granted, the fit score and its breakdown (the score
+  is computed from the amount) are all withheld, and such rows are not ranked by score
+  (`rank_key`): the order would tell the tier;
+- a draft product is matched only against enterprises that consented (institution.py), so a
+  series of drafts stepping a threshold cannot probe anyone else.
 """
 
 from __future__ import annotations
@@ -10,20 +22,30 @@ from dataclasses import replace
 
 from matchmaker import matching
 from matchmaker.matching.compiled import CompiledNode, Group, Test
-from matchmaker.matching.outcomes import PASS
-from matchmaker.matching.render import FAIL_MARK, PASS_MARK, phrase
+from matchmaker.matching.render import phrase
 from matchmaker.services.accounts.consent import FINANCIAL_FIELDS
 
 WITHHELD = "（企业未授权查看财务数据）"
+#: The outcome shown instead of pass / fail / unknown for a criterion on withheld figures.
+WITHHELD_OUTCOME = "withheld"
+AMOUNT_WITHHELD = f"可贷额度按企业财务数据计算{WITHHELD}"
 
 
-def _tests_by_id(offer: matching.CompiledOffer) -> dict[str, Test]:
-    found: dict[str, Test] = {}
+def reads_financials(node: CompiledNode | None) -> bool:
+    """Whether judging `node` reads any financial field."""
+    if isinstance(node, Test):
+        return node.field.key in FINANCIAL_FIELDS
+    if isinstance(node, Group):
+        return any(reads_financials(child) for child in node.children)
+    return False
+
+
+def _nodes_by_id(offer: matching.CompiledOffer) -> dict[str, CompiledNode]:
+    found: dict[str, CompiledNode] = {}
 
     def walk(node: CompiledNode) -> None:
-        if isinstance(node, Test):
-            found[node.node.id] = node
-        elif isinstance(node, Group):
+        found[node.node.id] = node
+        if isinstance(node, Group):
             for child in node.children:
                 walk(child)
 
@@ -33,23 +55,33 @@ def _tests_by_id(offer: matching.CompiledOffer) -> dict[str, Test]:
     return found
 
 
-def _amount_reads_financials(offer: matching.CompiledOffer) -> bool:
+def amount_reads_financials(offer: matching.CompiledOffer) -> bool:
+    """Whether the amount granted (hence the fit score) depends on a financial figure."""
     amount = offer.amount
-    return bool(amount and amount.share_field and amount.share_field.key in FINANCIAL_FIELDS)
+    if amount is None:
+        return False
+    if amount.share_field is not None and amount.share_field.key in FINANCIAL_FIELDS:
+        return True
+    return any(reads_financials(tier.when) for tier in amount.tiers)
 
 
 def redact_financials(verdict: matching.Verdict, offer: matching.CompiledOffer) -> matching.Verdict:
-    """`verdict` with the enterprise's financial figures taken out of every reason (and the
-    maximum amount, when it is a share of a financial figure): the requirement stays readable."""
-    tests = _tests_by_id(offer)
+    """`verdict` as an institution without financials consent may read it (module docstring)."""
+    nodes = _nodes_by_id(offer)
+    amount_hidden = amount_reads_financials(offer)
     reasons = []
     for reason in verdict.reasons:
-        test = tests.get(reason.criterion_id)
-        if test is not None and test.field.key in FINANCIAL_FIELDS:
-            mark = PASS_MARK if reason.outcome == PASS else (FAIL_MARK if reason.outcome == "fail" else "")
-            reason = replace(reason, text=f"{phrase(test.field, test.node.op, test.threshold)}{WITHHELD}{mark}")
-        elif reason.source == "amount" and _amount_reads_financials(offer):
-            reason = replace(reason, text=f"可贷额度按企业财务数据计算{WITHHELD}")
+        node = nodes.get(reason.criterion_id)
+        if isinstance(node, Test) and reads_financials(node):
+            reason = replace(reason, outcome=WITHHELD_OUTCOME,
+                             text=f"{phrase(node.field, node.node.op, node.threshold)}{WITHHELD}")
+        elif isinstance(node, Group) and reads_financials(node):
+            label = node.node.text or "组合条件"
+            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=f"{label}{WITHHELD}")
+        elif reason.source == "amount" and amount_hidden:
+            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=AMOUNT_WITHHELD)
         reasons.append(reason)
-    max_amount = None if _amount_reads_financials(offer) else verdict.max_amount
-    return replace(verdict, reasons=tuple(reasons), max_amount=max_amount)
+    if not amount_hidden:
+        return replace(verdict, reasons=tuple(reasons))
+    caveats = tuple(c for c in verdict.caveats if c not in {r.text for r in verdict.reasons if r.source == "amount"})
+    return replace(verdict, reasons=tuple(reasons), caveats=caveats, max_amount=None, score=None, breakdown=None)

@@ -84,7 +84,7 @@ async def login(request: Request) -> Response:
     next_path = safe_next(values.get("next"))
     throttle = request.app.state.login_throttle
     ip = request.state.client_ip
-    if throttled := await throttle.check(ip=ip, account=email):
+    if throttled := await throttle.attempt(ip=ip, account=email):
         minutes = -(-throttled.retry_after_seconds // 60)
         return render(request, "accounts/login.html", {
             "values": {"email": email}, "next": next_path, "expired": False,
@@ -93,10 +93,10 @@ async def login(request: Request) -> Response:
     try:
         user = await accounts.authenticate(email, password)
     except AuthenticationFailed as error:
-        await throttle.record_failure(ip=ip, account=email)
         return render(request, "accounts/login.html", {
             "values": {"email": email}, "next": next_path, "expired": False, "problems": {"form": error.message},
         }, status_code=400)
+    await throttle.succeeded(ip=ip, account=email)
     await accounts.record_login(user)
     return _sign_in(request, redirect(next_path), await _open_session(request, user))
 
