@@ -287,9 +287,8 @@ def registration_open(event: Event, now: datetime | None = None) -> bool:
 
 
 async def open_events() -> list[Event]:
-    """Events taking registrations now, oldest first."""
-    rows = await Event.filter(status=EventStatus.OPEN).order_by("created_at").prefetch_related("organizer")
-    return [event for event in rows if registration_open(event)]
+    """Open events (taking registrations or past their deadline but not yet ended), oldest first."""
+    return await Event.filter(status=EventStatus.OPEN).order_by("created_at").prefetch_related("organizer")
 
 
 def event_sessions(event: Event) -> list[Session]:

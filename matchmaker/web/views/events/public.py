@@ -24,8 +24,10 @@ async def _organization_of(request: Request) -> Organization | None:
 
 
 async def event_list(request: Request) -> Response:
-    return render(request, "events/list.html", {"events": await event_service.open_events(),
-                                                "kind_labels": KIND_LABELS})
+    events = await event_service.open_events()
+    return render(request, "events/list.html", {
+        "events": events, "kind_labels": KIND_LABELS,
+        "taking_registrations": {event.id for event in events if event_service.registration_open(event)}})
 
 
 async def event_page(request: Request) -> Response:
