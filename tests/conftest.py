@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -58,6 +59,13 @@ async def app(settings: Settings):
     application = create_app(settings)
     async with LifespanManager(application):
         yield application
+
+
+def issued_token(page_html: str) -> str:
+    """The API token an /account/api-tokens answer shows once.
+
+    Read from its <code> element: a bare `mm_…` search could also match inside a CSRF token."""
+    return re.search(r'<code class="break">(mm_[A-Za-z0-9_-]+)</code>', page_html).group(1)
 
 
 class Client(httpx.AsyncClient):

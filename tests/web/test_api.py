@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 
 from matchmaker.models import FinancingNeed, Product
+from tests.conftest import issued_token
 
 NEED = {"title": "接口需求", "kind": "credit_loan", "amount": 5_000_000, "term_months": 12}
 
@@ -12,7 +12,7 @@ NEED = {"title": "接口需求", "kind": "credit_loan", "amount": 5_000_000, "te
 async def _token(client, email: str) -> str:
     await client.login(email)
     page = await client.submit("/account/api-tokens", {"name": "行内系统"})
-    return re.search(r"mm_[A-Za-z0-9_-]+", page.text).group(0)
+    return issued_token(page.text)
 
 
 async def test_enterprise_posts_and_reads_needs_with_a_bearer_token(client, other_client, make_organization):

@@ -4,9 +4,9 @@ amount and region)."""
 
 from __future__ import annotations
 
-import re
 
 from matchmaker.models import CustomField, Policy, Product, PublicationStatus
+from tests.conftest import issued_token
 
 POLICY = {"name": "科技型中小企业贷款贴息", "instrument": "贷款贴息", "support": "按 LPR 的 50% 贴息",
           "regions": ["浙江省/星河市"], "valid_from": "2026-01-01", "valid_until": "2027-12-31",
@@ -18,7 +18,7 @@ POLICY = {"name": "科技型中小企业贷款贴息", "instrument": "贷款贴�
 async def _bearer(client, email: str) -> dict[str, str]:
     await client.login(email)
     page = await client.submit("/account/api-tokens", {"name": "局内系统"})
-    return {"authorization": f"Bearer {re.search(r'mm_[A-Za-z0-9_-]+', page.text).group(0)}"}
+    return {"authorization": f"Bearer {issued_token(page.text)}"}
 
 
 async def test_organizer_creates_reads_edits_and_lists_its_policy(client, make_organization):

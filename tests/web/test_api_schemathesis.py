@@ -3,7 +3,6 @@ real server, signed in with an enterprise's API token: no request may end in a s
 
 from __future__ import annotations
 
-import re
 
 import httpx
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from tests.browser.conftest import live_server  # noqa: F401  - the uvicorn server fixture
-from tests.conftest import next_uscc
+from tests.conftest import issued_token, next_uscc
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def api_token(live_server: str) -> str:  # noqa: F811
                                      "admin_name": "测试员", "email": "api@example.cn",
                                      "password": "correct-horse-battery"})
         page = http.post("/account/api-tokens", data={"csrftoken": http.cookies["csrftoken"], "name": "schemathesis"})
-        return re.search(r"mm_[A-Za-z0-9_-]+", page.text).group(0)
+        return issued_token(page.text)
 
 
 def test_no_operation_answers_a_server_error(live_server, api_token):  # noqa: F811
