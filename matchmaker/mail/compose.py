@@ -42,9 +42,10 @@ Language = Literal["zh", "en"]
 class AgendaLine:
     """One meeting as a participant sees it.
 
-    `table` is the institution's table number for a one-on-one meeting; `hall` names a room
-    (a roadshow hall, a side room) when the meeting is not at a numbered table. `topic` is the
-    financing need or product the meeting is about.
+    `table` is the institution's table number for a one-on-one meeting and `label` the
+    hall-wide label printed on the floor plan (A07), shown instead of the number when known;
+    `hall` names a room (a roadshow hall, a side room) when the meeting is not at a numbered
+    table. `topic` is the financing need or product the meeting is about.
     """
 
     start: datetime
@@ -53,6 +54,7 @@ class AgendaLine:
     topic: str
     table: int | None = None
     hall: str | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,11 @@ def format_timespan(line: AgendaLine, lang: str) -> str:
 
 
 def format_place(line: AgendaLine, lang: str) -> str:
-    """``第3桌`` / ``Table 3``, or the hall's name; a table wins when both are given."""
+    """``桌号 A07`` / ``Table A07`` (the hall label), else ``第3桌`` / ``Table 3``, or the hall's
+    name; a table wins when both are given."""
+    if line.label:
+        place = f"Table {line.label}" if lang == "en" else f"桌号 {line.label}"
+        return f"{line.hall} {place}" if line.hall else place
     if line.table is not None:
         return f"Table {line.table}" if lang == "en" else f"第{line.table}桌"
     if line.hall:

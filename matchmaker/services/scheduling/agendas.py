@@ -28,6 +28,7 @@ from matchmaker.models import (
     User,
     VersionState,
 )
+from matchmaker.services.eventday.tables import table_seats
 from matchmaker.services.mailing.identity import mail_identity
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.mailing.outbox import OutgoingMail, enqueue_all
@@ -56,8 +57,10 @@ def topic_of(need: str, product: str) -> str:
 
 
 async def agenda_entries(meetings: Iterable[Meeting], organization_id: int) -> list[AgendaEntry]:
-    """`meetings` (of one participant) as agenda entries in their order; two queries in all."""
+    """`meetings` (of one participant, at one event) as agenda entries in their order, each at
+    its hall table label."""
     meetings = list(meetings)
+    seats = await table_seats(meetings[0].event_id) if meetings else {}
     counterpart_ids = {_counterpart_id(m, organization_id) for m in meetings}
     names = dict(await Organization.filter(id__in=counterpart_ids).values_list("id", "name"))
     request_ids = {m.request_id for m in meetings if m.request_id is not None}
@@ -68,8 +71,10 @@ async def agenda_entries(meetings: Iterable[Meeting], organization_id: int) -> l
     for meeting in meetings:
         counterpart = _counterpart_id(meeting, organization_id)
         need, product = topics.get(meeting.request_id, ("", ""))
+        seat = seats.get((meeting.institution_id, meeting.table))
         line = AgendaLine(start=meeting.starts_at, end=meeting.ends_at, counterpart=names.get(counterpart, ""),
-                          topic=topic_of(need, product), table=meeting.table)
+                          topic=topic_of(need, product), table=meeting.table,
+                          hall=seat.hall if seat and seat.hall else None, label=seat.label if seat else "")
         entries.append(AgendaEntry(meeting, line, counterpart, need, product))
     return entries
 
@@ -106,7 +111,11 @@ def calendar_meetings(event: Event, entries: Sequence[AgendaEntry], *, sequence:
         english = language == "en"
         summary = (f"{event.title}: meeting with {item.line.counterpart}" if english
                    else f"{event.title}：与{item.line.counterpart}洽谈")
-        place = f"Table {item.line.table}" if english else f"第{item.line.table}桌"
+        # The hall label (A07) is what the floor plan shows; the bare number only without one.
+        if item.line.label:
+            place = " ".join(part for part in (item.line.hall, item.line.label) if part)
+        else:
+            place = f"Table {item.line.table}" if english else f"第{item.line.table}桌"
         return CalendarMeeting(event_id=event.pk, enterprise_id=item.meeting.enterprise_id,
                                institution_id=item.meeting.institution_id, start=item.line.start,
                                end=item.line.end, summary=summary,
@@ -279,6 +288,7 @@ class TablePlan:
     institution: Organization
     tables: list[int]
     rows: list[tuple[datetime, datetime, dict[int, str]]]  # slot start, end, table -> enterprise
+    labels: dict[int, str]  # table -> hall label (A07)
 
 
 async def table_plans(event: Event) -> list[TablePlan]:
@@ -291,12 +301,15 @@ async def table_plans(event: Event) -> list[TablePlan]:
     # Every staffed table gets a column, used or not: the plan is laid out on the tables.
     staffed = dict(await Registration.filter(event=event, status=RegistrationStatus.APPROVED)
                    .values_list("organization_id", "tables"))
+    seats = await table_seats(event)
     plans = []
     for institution_id in sorted({m.institution_id for m in meetings}, key=lambda pk: (names[pk], pk)):
         own = [m for m in meetings if m.institution_id == institution_id]
         slots: dict[tuple[datetime, datetime], dict[int, str]] = {}
         for meeting in own:
             slots.setdefault((meeting.starts_at, meeting.ends_at), {})[meeting.table] = names[meeting.enterprise_id]
-        plans.append(TablePlan(await Organization.get(id=institution_id), sorted({m.table for m in own} | set(range(1, staffed.get(institution_id, 0) + 1))),
-                               [(start, end, seats) for (start, end), seats in sorted(slots.items())]))
+        tables = sorted({m.table for m in own} | set(range(1, staffed.get(institution_id, 0) + 1)))
+        labels = {t: seats[institution_id, t].label if (institution_id, t) in seats else "" for t in tables}
+        plans.append(TablePlan(await Organization.get(id=institution_id), tables,
+                               [(start, end, cells) for (start, end), cells in sorted(slots.items())], labels))
     return plans

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from matchmaker.models import Meeting, ScheduleVersion
+from matchmaker.services.eventday.tables import table_seats
 from matchmaker.services.scheduling.versions import live_meetings, participant_names, version_problem
 from matchmaker.services.events.slots import SHANGHAI
 
@@ -26,6 +27,7 @@ class InstitutionGrid:
     name: str
     tables: int
     rows: list[tuple[SlotLabel, list[Meeting | None]]]
+    labels: list[str] = field(default_factory=list)  # hall label of table 1..tables
 
 
 @dataclass
@@ -58,6 +60,10 @@ class VersionView:
     warnings: Warnings
     names: dict[str, str]
     tables: dict[str, int]
+    labels: dict[tuple[int, int], str] = field(default_factory=dict)  # (institution id, table) -> A07
+
+    def label(self, meeting: Meeting) -> str:
+        return self.labels.get((meeting.institution_id, meeting.table), "")
 
 
 def _slot_labels(document: dict[str, Any]) -> list[SlotLabel]:
@@ -88,6 +94,7 @@ async def version_view(version: ScheduleVersion) -> VersionView:
     position = {slot.id: index for index, slot in enumerate(slots)}
     meetings = await live_meetings(version)
     tables = {p["id"]: p.get("tables", 1) for p in document["institutions"]}
+    labels = {pair: seat.label for pair, seat in (await table_seats(version.event_id)).items()}
 
     grids = []
     for institution in document["institutions"]:
@@ -96,7 +103,9 @@ async def version_view(version: ScheduleVersion) -> VersionView:
         busy = {slot_id for slot_id, _ in cells}
         rows = [(slot, [cells.get((slot.id, t)) for t in range(1, tables[key] + 1)]) for slot in slots
                 if slot.id in institution["available"] or slot.id in busy]
-        grids.append(InstitutionGrid(key, names[key], tables[key], rows))
+        institution_id = int(key[1:])
+        grids.append(InstitutionGrid(key, names[key], tables[key], rows,
+                                     [labels.get((institution_id, t), "") for t in range(1, tables[key] + 1)]))
 
     pitch = {p["enterprise"]: position.get(p["slot"]) for p in document.get("pitches", [])}
     agendas = []
@@ -109,7 +118,7 @@ async def version_view(version: ScheduleVersion) -> VersionView:
             agendas.append(Agenda(key, names[key], side, own, gaps))
 
     return VersionView(version, slots, grids, agendas, _warnings(document, agendas, run.solution if run else None,
-                                                                   names), names, tables)
+                                                                   names), names, tables, labels)
 
 
 def _warnings(document: dict[str, Any], agendas: list[Agenda], solution: dict[str, Any] | None,

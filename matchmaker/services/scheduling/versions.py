@@ -34,6 +34,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.scheduling import agendas
 from matchmaker.services.audit import audit
+from matchmaker.services.eventday.tables import assign_hall_tables
 from matchmaker.services.scheduling.problem_export import enterprise_key, export_problem, institution_key
 from matchmaker.services.scheduling.changes import ParticipantChanges, compare_meetings
 from matchmaker.services.events.slots import SHANGHAI
@@ -390,6 +391,8 @@ async def publish_version(version: ScheduleVersion, *, by: User | None,
             await audit(by, "schedule.publish", fresh, after={"published_number": number,
                                                               "replaces": current_number,
                                                               "changed_participants": len(changes)})
+            # Printed agendas and mails carry the hall labels: fix them before they go out.
+            await assign_hall_tables(await fresh.event, by=by)
             await queue_agenda_mails(fresh, changes)
     except IntegrityError:
         raise Conflict("已被其他组织者发布 (published meanwhile by another organizer)") from None
