@@ -36,10 +36,15 @@ class Viewer:
         return self.role == Role.ADMIN
 
     @property
+    def is_staff(self) -> bool:
+        """现场工作人员: an organizer's event staff, who may use the check-in desk and nothing else."""
+        return self.role == Role.STAFF
+
+    @property
     def audience(self) -> str:
-        """Which dashboard and navigation this viewer gets: organizer | enterprise | institution."""
+        """Which dashboard and navigation this viewer gets: organizer | staff | enterprise | institution."""
         if self.organization.is_organizer:
-            return "organizer"
+            return "staff" if self.is_staff else "organizer"
         if self.organization.kind == OrganizationKind.ENTERPRISE:
             return "enterprise"
         if self.organization.kind in INSTITUTION_KINDS:
@@ -47,7 +52,12 @@ class Viewer:
         return "government"
 
 
-async def viewer_of(request: Request) -> Viewer:
+STAFF_ONLY = "现场工作人员账号只能使用签到台 (event staff may use the check-in desk only)"
+
+
+async def viewer_of(request: Request, *, staff_ok: bool = False) -> Viewer:
+    """The signed-in viewer. Event staff are refused unless the page says `staff_ok`: the role
+    is kept out of every page by default, not let in and then fenced."""
     user: User | None = request.state.user
     if user is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -57,6 +67,8 @@ async def viewer_of(request: Request) -> Viewer:
         raise LoginRequired("/dashboard", expired=True)
     viewer = Viewer(user=user, organization=membership.organization, role=membership.role)
     request.state.audience = viewer.audience  # the navigation shows this audience's links
+    if viewer.is_staff and not staff_ok:
+        raise NotAllowed(STAFF_ONLY)
     return viewer
 
 
@@ -64,6 +76,14 @@ async def organizer_of(request: Request) -> Viewer:
     viewer = await viewer_of(request)
     if not viewer.organization.is_organizer:
         raise NotAllowed("此页面仅对组织方开放 (organizers only)")
+    return viewer
+
+
+async def event_staff_of(request: Request) -> Viewer:
+    """An organizer's member of any role, event staff (现场工作人员) included: the check-in desk."""
+    viewer = await viewer_of(request, staff_ok=True)
+    if not viewer.organization.is_organizer:
+        raise NotAllowed("此页面仅对组织方及现场工作人员开放 (organizers and event staff only)")
     return viewer
 
 

@@ -191,6 +191,8 @@ async def invite_member(admin: User, *, email: str, role: str) -> str:
         problems["email"] = "该邮箱已注册 (email already registered)"
     if role not in {r.value for r in Role}:
         problems["role"] = "请选择角色 (choose a role)"
+    elif role == Role.STAFF and not organization.is_organizer:
+        problems["role"] = "现场工作人员只属于组织方 (event staff belong to an organizer)"
     if problems:
         raise InvalidInput(problems)
     token = secrets.token_urlsafe(32)
@@ -252,6 +254,8 @@ async def change_member_role(admin: User, membership_id: object, *, role: str) -
     membership = await get_scoped(Membership, organization, membership_id)
     if role not in {r.value for r in Role}:
         raise InvalidInput({"role": "请选择角色 (choose a role)"})
+    if role == Role.STAFF and not organization.is_organizer:
+        raise InvalidInput({"role": "现场工作人员只属于组织方 (event staff belong to an organizer)"})
     if membership.role == Role.ADMIN and role != Role.ADMIN and await _admin_count(organization) == 1:
         raise InvalidInput({"role": "单位至少需要一名管理员 (an organization needs at least one admin)"})
     before = membership.role.value

@@ -8,14 +8,16 @@ from starlette.responses import Response
 from matchmaker.services.mailing.notifications import inbox
 from matchmaker.services.accounts.overview import platform_counts
 from matchmaker.web.auth import viewer_of
-from matchmaker.web.pages import render
+from matchmaker.web.pages import redirect, render
 from matchmaker.web.views.accounts.account import KIND_LABELS
 
 LATEST_NOTIFICATIONS = 10  # the rest are one click away on /inbox
 
 
 async def dashboard(request: Request) -> Response:
-    viewer = await viewer_of(request)
+    viewer = await viewer_of(request, staff_ok=True)
+    if viewer.is_staff:  # event staff have one page: the check-in desks of their organizer's events
+        return redirect("/organizer/checkin")
     context = {"viewer": viewer, "kind_labels": KIND_LABELS, "welcome": request.query_params.get("welcome") == "1"}
     if viewer.audience == "organizer":
         context["counts"] = await platform_counts()
