@@ -126,6 +126,7 @@ class Registration(Model):
     registered_by = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True,
                                            on_delete=fields.SET_NULL)
     on_behalf = fields.BooleanField(default=False)  # entered by the organizer for the participant
+    walk_in = fields.BooleanField(default=False)  # 现场报名: registered at the check-in desk on the day
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
 
