@@ -49,7 +49,7 @@
     const badge = $("desk-online");
     badge.textContent = online ? text("Online") : text("Offline");
     badge.className = "badge " + (online ? "state-approved" : "state-pending");
-    $("desk-roster").textContent = text("Roster").replace("%(n)s", String(roster.attendees.length));
+    $("desk-roster").textContent = `${text("Roster")} ${roster.attendees.length}`;
     $("desk-queue-count").textContent = String(queue.length);
     const list = $("desk-queue");
     list.replaceChildren(...queue.map((item) => el("li", {
