@@ -206,6 +206,7 @@
       return;
     }
     video.srcObject = stream;
+    video.classList.add("live");
     await video.play();
     $("desk-camera").hidden = true;
     const detector = ("BarcodeDetector" in window) ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
