@@ -186,13 +186,16 @@
   }
 
   // -- camera ------------------------------------------------------------------------------
+  // A pass held in front of the camera is read once: it is read again only after it has been
+  // out of sight for a moment (shown a second time on purpose).
   let lastText = "";
-  let lastAt = 0;
+  let lastSeen = 0;
   function onDecoded(value) {
     const now = Date.now();
-    if (!value || (value === lastText && now - lastAt < 4000)) return;
+    const same = value === lastText && now - lastSeen < 2000;
+    lastSeen = now;
+    if (!value || same) return;
     lastText = value;
-    lastAt = now;
     checkIn({ token: value });
   }
 

@@ -3,7 +3,7 @@ event staff on the desk, staff nowhere else, another organizer's event a 404."""
 
 from __future__ import annotations
 
-from matchmaker.models import CheckIn, HallTable
+from matchmaker.models import CheckIn, HallTable, Invitation
 from matchmaker.services.eventday.checkin import checkin_token
 from tests.services.eventday.checkin_seed import desk_event, make_staff
 
@@ -113,3 +113,20 @@ async def test_the_venue_page_saves_labels_and_refuses_a_duplicate_beside_the_fi
     assert duplicate.status_code == 400 and "桌号 B01 在同一会场已用于星河银行" in duplicate.text
     assert saved.status_code == 303
     assert sorted(await HallTable.filter(event=seeded.event).values_list("label", flat=True)) == ["B01", "B02", "C01"]
+
+
+async def test_only_an_organizer_invites_event_staff(db, client, other_client, make_organization):
+    organizer = await make_organization("government", is_organizer=True)
+    bank = await make_organization("bank")
+    await client.login(organizer.email)
+    await other_client.login(bank.email)
+
+    page = await client.get("/account")
+    invited = await client.submit("/account/invitations", {"email": "desk1@example.cn", "role": "staff"})
+    refused = await other_client.submit("/account/invitations", {"email": "desk2@example.cn", "role": "staff"})
+
+    assert "现场工作人员（仅签到台）" in page.text
+    assert "现场工作人员（仅签到台）" not in (await other_client.get("/account")).text
+    assert invited.status_code == 200 and "/invitations/" in invited.text
+    assert refused.status_code == 400 and "现场工作人员只属于组织方" in refused.text
+    assert await Invitation.filter(role="staff").values_list("email", flat=True) == ["desk1@example.cn"]
