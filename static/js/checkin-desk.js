@@ -106,6 +106,7 @@
     const index = roster.attendees.findIndex((a) => a.id === attendee.id);
     if (index >= 0) roster.attendees[index] = attendee; else roster.attendees.push(attendee);
     save(rosterKey, roster);
+    showStatus();
   }
 
   // -- checking in -------------------------------------------------------------------------
