@@ -70,7 +70,7 @@ async def run_page(request: Request, *, message: str = "", status_code: int = 20
     return render(request, "eventday/refill.html", {
         "viewer": viewer, "event": event, "run": run, "summary": run_summary(run), "points": progress_points(run),
         "refill": refill.summary(run), "changes": await refill.refill_changes(run), "message": message,
-        "problems": {}, "plan": None, "runs": [],
+        "problems": {}, "plan": None, "runs": [], "applied": None, "cutoff": "",
     }, status_code=status_code)
 
 
