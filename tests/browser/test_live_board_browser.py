@@ -91,8 +91,8 @@ def test_a_meeting_marked_held_on_a_phone_shows_on_the_live_board_without_reload
 
     _login(phone, live_server, ENTERPRISE)
     phone.goto(f"{live_server}/events/{event_id}/agenda")
-    phone.locator(f"#meeting-{meeting_id}").get_by_role("button", name="已洽谈").click()
-    expect(phone.locator(f"#meeting-{meeting_id}")).to_contain_text("已洽谈")
+    phone.locator(f"#attendance-{meeting_id}").get_by_role("button", name="已洽谈").click()
+    expect(phone.locator(f"#attendance-{meeting_id} .badge")).to_have_text("已洽谈")
     screenshot(phone, "agenda-marked")
 
     expect(page.locator(f"#meeting-{meeting_id}")).to_have_attribute("data-state", "held", timeout=10_000)

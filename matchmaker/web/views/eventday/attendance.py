@@ -26,7 +26,7 @@ async def participant_mark(request: Request) -> Response:
     except (InvalidInput, Conflict) as error:
         return render(request, "errors/message.html", {"title": gettext("无法登记到场情况"), "message": error.message},
                       status_code=error.status_code)
-    return redirect(f"/events/{event.id}/agenda?marked={meeting.id}#meeting-{meeting.id}")
+    return redirect(f"/events/{event.id}/agenda?marked={meeting.id}#attendance-{meeting.id}")
 
 
 async def organizer_mark(request: Request) -> Response:
