@@ -3,7 +3,8 @@ absent, and fills freed slots only with checked-in participants."""
 
 from __future__ import annotations
 
-from matchmaker.models import Meeting, MeetingState, RunState, ScheduleVersion, VersionState
+from matchmaker.models import (Meeting, MeetingState, Notification, OutboxMail, RunState, ScheduleVersion,
+                               VersionState)
 from matchmaker.services.eventday import refill
 from matchmaker.services.scheduling.solver_runs import wait_for_run
 from matchmaker.solver.check import check
@@ -53,6 +54,11 @@ async def test_refill_keeps_the_past_drops_the_absent_and_fills_with_checked_in_
     gained = {c.organization_id for c in changes if c.added}
     assert gained == {walk_in.pk, seeded.bank.pk}
     assert not any(c.organization_id == late.pk for c in changes)
+    mailed = {int(key.split(":")[2]) for key in await OutboxMail.filter(kind="agenda", idempotency_key__endswith=":v2")
+              .values_list("idempotency_key", flat=True)}
+    noticed = set(await Notification.filter(kind="schedule.published", text__contains="第 2 版")
+                  .values_list("organization_id", flat=True))
+    assert mailed == noticed == {c.organization_id for c in changes}
 
 
 async def test_the_plan_counts_absent_pending_and_present(client, make_organization):
