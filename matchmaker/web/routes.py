@@ -20,6 +20,7 @@ from matchmaker.web.views.matching import pages as matching
 from matchmaker.web.views.scheduling import agendas, export as events_export, schedule as events_schedule
 from matchmaker.web.views.registry.routes import registry_routes
 from matchmaker.web.views.eventday.routes import eventday_routes
+from matchmaker.web.views.eventday.board_routes import board_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -136,6 +137,7 @@ routes = [
     Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
     *registry_routes,
     *eventday_routes,
+    *board_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from matchmaker.errors import NotFound
 from matchmaker.services.scheduling import agendas
 from matchmaker.services.events import setup as event_service
+from matchmaker.services.eventday import attendance
 from matchmaker.services.eventday.checkin import checkin_token, qr_data_uri
 from matchmaker.web.auth import Viewer, organizer_of, viewer_of
 from matchmaker.web.pages import render
@@ -29,9 +30,11 @@ async def _own_agenda(request: Request) -> tuple[agendas.ParticipantAgenda, View
 async def agenda_page(request: Request) -> Response:
     agenda, _viewer = await _own_agenda(request)
     printable = request.query_params.get("print") == "1"
+    marks = {} if printable else await attendance.agenda_marks(agenda.event, agenda.organization,
+                                                               [entry.meeting for entry in agenda.entries])
     return render(request, "scheduling/agenda/print.html" if printable else "scheduling/agenda/participant.html", {
         "agendas": [agenda], "agenda": agenda, "qr": {agenda.organization.pk: _pass_qr(request, agenda)},
-        "profile_links": not printable,
+        "profile_links": not printable, "marks": marks,
     })
 
 
