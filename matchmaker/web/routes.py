@@ -19,6 +19,7 @@ from matchmaker.web.views.mailing import inbox, outbox
 from matchmaker.web.views.matching import pages as matching
 from matchmaker.web.views.scheduling import agendas, export as events_export, schedule as events_schedule
 from matchmaker.web.views.registry.routes import registry_routes
+from matchmaker.web.views.outcomes.routes import outcomes_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -134,6 +135,7 @@ routes = [
     Route("/organizer/outbox/{mail_id:int}/message.eml", outbox.message_eml, name="outbox_message_eml"),
     Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
     *registry_routes,
+    *outcomes_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
@@ -145,4 +147,5 @@ def upload_body_limits(settings: Settings) -> dict[re.Pattern[str], int]:
     return {
         re.compile(r"/events/\d+/pitches"): events_pitches.PITCH_UPLOAD_BODY_LIMIT,
         re.compile(r"/organizer/import"): settings.registry_import_max_bytes + form_overhead,
+        re.compile(r"/institution/leads/upload"): 20 * 1024 * 1024 + form_overhead,
     }

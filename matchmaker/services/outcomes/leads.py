@@ -257,6 +257,9 @@ async def append_stage(organization: Organization, lead_id: object, draft: Stage
             state.product_ids = None  # the enterprise names no product of the institution
             draft = StageDraft(**{**draft.__dict__, "product_id": None})
         problems = stages.check(draft, state, today=today())
+        if draft.corrects_id is not None and "corrects_id" not in problems and not await LeadRecord.exists(
+                pk=draft.corrects_id, lead_id=lead.pk, recorded_side=side):
+            problems["corrects_id"] = "只能更正本方记录的进展"
         if problems:
             raise InvalidInput(problems)
         return await apply_in_tx(lead, draft, side=side, by=by, state=state)
@@ -291,3 +294,43 @@ async def answer_record(organization: Organization, record_id: object, *, confir
                      link=f"/institution/leads/{record.lead_id}" if side == Side.ENTERPRISE else "/enterprise/leads",
                      text=f"对方{'确认' if confirm else '对'}了融资进展“{label}”" + ("" if confirm else f"提出异议：{reason}"))
     return record
+
+
+# --- from the agenda, right after a meeting -----------------------------------------------------
+
+
+async def institution_meeting(institution: Organization, meeting_id: object) -> tuple[Meeting, FinancingLead | None]:
+    """One of the institution's meetings in a published schedule, with its lead if it has one."""
+    from matchmaker.models import VersionState
+
+    meeting = await Meeting.get_or_none(pk=row_id(meeting_id), institution_id=institution.pk,
+                                        version__state=VersionState.PUBLISHED).select_related("enterprise", "event")
+    if meeting is None:
+        raise NotFound()
+    link = await LeadLink.filter(meeting_id=meeting.pk).first()
+    if link is None:
+        need_id, _product = await _meeting_need(meeting)
+        lead = None if need_id is None else await FinancingLead.get_or_none(
+            enterprise_id=meeting.enterprise_id, institution_id=institution.pk, need_id=need_id)
+    else:
+        lead = await FinancingLead.get(pk=link.lead_id)
+    return meeting, lead
+
+
+async def record_after_meeting(institution: Organization, meeting_id: object, draft: StageDraft, *,
+                               by: User | None) -> LeadRecord:
+    """The one-click update from the agenda: the meeting joins its lead, then the stage is recorded."""
+    meeting, _lead = await institution_meeting(institution, meeting_id)
+    if meeting.starts_at > utc_now():
+        raise Conflict("洽谈开始后才能记录进展")
+    lead = await attach_meeting(meeting, by=by)
+    if lead is None:
+        raise Conflict("该洽谈没有对应的融资需求，无法记录进展")
+    return await append_stage(institution, lead.pk, draft, by=by)
+
+
+async def lead_of_record(organization: Organization, record_id: object) -> FinancingLead:
+    record = await LeadRecord.get_or_none(pk=row_id(record_id))
+    if record is None:
+        raise NotFound()
+    return await lead_for(organization, record.lead_id)
