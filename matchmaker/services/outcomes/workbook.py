@@ -222,6 +222,8 @@ async def bulk_update(institution: Organization, data: bytes, *, by: User | None
                 .strip()[:300], recorded_side=Side.INSTITUTION, recorded_by=by, confirmation=Confirmation.PENDING)
             lead = leads.setdefault(row.lead.pk, row.lead)
             if row.draft.stage == LeadStage.DISBURSED and lead.enterprise_id in first_loan_enterprises:
+                await LeadRecord.bulk_create(plain, batch_size=CHUNK)  # records stay in row order
+                plain = []
                 await record.save()
                 if await _first_loan_in_tx(lead, record, by):
                     record.first_loan = True
