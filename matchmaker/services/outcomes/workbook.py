@@ -25,7 +25,8 @@ from matchmaker.services.clock import db_time, utc_now
 from matchmaker.services.outcomes import stages
 from matchmaker.services.outcomes.leads import SHANGHAI, _first_loan_in_tx, today
 from matchmaker.services.outcomes.stages import LeadState, RecordState, StageDraft
-from matchmaker.services.registry.io.workbook import UnsafeFile, check_workbook, read_sheet, write_sheet
+from matchmaker.services.outcomes.xlsx import write_xlsx
+from matchmaker.services.registry.io.workbook import UnsafeFile, check_workbook, read_sheet
 
 SHEET = "对接线索"
 MAX_ROWS = 100_000
@@ -100,7 +101,7 @@ async def export_pipeline(institution: Organization) -> bytes:
                    _wan(intent.get(lead_id)), _wan(approved.get(lead_id)), _wan(disbursed.get(lead_id)),
                    changed.astimezone(SHANGHAI).strftime("%Y-%m-%d")]
 
-    return write_sheet(HEADERS, rows(), title=SHEET)
+    return write_xlsx(HEADERS, rows(), title=SHEET)
 
 
 @dataclass

@@ -12,6 +12,9 @@ from matchmaker.web.auth import enterprise_of, institution_of, organizer_of, vie
 from matchmaker.web.forms import form_fields, redisplayable
 from matchmaker.web.pages import redirect, render
 
+#: What the stage form suggests after each stage.
+NEXT_STAGE = {"contact": "intent", "intent": "accepted", "accepted": "approved", "approved": "disbursed",
+              "disbursed": "disbursed"}
 FORM_STAGES = {s.value: stages.STAGE_LABELS[s] for s in stages.RECORDABLE}
 
 
@@ -50,8 +53,8 @@ async def _lead_page(request: Request, viewer, lead_id: object, *, values: dict 
         "meetings": await pipeline.lead_meetings(lead), "events": await pipeline.lead_events(lead),
         "products": (await pipeline.institution_choices(viewer.organization)).products
         if side.value == "institution" else [],
-        "values": values or {"occurred_on": leads.today().isoformat()}, "problems": problems or {},
-        "notice": request.query_params.get("notice", ""),
+        "values": values or {"occurred_on": leads.today().isoformat(), "stage": NEXT_STAGE.get(str(lead.stage), "")},
+        "problems": problems or {}, "notice": request.query_params.get("notice", ""),
     }, status_code=status_code)
 
 
