@@ -3,6 +3,7 @@ open from the meeting's start until 14 days after it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from matchmaker.services.clock import db_time, utc_now
 from matchmaker.services.tenancy import row_id
 
 FEEDBACK_DAYS = 14
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -61,6 +63,8 @@ async def save_feedback(enterprise: Organization, meeting_id: object, raw: dict[
     note = (raw.get("text") or "").strip()
     if len(note) > 500:
         problems["text" + key] = "反馈最多 500 字"
+    elif CONTROL.search(note):
+        problems["text" + key] = "不能包含控制字符"
     if problems:
         raise InvalidInput(problems)
     values = {"satisfaction": int(text), "follow_up": follow == "yes", "text": note, "by": by}

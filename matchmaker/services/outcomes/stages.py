@@ -17,6 +17,7 @@ from typing import Any
 
 from matchmaker.errors import InvalidInput
 from matchmaker.models.outcomes import DeclineReason, LeadStage
+from matchmaker.services.registry.columns import refuse_control_characters
 
 STAGE_LABELS = {LeadStage.CONTACT: "已对接", LeadStage.INTENT: "有意向", LeadStage.ACCEPTED: "已受理",
                 LeadStage.APPROVED: "已授信", LeadStage.DISBURSED: "已放款", LeadStage.DECLINED: "未通过",
@@ -247,6 +248,18 @@ def reason_code(value: Any) -> str:
     return text
 
 
+TEXT_FIELDS = ("stage", "guarantee", "next_step", "reason_category", "note", "amount_reason", "correction_reason")
+
+
+def _control_characters(draft: StageDraft, problems: dict[str, str]) -> None:
+    """NUL and other control characters are refused by PostgreSQL with a server error: bad input here."""
+    for name in TEXT_FIELDS:
+        try:
+            refuse_control_characters(getattr(draft, name))
+        except ValueError as error:
+            problems.setdefault(name, str(error))
+
+
 def parse_form(raw: Mapping[str, Any]) -> StageDraft:
     """A stage from a page's form (amount in 万元, rate in %); InvalidInput names every bad field."""
     problems: dict[str, str] = {}
@@ -265,6 +278,7 @@ def parse_form(raw: Mapping[str, Any]) -> StageDraft:
         corrects_id=parse_int(raw.get("corrects_id"), problems, "corrects_id", "更正的记录编号应为整数"),
         correction_reason=_text(raw.get("correction_reason"), 300),
     )
+    _control_characters(draft, problems)
     if problems:
         raise InvalidInput(problems)
     return draft
@@ -301,6 +315,7 @@ def parse_json(body: Mapping[str, Any]) -> StageDraft:
         reason_category=text("reason_category", 20), note=text("note", 300),
         amount_reason=text("amount_reason", 200), corrects_id=integer("corrects_id"),
         correction_reason=text("correction_reason", 300))
+    _control_characters(draft, problems)
     if occurred is not None and not isinstance(occurred, str):
         problems["occurred_on"] = "occurred_on 应为 YYYY-MM-DD 字符串"
     if problems:
