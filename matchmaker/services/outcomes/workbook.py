@@ -82,11 +82,11 @@ async def export_pipeline(institution: Organization) -> bytes:
     intent: dict[int, int] = {}
     approved: dict[int, int] = {}
     disbursed: dict[int, int] = defaultdict(int)
-    records = await (LeadRecord.filter(lead__institution_id=institution.pk, superseded=False).order_by("id")
+    # A lead has at most one live record of each stage but 已放款 (stages move forward, corrections supersede).
+    records = await (LeadRecord.filter(lead__institution_id=institution.pk, superseded=False, amount__isnull=False,
+                                       stage__in=(LeadStage.INTENT, LeadStage.APPROVED, LeadStage.DISBURSED))
                      .values_list("lead_id", "stage", "amount"))
     for lead_id, stage, amount in records:
-        if amount is None:
-            continue
         if stage == LeadStage.INTENT:
             intent[lead_id] = amount
         elif stage == LeadStage.APPROVED:
