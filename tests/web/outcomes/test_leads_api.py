@@ -52,3 +52,24 @@ async def test_another_institutions_lead_answers_404_and_no_token_401(client, db
 
     assert (peek.status_code, write.status_code, anonymous.status_code) == (404, 404, 401)
     assert not await LeadRecord.exists(lead=setup.lead)
+
+
+async def test_malformed_bodies_and_filters_answer_400_never_a_server_error(client, db):
+    setup = await accepted_lead()
+    headers = await _token(client, setup.bank_user)
+    client.cookies.clear()
+    path = f"/api/v1/leads/{setup.lead.id}/records"
+    bodies = [[], {"stage": "intent", "occurred_on": 20261201}, {"stage": "intent", "occurred_on": "2026-02-30"},
+              {"stage": "intent", "occurred_on": "2026-12-01", "note": "a\x00b"},
+              {"stage": "approved", "occurred_on": "2026-12-01", "amount": 10**30, "rate_bp": 2**40,
+               "term_months": -1, "product_id": 2**40, "corrects_id": 2**40},
+              {"stage": True, "amount": "100"}, {"unknown": 1}]
+
+    answers = [await client.post(path, headers=headers, json=body) for body in bodies]
+    not_json = await client.post(path, headers={**headers, "content-type": "application/json"}, content=b"{")
+    filters = await client.get("/api/v1/leads?event=abc&page=0&member=99999999999", headers=headers)
+
+    assert [a.status_code for a in answers] == [400] * len(bodies)
+    assert (not_json.status_code, filters.status_code) == (400, 400)
+    assert set(filters.json()["problems"]) == {"event", "page", "member"}
+    assert not await LeadRecord.exists()
