@@ -235,6 +235,17 @@ def _send_reminders(args: argparse.Namespace) -> int:
     return _with_database(work)
 
 
+def _send_lead_reminders(args: argparse.Namespace) -> int:
+    from matchmaker.services.outcomes.reminders import queue_lead_reminders
+
+    async def work() -> int:
+        queued = await queue_lead_reminders()
+        print(f"已排队 {queued} 封对接线索提醒邮件 (lead reminders queued)")
+        return 0
+
+    return _with_database(work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m matchmaker", description="银企对接与融资路演平台 matchmaker")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -279,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     reminders = subparsers.add_parser("send-reminders", help="queue the day-before reminders for a day's meetings (cron)")
     reminders.add_argument("--day", required=True, help="the meetings' day, YYYY-MM-DD (Beijing time)")
     reminders.set_defaults(handler=_send_reminders)
+    subparsers.add_parser("send-lead-reminders", help="queue the financing-lead reminders due now (cron, daily)"
+                          ).set_defaults(handler=_send_lead_reminders)
 
     for module in (solver_command, matching_command):
         module.register(subparsers)

@@ -100,6 +100,40 @@ def _op(summary: str, schema: dict[str, Any] | None = None, *, body: dict[str, A
     return op
 
 
+_STAGE = {"type": "string", "enum": ["intent", "accepted", "approved", "disbursed", "declined", "withdrawn"]}
+_LEAD_RECORD_IN = {
+    "type": "object", "required": ["stage", "occurred_on"],
+    "description": "One stage record, with the pages' rules: stages move forward, a correction names "
+                   "corrects_id with a correction_reason; amounts in 元, rate in basis points.",
+    "properties": {
+        "stage": _STAGE, "occurred_on": {"type": "string", "format": "date"},
+        "amount": {"type": "integer", "minimum": 0}, "product_id": {"type": "integer"},
+        "rate_bp": {"type": "integer", "minimum": 0, "maximum": 10000}, "term_months": {"type": "integer"},
+        "guarantee": {"type": "string", "enum": ["信用", "保证", "抵押", "质押", "担保公司担保", "其他"]},
+        "next_step": {"type": "string", "maxLength": 200},
+        "reason_category": {"type": "string", "enum": ["qualification", "amount", "collateral", "withdrawn", "other"]},
+        "note": {"type": "string", "maxLength": 300},
+        "amount_reason": {"type": "string", "maxLength": 200, "description": "required above ten times the need"},
+        "corrects_id": {"type": "integer"}, "correction_reason": {"type": "string", "maxLength": 300}},
+    "additionalProperties": False,
+}
+_LEAD_RECORD = {"allOf": [_LEAD_RECORD_IN, {"type": "object", "properties": {
+    "id": {"type": "integer"}, "confirmation": {"type": "string", "enum": ["pending", "confirmed", "disputed"]},
+    "recorded_side": {"type": "string"}, "superseded": {"type": "boolean"}, "first_loan": {"type": "boolean"}}}]}
+_LEAD = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "enterprise": {"type": "object"}, "need": {"type": "object"},
+    "stage": {"type": "string"}, "intent_amount": {"type": ["integer", "null"]},
+    "approved_amount": {"type": ["integer", "null"]}, "disbursed_amount": {"type": "integer"},
+    "records": {"type": "array", "items": _LEAD_RECORD}}}
+_LEAD_FILTERS = [
+    _query("event", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+    _query("stage", {"type": "string", "enum": ["contact", "intent", "accepted", "approved", "disbursed",
+                                                "declined", "withdrawn"]}),
+    _query("product", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+    _query("member", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "leads with a record by this user"),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "50 leads a page"),
+]
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "matchmaker registries API", "version": "1",
@@ -133,6 +167,14 @@ OPENAPI: dict[str, Any] = {
         "/api/v1/custom-fields": {
             "get": _op("Custom profile fields (everyone signed in)", {"type": "array", "items": _CUSTOM_FIELD}),
             "post": _op("Define a custom field (organizers)", _CUSTOM_FIELD, body=_CUSTOM_FIELD_IN, status="201")},
+        "/api/v1/leads": {"get": _op("The institution's financing leads (对接线索), most recently moved first",
+                                     {"type": "object", "properties": {"total": {"type": "integer"},
+                                                                       "leads": {"type": "array", "items": _LEAD}}},
+                                     query=_LEAD_FILTERS)},
+        "/api/v1/leads/{lead_id}": {"get": _op("One lead with its whole history", _LEAD, params=("lead_id",))},
+        "/api/v1/leads/{lead_id}/records": {
+            "post": _op("Append a stage record (the enterprise is asked to confirm it)", _LEAD_RECORD,
+                        body=_LEAD_RECORD_IN, status="201", params=("lead_id",))},
         "/api/v1/custom-fields/{field_id}": {
             "put": _op("Change a custom field's label, options, description (organizers)", _CUSTOM_FIELD,
                        body=_CUSTOM_FIELD_EDIT, params=("field_id",))},

@@ -21,6 +21,7 @@ from matchmaker.web.views.scheduling import agendas, export as events_export, sc
 from matchmaker.web.views.registry.routes import registry_routes
 from matchmaker.web.views.eventday.routes import eventday_routes
 from matchmaker.web.views.eventday.board_routes import board_routes
+from matchmaker.web.views.outcomes.routes import outcomes_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -138,6 +139,7 @@ routes = [
     *registry_routes,
     *eventday_routes,
     *board_routes,
+    *outcomes_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
@@ -149,4 +151,5 @@ def upload_body_limits(settings: Settings) -> dict[re.Pattern[str], int]:
     return {
         re.compile(r"/events/\d+/pitches"): events_pitches.PITCH_UPLOAD_BODY_LIMIT,
         re.compile(r"/organizer/import"): settings.registry_import_max_bytes + form_overhead,
+        re.compile(r"/institution/leads/upload"): 20 * 1024 * 1024 + form_overhead,
     }

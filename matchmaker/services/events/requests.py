@@ -32,6 +32,7 @@ from matchmaker.services.audit import audit
 from matchmaker.services.matching import CatalogueCache, fitting_pairs
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.events.registrations import side_of
+from matchmaker.services.outcomes.leads import lead_from_request_in_tx
 from matchmaker.services.mailing.request_mail import mail_request_answered, mail_request_expired, mail_request_received
 
 #: Requests that still count: against the outgoing cap and as duplicates.
@@ -151,6 +152,8 @@ async def answer(request: MeetingRequest, receiver: Organization, *, accept: boo
         await request.save(update_fields=["state", "answered_at", "answer_reason", "answer_priority"])
         await audit(by, f"request.{state.value}", request, organization=receiver,
                     after={"state": state.value, "reason": request.answer_reason})
+        if accept:  # the first accepted request joining the pair about the need makes the lead
+            await lead_from_request_in_tx(request, by=by)
         verdict = "接受了您的约见" if accept else f"婉拒了您的约见（{request.answer_reason}）"
         await notify(_asker_id(request), kind="request.answered", event=event, link=f"/events/{event.pk}/requests",
                      text=f"{receiver.name} 在“{event.title}”{verdict}")

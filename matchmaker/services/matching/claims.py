@@ -28,6 +28,7 @@ from matchmaker.services.audit import audit
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
 from matchmaker.services.mailing.notifications import notify
+from matchmaker.services.outcomes.leads import lead_from_claim_in_tx
 from matchmaker.services.tenancy import get_scoped
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")  # deadlines in notices read in local time, as on every page
@@ -98,6 +99,8 @@ async def answer_claim(enterprise_org: Organization, claim_id: object, *, accept
             text=f"{enterprise_org.name} {verb}了「{claim.product.name}」对需求「{claim.need.title}」的认领",
             link=f"/institution/products/{claim.product_id}/matches")
         await audit(by, "need.claim.answer", claim, organization=enterprise_org, after={"accepted": accept})
+        if accept:  # an accepted claim joins the two sides on a lead
+            await lead_from_claim_in_tx(claim, enterprise_id=enterprise_org.pk, by=by)
     return claim
 
 

@@ -21,10 +21,11 @@ STATUS_LABELS = {NeedStatus.OPEN: "对接中", NeedStatus.IN_TALKS: "洽谈中",
                  NeedStatus.WITHDRAWN: "已撤回"}
 PURPOSE_CATEGORIES = ("流动资金", "研发投入", "设备购置", "扩大产能", "厂房建设", "市场拓展", "并购重组", "其他")
 COLLATERAL_KINDS = ("知识产权", "应收账款", "股权", "房产", "设备", "存货", "订单", "保证人", "无")
-#: Which status may follow which: granted and withdrawn are final.
+#: What the enterprise may set by hand: only withdrawing. 洽谈中 and 已获融资 follow the need's
+#: financing leads (services/outcomes/leads.py), never a click; granted and withdrawn are final.
 NEXT_STATUSES = {
-    NeedStatus.OPEN: (NeedStatus.IN_TALKS, NeedStatus.WITHDRAWN),
-    NeedStatus.IN_TALKS: (NeedStatus.GRANTED, NeedStatus.WITHDRAWN, NeedStatus.OPEN),
+    NeedStatus.OPEN: (NeedStatus.WITHDRAWN,),
+    NeedStatus.IN_TALKS: (NeedStatus.WITHDRAWN,),
     NeedStatus.GRANTED: (),
     NeedStatus.WITHDRAWN: (),
 }

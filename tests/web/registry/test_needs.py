@@ -35,21 +35,23 @@ async def test_bad_amounts_and_terms_are_refused(client, make_organization):
     assert await FinancingNeed.all().count() == 0
 
 
-async def test_status_moves_forward_with_dates_and_final_states_stay(client, make_organization):
+async def test_the_enterprise_may_only_withdraw_by_hand_and_withdrawn_stays(client, make_organization):
+    """洽谈中 and 已获融资 follow the need's financing leads (tests/services/outcomes): no button sets them."""
     owner = await make_organization("enterprise")
     await client.login(owner.email)
     await client.submit("/needs", NEED)
     need = await FinancingNeed.get()
 
-    await client.submit(f"/needs/{need.id}/status", {"status": "in_talks"})
-    await client.submit(f"/needs/{need.id}/status", {"status": "granted"})
+    granted = await client.submit(f"/needs/{need.id}/status", {"status": "granted"})
+    talks = await client.submit(f"/needs/{need.id}/status", {"status": "in_talks"})
+    await client.submit(f"/needs/{need.id}/status", {"status": "withdrawn"})
     refused = await client.submit(f"/needs/{need.id}/status", {"status": "open"})
 
     await need.refresh_from_db()
-    assert need.status == NeedStatus.GRANTED and need.status_changed_at is not None
-    assert refused.status_code == 400
+    assert need.status == NeedStatus.WITHDRAWN and need.status_changed_at is not None
+    assert (granted.status_code, talks.status_code, refused.status_code) == (400, 400, 400)
     actions = await AuditLog.filter(object_type="FinancingNeed").order_by("id").values_list("action", flat=True)
-    assert actions == ["need.create", "need.in_talks", "need.granted"]
+    assert actions == ["need.create", "need.withdrawn"]
 
 
 async def test_another_enterprises_need_answers_404(client, other_client, make_organization):

@@ -78,14 +78,17 @@ def _count_rows(archive: zipfile.ZipFile, name: str, *, stop_after: int) -> int:
     return rows + tail.count(b"<row ") + tail.count(b"<row>")
 
 
-def read_sheet(data: bytes, *, max_rows: int) -> Sheet:
-    """The first sheet: its header row and the non-empty rows after it; formulas are refused."""
+def read_sheet(data: bytes, *, max_rows: int, title: str | None = None) -> Sheet:
+    """The first sheet (or the one named `title`): its header row and the non-empty rows after it;
+    formulas are refused."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on malformed parts; all mean the same to a user
         raise UnsafeFile("无法读取该工作簿，请用 Excel 或 WPS 另存为 .xlsx 后再导入") from None
     try:
-        sheet = book.worksheets[0]
+        if title is not None and title not in book.sheetnames:
+            raise UnsafeFile(f"工作簿中没有名为「{title}」的工作表，请使用从本平台导出的文件填写")
+        sheet = book[title] if title is not None else book.worksheets[0]
         rows = sheet.iter_rows()
         header_cells = next(rows, ())
         headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from matchmaker.services.mailing.notifications import inbox
 from matchmaker.services.accounts.overview import platform_counts
+from matchmaker.services.outcomes.pipeline import institution_counts
 from matchmaker.web.auth import viewer_of
 from matchmaker.web.pages import redirect, render
 from matchmaker.web.views.accounts.account import KIND_LABELS
@@ -21,6 +22,8 @@ async def dashboard(request: Request) -> Response:
     context = {"viewer": viewer, "kind_labels": KIND_LABELS, "welcome": request.query_params.get("welcome") == "1"}
     if viewer.audience == "organizer":
         context["counts"] = await platform_counts()
+    if viewer.audience == "institution":
+        context["lead_counts"] = await institution_counts(viewer.organization)
     if viewer.audience in ("enterprise", "institution"):
         context["notices"] = await inbox(viewer.organization, limit=LATEST_NOTIFICATIONS)
     return render(request, f"accounts/dashboard/{viewer.audience}.html", context)
