@@ -21,6 +21,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.audit import audit
 from matchmaker.services.clock import db_time
+from matchmaker.services.accounts.api_tokens import revoke_tokens_of
 from matchmaker.services.accounts.sessions import close_all_sessions
 from matchmaker.services.tenancy import get_scoped
 from matchmaker.services.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
@@ -149,7 +150,9 @@ async def change_password(user: User, *, current: str, new: str, password_min_le
     user.password_changed_at = datetime.now(timezone.utc)
     async with in_transaction():
         await user.save(update_fields=["password_hash", "password_changed_at"])
-        await audit(user, "user.password_change", user, organization=await organization_of(user))
+        revoked = await revoke_tokens_of(user)
+        await audit(user, "user.password_change", user, organization=await organization_of(user),
+                    after={"tokens_revoked": revoked})
 
 
 async def set_language(user: User, language: str) -> None:
@@ -274,8 +277,10 @@ async def remove_member(admin: User, membership_id: object) -> None:
         membership.user.is_active = False
         await membership.user.save(update_fields=["is_active"])
         await close_all_sessions(membership.user)
+        revoked = await revoke_tokens_of(membership.user)
         await audit(admin, "member.remove", membership, organization=organization,
-                    before={"email": membership.user.email, "active": True}, after={"active": False})
+                    before={"email": membership.user.email, "active": True},
+                    after={"active": False, "tokens_revoked": revoked})
 
 
 async def _admin_context(user: User) -> Organization:
