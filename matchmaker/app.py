@@ -17,6 +17,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
+from matchmaker import uploads
 from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.services.matching import CatalogueCache
 from matchmaker.services.mailing.worker import running_worker, worker_from_settings
@@ -100,13 +101,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings)):
-            if not settings.mail_worker_enabled:
-                yield
-                return
-            async with running_worker(worker_from_settings(settings)) as worker:
-                app.state.mail_worker = worker
-                yield
+        try:
+            async with RegisterTortoise(app, config=tortoise_config(settings)):
+                if not settings.mail_worker_enabled:
+                    yield
+                    return
+                async with running_worker(worker_from_settings(settings)) as worker:
+                    app.state.mail_worker = worker
+                    yield
+        finally:
+            uploads.shutdown()  # the workbook workers (matchmaker/uploads.py), started on first upload
 
     app = Starlette(
         routes=routes,
