@@ -25,7 +25,9 @@ from matchmaker.services.mailing.identity import configure as configure_mail_ide
 from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import MultipartCsrfHeader
-from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from matchmaker.web.guards import checked_ids
+from matchmaker.web.middleware import (SECURITY_HEADERS, BodyLimitByPathMiddleware, RequestContextMiddleware,
+                                       SecurityHeadersMiddleware)
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
 from matchmaker.web.routes import routes, upload_body_limits
@@ -91,9 +93,15 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error (request %s)", getattr(request.state, "request_id", "?"))
+    # Starlette answers an unhandled error outside every middleware: the headers are set here.
+    headers = {**SECURITY_HEADERS, "cache-control": "no-store"}
+    if getattr(request.state, "request_id", None):
+        headers["x-request-id"] = request.state.request_id
+    if request.app.state.settings.server_https:
+        headers["strict-transport-security"] = "max-age=31536000"
     return HTMLResponse(
         "<!doctype html><meta charset='utf-8'><title>服务器出错了</title>"
-        "<h1>服务器出错了，请稍后再试 (server error)</h1>", status_code=500)
+        "<h1>服务器出错了，请稍后再试 (server error)</h1>", status_code=500, headers=headers)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -113,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             uploads.shutdown()  # the workbook workers (matchmaker/uploads.py), started on first upload
 
     app = Starlette(
-        routes=routes,
+        routes=checked_ids(routes),
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.server_https),
             # Inside the security headers so that its 413 gets them and a Chinese body too.

@@ -7,6 +7,8 @@ the reasons a form would be. JSON rows carry money in 元; workbook rows carry �
 
 from __future__ import annotations
 
+from matchmaker import jsondepth
+
 import asyncio
 
 import json
@@ -128,7 +130,7 @@ def _json_cell(raw: Any, key: str, header: str) -> Any:
     if not isinstance(raw, str):
         return raw
     try:
-        return json.loads(raw)
+        return jsondepth.loads(raw)
     except json.JSONDecodeError as error:
         raise InvalidInput({key: f"{header}：不是有效的 JSON（第 {error.colno} 个字符附近）"}) from None
 

@@ -6,6 +6,8 @@ refused with the list of what to fix (row number as Excel shows it, column heade
 
 from __future__ import annotations
 
+from matchmaker import jsondepth
+
 import asyncio
 import io
 import json
@@ -98,7 +100,7 @@ def _json_rows(registry: Registry, data: bytes, limits: Limits) -> list[tuple[st
     if len(data) > limits.max_bytes:
         raise UnsafeFile(f"文件过大，上限为 {limits.max_bytes / 1048576:.0f} MB")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = jsondepth.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UnsafeFile(f"不是有效的 JSON 文件（{error}）") from None
     items = document.get("items") if isinstance(document, dict) else document
