@@ -27,7 +27,7 @@ from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
 from matchmaker.web.middleware import (SECURITY_HEADERS, BodyLimitByPathMiddleware, RequestContextMiddleware,
-                                       SecurityHeadersMiddleware)
+                                       SecurityHeadersMiddleware, TextInputMiddleware)
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
 from matchmaker.web.routes import routes, upload_body_limits
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(MultipartCsrfHeader, on_failure=_csrf_failed),
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
+            Middleware(TextInputMiddleware),
             Middleware(RequestContextMiddleware, settings=settings),
         ],
         exception_handlers={
