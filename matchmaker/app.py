@@ -24,7 +24,7 @@ from matchmaker.services.mailing.worker import running_worker, worker_from_setti
 from matchmaker.services.mailing.identity import configure as configure_mail_identity
 from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.web.auth import LoginRequired
-from matchmaker.web.csrf_multipart import MultipartCsrfHeader
+from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
 from matchmaker.web.middleware import (SECURITY_HEADERS, BodyLimitByPathMiddleware, RequestContextMiddleware,
                                        SecurityHeadersMiddleware, TextInputMiddleware)
@@ -43,6 +43,10 @@ ERROR_TITLES = {
     413: "提交的内容过大 (too large)",
     500: "服务器出错了 (server error)",
 }
+
+
+#: Registrations per client address (and per email tried).
+REGISTRATION_LIMIT = "10/hour"
 
 
 class _ProtectEveryPath:
@@ -127,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Inside the security headers so that its 413 gets them and a Chinese body too.
             Middleware(BodyLimitByPathMiddleware, max_body_size=settings.server_max_body_bytes,
                        larger=upload_body_limits(settings)),
+            Middleware(CsrfOriginCheck, on_failure=_csrf_failed),
             Middleware(MultipartCsrfHeader, on_failure=_csrf_failed),
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
@@ -146,4 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
+    # Registration answers whether an address is taken: limited per address (its own rule, so its
+    # counts never mix with the login's in a shared storage).
+    app.state.registration_throttle = LoginThrottle(REGISTRATION_LIMIT, settings.security_rate_limit_storage)
     return app

@@ -114,9 +114,14 @@ class RequestContextMiddleware:
         origin_token = current_origin.set(RequestOrigin(ip=client_ip, request_id=request_id))
         language_token = i18n.current_language.set(language)
 
+        authenticated = user is not None or bool(Headers(scope=scope).get("authorization"))
+
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).setdefault("x-request-id", request_id)
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("x-request-id", request_id)
+                if authenticated:  # private pages and exports stay out of every cache
+                    headers["cache-control"] = "no-store"
             await send(message)
 
         try:

@@ -83,7 +83,7 @@ async def _registration_problems(draft: RegistrationDraft, *, password_min_lengt
     if message := _email_problem(email):
         problems["email"] = message
     elif await User.exists(email=email):
-        problems["email"] = "该邮箱已注册 (email already registered)"
+        problems["email"] = "该邮箱无法用于注册；如您已有账户，请直接登录 (this email cannot be used; sign in if you have an account)"
     if message := password_problem(draft.password, min_length=password_min_length):
         problems["password"] = message
     return problems, uscc
