@@ -172,7 +172,7 @@ SECRET_FIELDS = frozenset({"password", "current_password", "new_password", "csrf
 
 
 class TextInputMiddleware:
-    """Every urlencoded form and JSON body passes the one text sanitiser (matchmaker/text.py)
+    """Every urlencoded form passes the one text sanitiser (matchmaker/text.py)
     before any view reads it: a control character anywhere, or a line break in a one-line field,
     answers 400 naming the field, and nothing is written. (Multipart forms carry files; their
     text fields are checked by the service that takes them.)"""
@@ -182,8 +182,9 @@ class TextInputMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         content_type = Headers(scope=scope).get("content-type", "") if scope["type"] == "http" else ""
-        kind = ("form" if content_type.startswith("application/x-www-form-urlencoded")
-                else "json" if content_type.startswith("application/json") else "")
+        # JSON bodies go to the API, whose every text passes the column parser (the same sanitiser),
+        # which names the column in its message.
+        kind = "form" if content_type.startswith("application/x-www-form-urlencoded") else ""
         if not kind or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
@@ -199,21 +200,18 @@ class TextInputMiddleware:
                 break
         problems = _text_problems(kind, body)
         if problems:
-            from starlette.responses import HTMLResponse, JSONResponse
+            from starlette.responses import HTMLResponse
 
-            if kind == "json":
-                response = JSONResponse({"error": "提交的内容有误，请按提示修改", "problems": problems}, status_code=400)
-            else:
-                from html import escape
+            from html import escape
 
-                items = "".join(f"<li>{escape(field)}：{escape(message)}</li>" for field, message in problems.items())
-                response = HTMLResponse(
-                    "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
-                    "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-                    "<link rel='stylesheet' href='/static/css/app.css'><title>提交的内容有误</title></head>"
-                    "<body><main class='container narrow'><h1>提交的内容有误，请返回修改</h1>"
-                    f"<ul>{items}</ul><p><a href='javascript:history.back()'>返回 Back</a></p></main></body></html>",
-                    status_code=400)
+            items = "".join(f"<li>{escape(field)}：{escape(message)}</li>" for field, message in problems.items())
+            response = HTMLResponse(
+                "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+                "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                "<link rel='stylesheet' href='/static/css/app.css'><title>提交的内容有误</title></head>"
+                "<body><main class='container narrow'><h1>提交的内容有误，请返回修改</h1>"
+                f"<ul>{items}</ul><p><a href='/'>返回首页 Home</a></p></main></body></html>",
+                status_code=400)
             await response(scope, receive, send)
             return
 
@@ -226,10 +224,9 @@ class TextInputMiddleware:
 def _text_problems(kind: str, body: bytes) -> dict[str, str]:
     from urllib.parse import parse_qsl
 
-    from matchmaker import jsondepth
     from matchmaker.text import text_problems
 
-    if kind == "form":
+    if kind == "form":  # the only kind checked here
         try:
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
@@ -241,10 +238,4 @@ def _text_problems(kind: str, body: bytes) -> dict[str, str]:
         problems = text_problems({k: v[0] if len(v) == 1 else v for k, v in values.items()},  # type: ignore[index]
                                  single_line=SINGLE_LINE_FIELDS)
         return {key.split("[")[0]: message for key, message in problems.items()}
-    try:
-        document = jsondepth.loads(body)
-    except ValueError:
-        return {}  # the view answers a malformed or too deep body itself
-    if isinstance(document, dict):
-        return text_problems(document, single_line=SINGLE_LINE_FIELDS)
-    return text_problems({"": document}) if isinstance(document, list) else {}
+    return {}

@@ -35,7 +35,7 @@ async def test_control_characters_in_a_json_body_are_refused(client, make_organi
     response = await client.post("/api/v1/needs", json={"title": "扩产\x00", "amount": 1_000_000},
                                  headers={"Authorization": f"Bearer {token}"})
 
-    assert response.status_code == 400 and response.json()["problems"] == {"title": "不能包含控制字符"}
+    assert response.status_code == 400 and "不能包含控制字符" in response.json()["problems"]["title"]
 
 
 def test_a_line_break_in_a_stored_name_never_reaches_a_header():
