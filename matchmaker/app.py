@@ -17,14 +17,17 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
+from matchmaker import uploads
 from matchmaker.errors import DomainError, InvalidInput
 from matchmaker.services.matching import CatalogueCache
 from matchmaker.services.mailing.worker import running_worker, worker_from_settings
 from matchmaker.services.mailing.identity import configure as configure_mail_identity
 from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.web.auth import LoginRequired
-from matchmaker.web.csrf_multipart import MultipartCsrfHeader
-from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
+from matchmaker.web.guards import checked_ids
+from matchmaker.web.middleware import (SECURITY_HEADERS, BodyLimitByPathMiddleware, RequestContextMiddleware,
+                                       SecurityHeadersMiddleware, TextInputMiddleware)
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
 from matchmaker.web.routes import routes, upload_body_limits
@@ -40,6 +43,10 @@ ERROR_TITLES = {
     413: "提交的内容过大 (too large)",
     500: "服务器出错了 (server error)",
 }
+
+
+#: Registrations per client address (and per email tried).
+REGISTRATION_LIMIT = "10/hour"
 
 
 class _ProtectEveryPath:
@@ -90,9 +97,15 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error (request %s)", getattr(request.state, "request_id", "?"))
+    # Starlette answers an unhandled error outside every middleware: the headers are set here.
+    headers = {**SECURITY_HEADERS, "cache-control": "no-store"}
+    if getattr(request.state, "request_id", None):
+        headers["x-request-id"] = request.state.request_id
+    if request.app.state.settings.server_https:
+        headers["strict-transport-security"] = "max-age=31536000"
     return HTMLResponse(
         "<!doctype html><meta charset='utf-8'><title>服务器出错了</title>"
-        "<h1>服务器出错了，请稍后再试 (server error)</h1>", status_code=500)
+        "<h1>服务器出错了，请稍后再试 (server error)</h1>", status_code=500, headers=headers)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -100,24 +113,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings)):
-            if not settings.mail_worker_enabled:
-                yield
-                return
-            async with running_worker(worker_from_settings(settings)) as worker:
-                app.state.mail_worker = worker
-                yield
+        try:
+            async with RegisterTortoise(app, config=tortoise_config(settings)):
+                if not settings.mail_worker_enabled:
+                    yield
+                    return
+                async with running_worker(worker_from_settings(settings)) as worker:
+                    app.state.mail_worker = worker
+                    yield
+        finally:
+            uploads.shutdown()  # the workbook workers (matchmaker/uploads.py), started on first upload
 
     app = Starlette(
-        routes=routes,
+        routes=checked_ids(routes),
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.server_https),
             # Inside the security headers so that its 413 gets them and a Chinese body too.
             Middleware(BodyLimitByPathMiddleware, max_body_size=settings.server_max_body_bytes,
                        larger=upload_body_limits(settings)),
+            Middleware(CsrfOriginCheck, on_failure=_csrf_failed),
             Middleware(MultipartCsrfHeader, on_failure=_csrf_failed),
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
+            Middleware(TextInputMiddleware),
             Middleware(RequestContextMiddleware, settings=settings),
         ],
         exception_handlers={
@@ -133,4 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
+    # Registration answers whether an address is taken: limited per address (its own rule, so its
+    # counts never mix with the login's in a shared storage).
+    app.state.registration_throttle = LoginThrottle(REGISTRATION_LIMIT, settings.security_rate_limit_storage)
     return app

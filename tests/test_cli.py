@@ -46,7 +46,7 @@ def test_migrate_then_demo_loads_once_then_create_organizer(tmp_path):
     assert "演示数据已存在，未重复加载" in again.stdout
     assert organizer.returncode == 0, organizer.stderr
     assert duplicate.returncode == 2
-    assert "email: 该邮箱已注册" in duplicate.stderr
+    assert "email: 该邮箱无法用于注册" in duplicate.stderr
     assert "Traceback" not in duplicate.stderr
 
 

@@ -31,6 +31,7 @@ from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
 
 from matchmaker.mail.compose import RenderedEmail
+from matchmaker.text import header_text
 
 CALENDAR_FILENAME = "agenda.ics"
 _MESSAGE_ID = re.compile(r"^<[^<>@\s]+@[^<>@\s]+>$")
@@ -65,9 +66,10 @@ def build_message(
         raise ValueError("the Date header needs a timezone-aware datetime")
 
     message = EmailMessage(policy=email.policy.SMTP)
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = rendered.subject
+    # One line each, whatever a stored name holds: a CR/LF would make the header invalid.
+    message["From"] = header_text(sender)
+    message["To"] = header_text(recipient)
+    message["Subject"] = header_text(rendered.subject)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
     # RFC 3834: tells vacation responders and mailing lists not to answer a robot.

@@ -26,6 +26,7 @@ from matchmaker.services.registry.io.registries import json_value
 from matchmaker.services.registry.columns import MAX_WAN
 from matchmaker.services.tenancy import MAX_ID
 from matchmaker.web.auth import Viewer
+from matchmaker.web.guards import json_body
 from matchmaker.web.openapi import OPENAPI
 from matchmaker.web.pages import settings_of
 
@@ -67,10 +68,7 @@ def endpoint(handler: Handler, *, status_code: int = 200) -> Callable[[Request],
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise InvalidInput({"": "请求体应为 JSON"}) from None
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise InvalidInput({"": "请求体应为 JSON 对象"})
     return body

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from matchmaker.web.middleware import read_cookie
+from matchmaker.web.middleware import SESSION_COOKIE, read_cookie
 
 CSRF_COOKIE = "csrftoken"  # asgi-csrf's default cookie name, as configured in app.py
 #: The first part is small; reading this much is enough to see all of it.
@@ -79,3 +79,57 @@ class MultipartCsrfHeader:
 
         scope = {**scope, "headers": [*scope["headers"], (b"x-csrftoken", token.encode("ascii"))]}
         await self.app(scope, replay, send)
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _host_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return "?"
+
+
+class CsrfOriginCheck:
+    """Runs outside asgi-csrf, on every unsafe request:
+
+    - an Origin (or, without one, a Referer) naming another host than the request's Host is refused
+      (a browser always sends one of them on a cross-site form or fetch; `Origin: null` is refused too);
+    - a form route's request that carries the session cookie loses its Authorization header, so
+      that asgi-csrf, which skips its check for any `Authorization: Bearer`, checks the token
+      whenever a session cookie authenticates the request. The JSON API keeps the header: there
+      the bearer token, never the cookie, authenticates a request that has one (web/api.py).
+    """
+
+    def __init__(self, app: ASGIApp, *, on_failure: Callable[[Scope, Send, object], Awaitable[None]]) -> None:
+        self.app = app
+        self.on_failure = on_failure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = {key.lower(): value for key, value in scope.get("headers") or []}
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        referer = headers.get(b"referer", b"").decode("latin-1")
+        source = origin or referer
+        if source and (source == "null" or _host_of(source) != host):
+            await self.on_failure(scope, send, "cross-origin unsafe request")
+            return
+        if (read_cookie(scope, SESSION_COOKIE) and b"authorization" in headers
+                and not scope["path"].startswith("/api/")):
+            scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"authorization"]}
+        await self.app(scope, receive, send)
+
+
+def fresh_csrf_token(secret: str) -> str:
+    """A new signed token as asgi-csrf makes them: set at login, so that no token seen before the
+    login (e.g. planted in a shared browser) is valid after it."""
+    from asgi_csrf import DEFAULT_SIGNING_NAMESPACE
+    from itsdangerous.url_safe import URLSafeSerializer
+
+    return URLSafeSerializer(secret).dumps(secrets.token_hex(16), DEFAULT_SIGNING_NAMESPACE)

@@ -114,9 +114,14 @@ class RequestContextMiddleware:
         origin_token = current_origin.set(RequestOrigin(ip=client_ip, request_id=request_id))
         language_token = i18n.current_language.set(language)
 
+        authenticated = user is not None or bool(Headers(scope=scope).get("authorization"))
+
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).setdefault("x-request-id", request_id)
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("x-request-id", request_id)
+                if authenticated:  # private pages and exports stay out of every cache
+                    headers["cache-control"] = "no-store"
             await send(message)
 
         try:
@@ -157,3 +162,80 @@ class BodyLimitByPathMiddleware:
                     await limited(scope, receive, send)
                     return
         await self.default(scope, receive, send)
+
+
+#: Form fields that hold one line (names and titles go into mail headers and file names).
+SINGLE_LINE_FIELDS = frozenset({"name", "organization_name", "admin_name", "licence_name", "email", "title",
+                                "contact_name", "institution_name"})
+#: Never checked (nor echoed): a password may hold any character.
+SECRET_FIELDS = frozenset({"password", "current_password", "new_password", "csrftoken"})
+
+
+class TextInputMiddleware:
+    """Every urlencoded form passes the one text sanitiser (matchmaker/text.py)
+    before any view reads it: a control character anywhere, or a line break in a one-line field,
+    answers 400 naming the field, and nothing is written. (Multipart forms carry files; their
+    text fields are checked by the service that takes them.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        content_type = Headers(scope=scope).get("content-type", "") if scope["type"] == "http" else ""
+        # JSON bodies go to the API, whose every text passes the column parser (the same sanitiser),
+        # which names the column in its message.
+        kind = "form" if content_type.startswith("application/x-www-form-urlencoded") else ""
+        if not kind or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        problems = _text_problems(kind, body)
+        if problems:
+            from starlette.responses import HTMLResponse
+
+            from html import escape
+
+            items = "".join(f"<li>{escape(field)}：{escape(message)}</li>" for field, message in problems.items())
+            response = HTMLResponse(
+                "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+                "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                "<link rel='stylesheet' href='/static/css/app.css'><title>提交的内容有误</title></head>"
+                "<body><main class='container narrow'><h1>提交的内容有误，请返回修改</h1>"
+                f"<ul>{items}</ul><p><a href='/'>返回首页 Home</a></p></main></body></html>",
+                status_code=400)
+            await response(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _text_problems(kind: str, body: bytes) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    from matchmaker.text import text_problems
+
+    if kind == "form":  # the only kind checked here
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            return {"": "提交的内容不是有效的 UTF-8 文本"}
+        values: dict[str, object] = {}
+        for key, value in pairs:
+            if key not in SECRET_FIELDS:
+                values.setdefault(key, []).append(value)  # type: ignore[union-attr]
+        problems = text_problems({k: v[0] if len(v) == 1 else v for k, v in values.items()},  # type: ignore[index]
+                                 single_line=SINGLE_LINE_FIELDS)
+        return {key.split("[")[0]: message for key, message in problems.items()}
+    return {}

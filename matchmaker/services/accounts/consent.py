@@ -24,10 +24,12 @@ from matchmaker.models import (
     ConsentScope,
     EnterpriseProfile,
     Event,
+    Membership,
     Organization,
     OrganizationKind,
     Registration,
     RegistrationStatus,
+    Role,
     User,
 )
 from matchmaker.services.audit import audit
@@ -108,9 +110,17 @@ async def visibility_for(viewer: Organization, enterprise_ids: Iterable[int]) ->
     return {i: Visibility(frozenset(s)) for i, s in scopes.items()}
 
 
+async def _require_admin(enterprise: Organization, by: User) -> None:
+    """Consent (PIPL) is the organization's decision: its admins grant and revoke it."""
+    membership = await Membership.get_or_none(user=by)
+    if membership is None or membership.organization_id != enterprise.pk or membership.role != Role.ADMIN:
+        raise NotAllowed("只有本单位管理员可以授权或撤回授权 (only admins decide on consent)")
+
+
 async def grant_consent(enterprise: Organization, *, draft: ConsentDraft, by: User) -> ConsentGrant:
     if enterprise.kind != OrganizationKind.ENTERPRISE:
         raise NotAllowed("只有企业可以授权查看本企业信息")
+    await _require_admin(enterprise, by)
     problems: dict[str, str] = {}
     if draft.scope not in set(ConsentScope):
         problems["scope"] = "请选择授权内容"
@@ -150,6 +160,7 @@ async def _institution(raw_id: str) -> Organization | None:
 
 async def revoke_consent(enterprise: Organization, grant_id: object, *, by: User) -> ConsentGrant:
     grant = await get_scoped(ConsentGrant, enterprise, grant_id, via="enterprise")
+    await _require_admin(enterprise, by)
     if grant.revoked_at is not None:
         return grant
     async with in_transaction():

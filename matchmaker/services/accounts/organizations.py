@@ -21,6 +21,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.audit import audit
 from matchmaker.services.clock import db_time
+from matchmaker.services.accounts.api_tokens import revoke_tokens_of
 from matchmaker.services.accounts.sessions import close_all_sessions
 from matchmaker.services.tenancy import get_scoped
 from matchmaker.services.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
@@ -82,7 +83,7 @@ async def _registration_problems(draft: RegistrationDraft, *, password_min_lengt
     if message := _email_problem(email):
         problems["email"] = message
     elif await User.exists(email=email):
-        problems["email"] = "该邮箱已注册 (email already registered)"
+        problems["email"] = "该邮箱无法用于注册；如您已有账户，请直接登录 (this email cannot be used; sign in if you have an account)"
     if message := password_problem(draft.password, min_length=password_min_length):
         problems["password"] = message
     return problems, uscc
@@ -149,7 +150,9 @@ async def change_password(user: User, *, current: str, new: str, password_min_le
     user.password_changed_at = datetime.now(timezone.utc)
     async with in_transaction():
         await user.save(update_fields=["password_hash", "password_changed_at"])
-        await audit(user, "user.password_change", user, organization=await organization_of(user))
+        revoked = await revoke_tokens_of(user)
+        await audit(user, "user.password_change", user, organization=await organization_of(user),
+                    after={"tokens_revoked": revoked})
 
 
 async def set_language(user: User, language: str) -> None:
@@ -278,8 +281,10 @@ async def remove_member(admin: User, membership_id: object) -> None:
         membership.user.is_active = False
         await membership.user.save(update_fields=["is_active"])
         await close_all_sessions(membership.user)
+        revoked = await revoke_tokens_of(membership.user)
         await audit(admin, "member.remove", membership, organization=organization,
-                    before={"email": membership.user.email, "active": True}, after={"active": False})
+                    before={"email": membership.user.email, "active": True},
+                    after={"active": False, "tokens_revoked": revoked})
 
 
 async def _admin_context(user: User) -> Organization:

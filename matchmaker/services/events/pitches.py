@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from matchmaker.text import text_problems
 from matchmaker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from matchmaker.models import (
     INSTITUTION_KINDS,
@@ -64,6 +65,9 @@ def _check_application(event: Event, registration: Registration | None, applicat
     problems: dict[str, str] = {}
     if not application.title.strip():
         problems["title"] = "请填写路演项目名称"
+    # A multipart form passes no middleware's text check: the one sanitiser runs here.
+    problems.update({key: f"{'项目名称' if key == 'title' else '项目简介'}{message}" for key, message in text_problems(
+        {"title": application.title, "summary": application.summary}, single_line=frozenset({"title"})).items()})
     if application.need_id is not None and application.need_id not in registration.need_ids:
         problems["need_id"] = "请选择本次报名时带来的融资需求"
     if not application.plan:

@@ -26,7 +26,7 @@ from matchmaker.services.outcomes import stages
 from matchmaker.services.outcomes.leads import SHANGHAI, _first_loan_in_tx, today
 from matchmaker.services.outcomes.stages import LeadState, RecordState, StageDraft
 from matchmaker.services.outcomes.xlsx import write_xlsx
-from matchmaker.services.registry.io.workbook import UnsafeFile, check_workbook, read_sheet
+from matchmaker.services.registry.io.workbook import UnsafeFile, read_upload
 
 SHEET = "对接线索"
 MAX_ROWS = 100_000
@@ -143,8 +143,7 @@ async def _states(leads: dict[int, FinancingLead], product_ids: list[int]) -> di
 async def parse_upload(institution: Organization, data: bytes) -> list[_Row]:
     """Every filled row as a checked stage; WorkbookRefused with every bad cell otherwise."""
     try:
-        check_workbook(data, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_UPLOAD_ROWS)
-        sheet = read_sheet(data, max_rows=MAX_UPLOAD_ROWS, title=SHEET)
+        sheet = await read_upload(data, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_UPLOAD_ROWS, title=SHEET)
     except UnsafeFile as error:
         raise WorkbookRefused(message=str(error)) from None
     index = {header: i for i, header in enumerate(sheet.headers) if header}

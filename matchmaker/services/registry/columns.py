@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from matchmaker.text import clean_text
 from matchmaker.errors import InvalidInput
 
 TEXT, MONEY, INTEGER, PERCENT, DECIMAL, DATE, BOOL, CHOICE, LIST = (
@@ -159,15 +160,9 @@ def _parse_bool(column: Column, raw: Any, json: bool) -> bool:
     raise ValueError(f"应填“是”或“否”（填写的是“{raw}”）")
 
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def refuse_control_characters(text: str) -> str:
-    """Control characters other than tab and line breaks are never meant in a name or a note, and NUL is
-    refused by PostgreSQL (text and jsonb alike) with a server error: refuse them as bad input here."""
-    if _CONTROL_CHARACTERS.search(text):
-        raise ValueError("不能包含控制字符")
-    return text
+    """The one text sanitiser (matchmaker/text.py), as every column parses its text."""
+    return clean_text(text)
 
 
 def _parse_text(column: Column, raw: Any, json: bool) -> str:

@@ -7,6 +7,8 @@ stored rows can be handed to the engine and to `python -m matchmaker eligibility
 
 from __future__ import annotations
 
+from matchmaker import jsondepth
+
 import json
 from typing import Any
 
@@ -91,7 +93,7 @@ def load_json_field(text: str, key: str) -> tuple[Any, dict[str, str]]:
     if not text.strip():
         return None, {}
     try:
-        return json.loads(text), {}
+        return jsondepth.loads(text), {}
     except json.JSONDecodeError as error:
         return None, {key: f"条件格式有误（第 {error.lineno} 行第 {error.colno} 列）"}
 

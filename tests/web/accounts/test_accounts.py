@@ -107,7 +107,7 @@ async def test_registration_errors_are_shown_beside_fields_and_nothing_is_writte
     assert response.status_code == 400
     assert "该统一社会信用代码已注册" in response.text
     assert "请填写联系人姓名" in response.text
-    assert "该邮箱已注册" in response.text
+    assert "该邮箱无法用于注册" in response.text
     assert "密码至少 10 位" in response.text
     assert 'value="重复公司"' in response.text  # what was typed comes back, the password does not
     assert (await Organization.all().count(), await User.all().count()) == before

@@ -61,4 +61,4 @@ async def test_a_file_that_is_not_xlsx_is_refused(client, make_organization):
     response = await _upload(client, event, "统一社会信用代码\n91330106MA2T0001Q3\n".encode(), name="名单.csv")
 
     assert response.status_code == 400
-    assert "请上传 Excel 文件（.xlsx）" in response.text
+    assert "不是 Excel 工作簿（.xlsx）文件" in response.text

@@ -7,6 +7,10 @@ the reasons a form would be. JSON rows carry money in 元; workbook rows carry �
 
 from __future__ import annotations
 
+from matchmaker import jsondepth
+
+import asyncio
+
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -98,7 +102,9 @@ class Registry(ABC):
 
     async def write_all(self, ctx: Context, prepared: list[Any]) -> None:
         """Write every checked row (inside the import's transaction)."""
-        for row in prepared:
+        for index, row in enumerate(prepared):
+            if index % 100 == 0:
+                await asyncio.sleep(0)  # a large file leaves room for every other request
             await self.write(ctx, row)
 
     async def preload(self, ctx: Context, rows: list[Mapping[str, Any]]) -> None:
@@ -124,7 +130,7 @@ def _json_cell(raw: Any, key: str, header: str) -> Any:
     if not isinstance(raw, str):
         return raw
     try:
-        return json.loads(raw)
+        return jsondepth.loads(raw)
     except json.JSONDecodeError as error:
         raise InvalidInput({key: f"{header}：不是有效的 JSON（第 {error.colno} 个字符附近）"}) from None
 
@@ -206,22 +212,24 @@ class Enterprises(Registry):
         an audit row); new ones in bulk,
         each with its first revision (the import itself is audited once by the caller)."""
         new = [p for p in prepared if p[2] is None]
-        for row in (p for p in prepared if p[2] is not None):
+        for index, row in enumerate(p for p in prepared if p[2] is not None):
+            if index % 100 == 0:
+                await asyncio.sleep(0)
             await self.write(ctx, row)
-        await Organization.bulk_create([Organization(kind=OrganizationKind.ENTERPRISE, name=name, uscc=uscc)
-                                        for uscc, name, *_ in new], batch_size=500)
-        ids = {}
-        for chunk in _chunks([p[0] for p in new], 500):
-            ids.update(dict(await Organization.filter(uscc__in=chunk).values_list("uscc", "id")))
-        await EnterpriseProfile.bulk_create([EnterpriseProfile(organization_id=ids[uscc], **row)
-                                             for uscc, _, _, row, _ in new], batch_size=500)
-        profile_ids = {}
-        for chunk in _chunks(list(ids.values()), 500):
-            profile_ids.update(dict(await EnterpriseProfile.filter(organization_id__in=chunk)
-                                    .values_list("organization_id", "id")))
-        await ProfileRevision.bulk_create(
-            [ProfileRevision(profile_id=profile_ids[ids[uscc]], saved_by=ctx.by, data=profiles.snapshot_of(row))
-             for uscc, _, _, row, _ in new], batch_size=500)
+        for chunk in _chunks(new, 200):
+            # One chunk at a time, with a turn of the event loop between: building the rows of a
+            # 50,000-row file at once would keep every other request waiting for seconds.
+            await asyncio.sleep(0)
+            await Organization.bulk_create([Organization(kind=OrganizationKind.ENTERPRISE, name=name, uscc=uscc)
+                                            for uscc, name, *_ in chunk])
+            ids = dict(await Organization.filter(uscc__in=[p[0] for p in chunk]).values_list("uscc", "id"))
+            await EnterpriseProfile.bulk_create([EnterpriseProfile(organization_id=ids[uscc], **row)
+                                                 for uscc, _, _, row, _ in chunk])
+            profile_ids = dict(await EnterpriseProfile.filter(organization_id__in=list(ids.values()))
+                               .values_list("organization_id", "id"))
+            await ProfileRevision.bulk_create(
+                [ProfileRevision(profile_id=profile_ids[ids[uscc]], saved_by=ctx.by, data=profiles.snapshot_of(row))
+                 for uscc, _, _, row, _ in chunk])
 
     async def export(self, ctx: Context) -> list[dict[str, Any]]:
         items = []

@@ -6,6 +6,9 @@ refused with the list of what to fix (row number as Excel shows it, column heade
 
 from __future__ import annotations
 
+from matchmaker import jsondepth
+
+import asyncio
 import io
 import json
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from matchmaker.errors import DomainError
 from matchmaker.models import CustomField, Organization, User
 from matchmaker.services.audit import audit
 from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, RowPreview, excel_value, json_value
-from matchmaker.services.registry.io.workbook import UnsafeFile, check_workbook, read_sheet, write_sheet
+from matchmaker.services.registry.io.workbook import UnsafeFile, read_upload, write_sheet
 
 JSON_FORMAT = "matchmaker.registry/1"
 FORMATS = (".xlsx", ".json")
@@ -48,6 +51,10 @@ class Limits:
     max_rows: int
 
 
+#: Rows checked between two turns of the event loop.
+CHECKS_PER_YIELD = 100
+
+
 def registry_named(kind: str) -> Registry:
     if kind not in REGISTRIES:
         raise ImportRejected([RowProblem("文件", "", f"未知的数据类别 {kind}，可选：{'、'.join(REGISTRIES)}")])
@@ -68,9 +75,9 @@ async def make_context(*, chains: tuple[str, ...], by: User | None = None,
     return Context(chains=chains, declared=await CustomField.all().order_by("id"), by=by, organizer=organizer)
 
 
-def _workbook_rows(registry: Registry, ctx: Context, data: bytes, limits: Limits) -> list[tuple[str, dict[str, Any]]]:
-    check_workbook(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
-    sheet = read_sheet(data, max_rows=limits.max_rows)
+async def _workbook_rows(registry: Registry, ctx: Context, data: bytes,
+                         limits: Limits) -> list[tuple[str, dict[str, Any]]]:
+    sheet = await read_upload(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
     by_header = {col.header: col for col in registry.columns(ctx)}
     problems = [RowProblem("第 1 行", header, "未知的列，请使用模板中的表头")
                 for header in sheet.headers if header and header not in by_header]
@@ -81,7 +88,9 @@ def _workbook_rows(registry: Registry, ctx: Context, data: bytes, limits: Limits
         raise ImportRejected(problems)
     keys = [by_header[h].key if h in by_header else None for h in sheet.headers]
     rows = []
-    for number, values in sheet.rows:
+    for index, (number, values) in enumerate(sheet.rows):
+        if index % (CHECKS_PER_YIELD * 10) == 0:
+            await asyncio.sleep(0)
         raw = {key: value for key, value in zip(keys, values, strict=False) if key is not None}
         rows.append((f"第 {number} 行", raw))
     return rows
@@ -91,7 +100,7 @@ def _json_rows(registry: Registry, data: bytes, limits: Limits) -> list[tuple[st
     if len(data) > limits.max_bytes:
         raise UnsafeFile(f"文件过大，上限为 {limits.max_bytes / 1048576:.0f} MB")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = jsondepth.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UnsafeFile(f"不是有效的 JSON 文件（{error}）") from None
     items = document.get("items") if isinstance(document, dict) else document
@@ -109,7 +118,7 @@ async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: 
     """(row label, row ready to write) for every row, or ImportRejected naming every bad cell."""
     fmt = file_format(filename)
     try:
-        rows = (_workbook_rows(registry, ctx, data, limits) if fmt == ".xlsx"
+        rows = (await _workbook_rows(registry, ctx, data, limits) if fmt == ".xlsx"
                 else _json_rows(registry, data, limits))
     except UnsafeFile as error:
         raise ImportRejected([RowProblem("文件", "", str(error))]) from None
@@ -123,7 +132,9 @@ async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: 
     problems: list[RowProblem] = []
     prepared = []
     await registry.preload(ctx, [raw for _, raw in rows])
-    for label, raw in rows:
+    for index, (label, raw) in enumerate(rows):
+        if index % CHECKS_PER_YIELD == 0:
+            await asyncio.sleep(0)  # a large file's checks leave room for every other request
         try:
             prepared.append((label, await registry.check(ctx, raw, json=fmt == ".json")))
         except DomainError as error:

@@ -14,6 +14,7 @@ from matchmaker.services.accounts import organizations as accounts, sessions
 from matchmaker.web.auth import safe_next, viewer_of
 from matchmaker.web.i18n import N_
 from matchmaker.web.forms import form_fields, redisplayable
+from matchmaker.web.csrf_multipart import CSRF_COOKIE, fresh_csrf_token
 from matchmaker.web.middleware import SESSION_COOKIE
 from matchmaker.web.pages import redirect, render, settings_of
 
@@ -38,8 +39,10 @@ def _draft(values: dict[str, str]) -> accounts.RegistrationDraft:
 
 def _sign_in(request: Request, response: Response, key: str) -> Response:
     settings = settings_of(request)
-    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="lax",
-                        secure=settings.server_https or request.url.scheme == "https")
+    secure = settings.server_https or request.url.scheme == "https"
+    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="lax", secure=secure)
+    # Rotate the CSRF token with the session: a token known before the login is void after it.
+    response.set_cookie(CSRF_COOKIE, fresh_csrf_token(settings.security_secret_key), samesite="lax", secure=secure)
     return response
 
 
@@ -61,6 +64,13 @@ async def register_form(request: Request) -> Response:
 async def register(request: Request) -> Response:
     values = await form_fields(request)
     settings = settings_of(request)
+    throttle = request.app.state.registration_throttle
+    if throttled := await throttle.attempt(ip=request.state.client_ip, account=values.get("email", "")):
+        minutes = -(-throttled.retry_after_seconds // 60)
+        return render(request, "accounts/register.html",
+                      {"values": redisplayable(values), "kinds": REGISTRABLE_KINDS, "kind_labels": KIND_LABELS,
+                       "problems": {"form": f"注册尝试过于频繁，请 {minutes} 分钟后再试 (too many attempts; retry later)"}},
+                      status_code=429, headers={"Retry-After": str(throttled.retry_after_seconds)})
     try:
         user = await accounts.register_organization(_draft(values),
                                                     password_min_length=settings.security_password_min_length)
@@ -123,12 +133,21 @@ async def account_page(request: Request, *, problems: dict | None = None, status
 async def change_password(request: Request) -> Response:
     viewer = await viewer_of(request)
     values = await form_fields(request)
+    # The current password is a password guess like a login: the login's counts limit it.
+    throttle = request.app.state.login_throttle
+    if throttled := await throttle.attempt(ip=request.state.client_ip, account=viewer.user.email):
+        minutes = -(-throttled.retry_after_seconds // 60)
+        return await account_page(request, status_code=429, problems={
+            "current_password": f"密码尝试次数过多，请 {minutes} 分钟后再试 (too many attempts; retry later)"})
     try:
         await accounts.change_password(viewer.user, current=values.get("current_password", ""),
                                        new=values.get("new_password", ""),
                                        password_min_length=settings_of(request).security_password_min_length)
     except InvalidInput as error:
+        if "current_password" not in error.problems:
+            await throttle.succeeded(ip=request.state.client_ip, account=viewer.user.email)
         return await account_page(request, problems=error.problems, status_code=400)
+    await throttle.succeeded(ip=request.state.client_ip, account=viewer.user.email)
     await sessions.close_all_sessions(viewer.user, except_key=request.state.session_key)
     return redirect("/account?notice=password")
 

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from matchmaker.errors import InvalidInput
 from matchmaker.matching.fields import OPERATORS_BY_TYPE
 from matchmaker.services.registry import columns as c
 from matchmaker.services.registry.custom_fields import criteria_fields
@@ -22,6 +23,7 @@ from matchmaker.services.registry.offers import (
 )
 from matchmaker.web.auth import viewer_of
 from matchmaker.web.forms import form_fields
+from matchmaker.web.guards import json_body
 
 TIER_SLOTS = 4
 _MONEY = c.Column("amount", "额度", c.MONEY)
@@ -133,9 +135,9 @@ async def criteria_preview(request: Request) -> Response:
     """POST {"criteria": tree} -> {"text": plain Chinese} or {"problems": {node id: message}} (422)."""
     await viewer_of(request)
     try:
-        body = await request.json()
-    except ValueError:
-        return JSONResponse({"problems": {"": "请求格式有误"}}, status_code=400)
+        body = await json_body(request)
+    except InvalidInput as error:
+        return JSONResponse({"problems": error.problems}, status_code=400)
     tree = body.get("criteria") if isinstance(body, dict) else None
     fields = await criteria_fields()
     problems = editor_problems(criteria_problems(tree, fields, key="c"), "c")
