@@ -64,7 +64,7 @@ def _demo(args: argparse.Namespace) -> int:
         if await demo_is_loaded():
             print("演示数据已存在，未重复加载 (demo data already present)")
             return 0
-        created = await load_demo()
+        created = await load_demo(load_settings().var_dir)
         print(f"已加载演示数据：{created} 个单位，演示账户密码 {DEMO_PASSWORD} (demo loaded)")
         return 0
 

@@ -6,6 +6,7 @@ Every name is invented; the 统一社会信用代码 are made up but carry valid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
@@ -34,24 +35,13 @@ class DemoOrganization:
 ORGANIZER = DemoOrganization(OrganizationKind.GOVERNMENT, "星河市科学技术局（演示）", "organizer@demo.matchmaker.cn",
                              "周明远", is_organizer=True)
 
+#: Contact people of the foundation's fourteen enterprises (names, chains and classes: registry.py).
+FOUNDATION_CONTACTS = ("林晓峰", "陈雨桐", "赵静怡", "孙浩然", "王子涵", "刘思远", "黄建国", "吴佳琪", "郑一鸣", "冯可欣",
+                       "许文博", "何雅琴", "马骁", "高晓燕")
 ENTERPRISES = [
-    DemoOrganization(OrganizationKind.ENTERPRISE, name, f"e{index:02d}@demo.matchmaker.cn", contact)
-    for index, (name, contact) in enumerate([
-        ("星河纳米新材料科技有限公司", "林晓峰"),        # 新材料
-        ("启明石墨烯应用技术有限公司", "陈雨桐"),        # 新材料
-        ("澜湾生物医药有限公司", "赵静怡"),              # 新医药
-        ("康瑞精准诊断技术有限公司", "孙浩然"),          # 新医药
-        ("曜阳光伏储能科技有限公司", "王子涵"),          # 新能源
-        ("青禾氢能动力有限公司", "刘思远"),              # 新能源
-        ("铸远智能装备制造有限公司", "黄建国"),          # 装备制造
-        ("北辰精密机器人有限公司", "吴佳琪"),            # 装备制造
-        ("云栈工业软件有限公司", "郑一鸣"),              # 信息产业
-        ("芯途集成电路设计有限公司", "冯可欣"),          # 集成电路
-        ("数衡智能科技有限公司", "许文博"),              # 人工智能
-        ("绿源环保技术有限公司", "何雅琴"),              # 节能环保
-        ("穹顶卫星通信技术有限公司", "马骁"),            # 航空航天
-        ("禾丰现代农业科技有限公司", "高晓燕"),          # 现代农业
-    ], start=1)
+    DemoOrganization(OrganizationKind.ENTERPRISE, name, f"e{index:02d}@demo.matchmaker.cn",
+                     FOUNDATION_CONTACTS[index - 1] if index <= len(FOUNDATION_CONTACTS) else demo_registry.demo_person(index))
+    for index, (name, _chain, _industry) in enumerate(demo_registry.demo_enterprises(62), start=1)
 ]
 
 INSTITUTIONS = [
@@ -74,13 +64,9 @@ INSTITUTIONS = [
 ]
 
 
-#: Beyond the fourteen above: more enterprises (e15 … e62) and institutions for the registries.
-ENTERPRISES += [
-    DemoOrganization(OrganizationKind.ENTERPRISE, name, f"e{index:02d}@demo.matchmaker.cn", f"联系人{index:02d}")
-    for index, (name, _chain) in enumerate(demo_registry.generated_enterprise_names(48), start=15)
-]
+#: Beyond the eight above: more institutions for the registries.
 INSTITUTIONS += [
-    DemoOrganization(OrganizationKind(kind), name, f"inst{index:02d}@demo.matchmaker.cn", f"客户经理{index:02d}",
+    DemoOrganization(OrganizationKind(kind), name, f"inst{index:02d}@demo.matchmaker.cn", demo_registry.demo_person(100 + index),
                      licence_name=licence)
     for index, (kind, name, licence) in enumerate(demo_registry.MORE_INSTITUTIONS, start=1)
 ]
@@ -95,8 +81,9 @@ async def demo_is_loaded() -> bool:
     return await User.exists(email=ORGANIZER.email)
 
 
-async def load_demo() -> int:
-    """Create the demo programme in one transaction; returns the number of organizations in it."""
+async def load_demo(var_dir: Path) -> int:
+    """Create the demo programme in one transaction; returns the number of organizations in it.
+    The roadshow's business-plan PDFs are written under `var_dir` (see events.py)."""
     password_hash = await hash_password(DEMO_PASSWORD)
     organizations = [ORGANIZER, *ENTERPRISES, *INSTITUTIONS]
     created: dict[str, Organization] = {}
@@ -116,6 +103,6 @@ async def load_demo() -> int:
             institutions=institutions)
         await audit(None, "demo.load", after={"organizations": len(organizations), **registries})
         # Events last: they look up the organizations above by e-mail and add any they still need.
-        await load_demo_events()
+        await load_demo_events(var_dir)
         await load_demo_leads()  # after the events: their accepted requests become leads
     return await Organization.all().count()

@@ -9,8 +9,10 @@ from a seeded generator: every load gives the same programme.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
@@ -43,6 +45,10 @@ from matchmaker.models import (
 from matchmaker.services.audit import audit
 from matchmaker.services.accounts.passwords import hash_password
 from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.demo.pitches import PITCH_PLANS
+from matchmaker.demo.plans import BusinessPlan, business_plan_pdf
+from matchmaker.demo.registry import demo_enterprises, demo_person
+from matchmaker.services.events.pitches import uploads_dir
 from matchmaker.uscc import make_uscc
 
 ORGANIZER_EMAIL = "organizer@demo.matchmaker.cn"
@@ -62,25 +68,36 @@ EXTRA_INSTITUTIONS = [
     (OrganizationKind.BANK, "星河商业银行高新支行（演示）", "bank3@demo.matchmaker.cn"),
     (OrganizationKind.BANK, "沿江城市银行科创中心（演示）", "bank4@demo.matchmaker.cn"),
     (OrganizationKind.BANK, "东海银行星河科技支行（演示）", "bank5@demo.matchmaker.cn"),
-    (OrganizationKind.GUARANTOR, "星河科技融资担保有限公司（演示）", "guarantor2@demo.matchmaker.cn"),
+    (OrganizationKind.GUARANTOR, "星河中小企业融资担保有限公司（演示）", "guarantor2@demo.matchmaker.cn"),
     (OrganizationKind.LEASING, "新材融资租赁有限公司（演示）", "leasing2@demo.matchmaker.cn"),
     (OrganizationKind.INVESTOR, "天使湾创业投资（演示）", "vc2@demo.matchmaker.cn"),
-    (OrganizationKind.BANK, "星河农商银行科技支行（演示）", "bank6@demo.matchmaker.cn"),
+    (OrganizationKind.BANK, "星河民泰银行科技支行（演示）", "bank6@demo.matchmaker.cn"),
 ]
 EXTRA_INVESTORS = [
     (OrganizationKind.INVESTOR, f"{name}（演示）", f"vc{index}@demo.matchmaker.cn")
     for index, name in enumerate(["启航资本", "北斗星创投", "澄江产业基金", "岳麓科创投资", "钱塘硬科技基金",
                                   "云帆天使基金", "金桥成长基金"], start=3)
 ]
-ENTERPRISE_WORDS = ["星河", "启明", "澜湾", "康瑞", "曜阳", "青禾", "铸远", "北辰", "云栈", "芯途", "数衡", "绿源",
-                    "穹顶", "禾丰", "极光", "智岩", "远川", "晨曦", "海纳", "天工"]
-ENTERPRISE_TRADES = ["新材料科技", "生物医药", "智能装备", "集成电路", "工业软件", "新能源"]
-LOAN_KINDS = [FinancingKind.CREDIT_LOAN, FinancingKind.IP_PLEDGE_LOAN, FinancingKind.GUARANTEED_LOAN]
-PRODUCT_KIND = {
-    OrganizationKind.BANK: FinancingKind.CREDIT_LOAN, OrganizationKind.GUARANTOR: FinancingKind.GUARANTEED_LOAN,
-    OrganizationKind.INSURER: FinancingKind.INSURANCE, OrganizationKind.LEASING: FinancingKind.LEASING,
-    OrganizationKind.SMALL_LOAN: FinancingKind.CREDIT_LOAN, OrganizationKind.INVESTOR: FinancingKind.EQUITY,
+#: The product each event institution brings when the library gave it none (by admin e-mail):
+#: (name, kind, rate), named as a programme names its products.
+EVENT_PRODUCTS = {
+    "smallloan@demo.matchmaker.cn": ("科创小额信用贷", FinancingKind.CREDIT_LOAN, "年化 6% 起"),
+    "fund@demo.matchmaker.cn": ("硬科技成长期股权投资", FinancingKind.EQUITY, "单笔 1000—5000 万元"),
+    "vc@demo.matchmaker.cn": ("早期科技项目股权投资", FinancingKind.EQUITY, "单笔 300—2000 万元"),
+    "bank3@demo.matchmaker.cn": ("星商高新科创贷", FinancingKind.CREDIT_LOAN, "一年期 LPR 起"),
+    "bank4@demo.matchmaker.cn": ("沿江知识产权质押融资", FinancingKind.IP_PLEDGE_LOAN, "LPR+20BP 以内"),
+    "bank5@demo.matchmaker.cn": ("东海科技成长贷", FinancingKind.CREDIT_LOAN, "一年期 LPR 起"),
+    "guarantor2@demo.matchmaker.cn": ("中小企业科技担保贷", FinancingKind.GUARANTEED_LOAN, "担保费率不超过1%"),
+    "leasing2@demo.matchmaker.cn": ("新材料装备融资租赁", FinancingKind.LEASING, "综合年化成本 5.5% 起"),
+    "vc2@demo.matchmaker.cn": ("天使轮科技项目投资", FinancingKind.EQUITY, "单笔 100—500 万元"),
+    "bank6@demo.matchmaker.cn": ("民泰科创信用贷", FinancingKind.CREDIT_LOAN, "一年期 LPR 起"),
+    **{email: (f"{name.removesuffix('（演示）')}科技企业股权投资", FinancingKind.EQUITY, "以投资决策为准")
+       for _kind, name, email in EXTRA_INVESTORS},
 }
+#: The docking event's loan needs, by enterprise: (title, kind, purpose category).
+LOAN_NEEDS = [("研发投入流动资金贷款", FinancingKind.CREDIT_LOAN, "研发投入"),
+              ("发明专利质押融资", FinancingKind.IP_PLEDGE_LOAN, "研发投入"),
+              ("新产线设备购置贷款", FinancingKind.GUARANTEED_LOAN, "设备购置")]
 
 
 @dataclass
@@ -96,23 +113,22 @@ async def _organization(ctx: _Context, kind: OrganizationKind, name: str, email:
         return (await Membership.get(user=user).prefetch_related("organization")).organization
     organization = await Organization.create(kind=kind, name=name, uscc=uscc,
                                              licence_name="" if uscc else name.replace("（演示）", ""))
-    user = await User.create(email=email, name=f"{name[:2]}联络人", password_hash=ctx.password_hash)
+    user = await User.create(email=email, name=demo_person(200 + await User.all().count()),
+                             password_hash=ctx.password_hash)
     await Membership.create(user=user, organization=organization, role=Role.ADMIN)
     return organization
 
 
 async def _enterprises(ctx: _Context) -> list[Organization]:
     result = []
-    for index in range(1, ENTERPRISE_COUNT + 1):
-        name = (f"{ENTERPRISE_WORDS[index % len(ENTERPRISE_WORDS)]}{ENTERPRISE_TRADES[index % len(ENTERPRISE_TRADES)]}"
-                f"{index:02d}有限公司（演示）")
-        # A USCC range of its own (5xxx) so that nothing clashes with demo.py's enterprises.
+    for index, (name, chain, industry_code) in enumerate(demo_enterprises(ENTERPRISE_COUNT), start=1):
+        # A USCC range of its own (5xxx) so that nothing clashes with city.py's enterprises.
         organization = await _organization(ctx, OrganizationKind.ENTERPRISE, name, f"e{index:02d}@demo.matchmaker.cn",
                                            make_uscc(f"91330106MA2H{5000 + index:04d}K"))
         if not await EnterpriseProfile.exists(organization=organization):
             await EnterpriseProfile.create(organization=organization, province="浙江省", city="星河市",
-                                           size_class=ctx.random.choice(["小", "微", "中"]),
-                                           first_loan=index % 4 == 0, industry_chains=["新材料"])
+                                           size_class=ctx.random.choice(["小", "微", "中"]), industry_code=industry_code,
+                                           first_loan=index % 4 == 0, industry_chains=[chain])
         result.append(organization)
     return result
 
@@ -129,21 +145,36 @@ async def _institutions(ctx: _Context, extra: list[tuple[OrganizationKind, str, 
     return result
 
 
-async def _need_of(enterprise: Organization, kind: FinancingKind, index: int) -> FinancingNeed:
-    need = await FinancingNeed.filter(enterprise=enterprise, kind=kind, status=NeedStatus.OPEN).first()
+async def _loan_need_of(enterprise: Organization, index: int) -> FinancingNeed:
+    """The enterprise's open loan need, or a new one shaped like LOAN_NEEDS."""
+    need = await FinancingNeed.filter(enterprise=enterprise, status=NeedStatus.OPEN,
+                                      kind__in=[kind for _title, kind, _purpose in LOAN_NEEDS]).first()
     if need is None:
-        title = "A 轮股权融资" if kind == FinancingKind.EQUITY else "研发及流动资金贷款"
-        need = await FinancingNeed.create(enterprise=enterprise, title=title, kind=kind,
-                                          amount=(index % 9 + 1) * 1_000_000, term_months=12 + (index % 3) * 12)
+        title, kind, purpose = LOAN_NEEDS[index % len(LOAN_NEEDS)]
+        need = await FinancingNeed.create(
+            enterprise=enterprise, title=title, kind=kind, purpose_category=purpose,
+            collateral=["知识产权"] if kind == FinancingKind.IP_PLEDGE_LOAN else [],
+            collateral_value=(index % 4 + 2) * 3_000_000 if kind == FinancingKind.IP_PLEDGE_LOAN else None,
+            amount=(index % 9 + 2) * 1_000_000, term_months=12 + (index % 3) * 12)
     return need
 
 
-async def _product_of(institution: Organization) -> Product:
+async def _admin_email(organization: Organization) -> str:
+    membership = await Membership.filter(organization=organization, role=Role.ADMIN).order_by("id") \
+        .prefetch_related("user").first()
+    return membership.user.email if membership else ""
+
+
+async def _product_of(institution: Organization, email: str) -> Product:
     product = await Product.filter(organization=institution, status=PublicationStatus.PUBLISHED).first()
     if product is None:
-        kind = PRODUCT_KIND.get(institution.kind, FinancingKind.CREDIT_LOAN)
-        product = await Product.create(organization=institution, name=f"{institution.name[:4]}科创{kind.value[:4]}",
-                                       kind=kind, status=PublicationStatus.PUBLISHED, rate_text="以审批为准")
+        name, kind, rate = EVENT_PRODUCTS.get(email) or (f"{institution.name.removesuffix('（演示）')[:4]}科技企业融资服务",
+                                                         FinancingKind.CREDIT_LOAN, "以审批为准")
+        product = await Product.create(
+            organization=institution, name=name, kind=kind, status=PublicationStatus.PUBLISHED, rate_text=rate,
+            description=f"{institution.name.removesuffix('（演示）')}面向星河市科技企业的{name}",
+            term_min_months=36 if kind == FinancingKind.EQUITY else 6,
+            term_max_months=84 if kind == FinancingKind.EQUITY else 36, regions=["浙江省/星河市"])
     return product
 
 
@@ -167,16 +198,17 @@ async def _docking_event(ctx: _Context, organizer: Organization, enterprises: li
         slot_minutes=20, tables_per_institution=2, max_meetings_per_enterprise=8, max_meetings_per_institution=30,
         max_outgoing_requests=8, registration_deadline=_deadline(day, 10), request_deadline=_deadline(day, 5),
         answer_deadline=_deadline(day, 3), coverage_bonus=10, first_loan_bonus_percent=50, status=EventStatus.OPEN)
-    products = {i.pk: await _product_of(i) for i in institutions}
-    for institution in institutions:
+    products = {i.pk: await _product_of(i, await _admin_email(i)) for i in institutions}
+    for number, institution in enumerate(institutions):
         registration = await Registration.create(
             event=event, organization=institution, status=RegistrationStatus.APPROVED, tables=2,
-            representatives=[{"name": f"{institution.name[:2]}客户经理{n}", "title": "客户经理",
-                              "product_ids": [products[institution.pk].pk]} for n in (1, 2)])
+            representatives=[{"name": demo_person(300 + 2 * number + n), "title": title,
+                              "product_ids": [products[institution.pk].pk]}
+                             for n, title in enumerate(("客户经理", "产品经理"))])
         if ctx.random.random() < 0.2:  # some leave at lunch
             await Availability.create(registration=registration, session=f"{day.isoformat()}-pm", attends=False)
     for index, enterprise in enumerate(enterprises, start=1):
-        need = await _need_of(enterprise, LOAN_KINDS[index % len(LOAN_KINDS)], index)
+        need = await _loan_need_of(enterprise, index)
         registration = await Registration.create(event=event, organization=enterprise, need_ids=[need.pk],
                                                  status=RegistrationStatus.APPROVED)
         if index % 5 == 0:
@@ -202,8 +234,19 @@ def _request_outcome(ctx: _Context) -> dict:
     return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.PENDING}
 
 
+async def _equity_need_of(enterprise: Organization, plan: BusinessPlan) -> FinancingNeed:
+    """The enterprise's open equity need, made to say what its pitch asks for."""
+    need = await FinancingNeed.filter(enterprise=enterprise, kind=FinancingKind.EQUITY, status=NeedStatus.OPEN).first()
+    row = {"title": f"{plan.round}股权融资", "amount": plan.amount_wan * 10_000, "purpose": plan.title,
+           "purpose_category": "扩大产能", "collateral": [], "collateral_value": None, "acceptable_rate": None}
+    if need is None:
+        return await FinancingNeed.create(enterprise=enterprise, kind=FinancingKind.EQUITY, term_months=60, **row)
+    await need.update_from_dict(row).save()
+    return need
+
+
 async def _roadshow(ctx: _Context, organizer: Organization, enterprises: list[Organization],
-                    investors: list[Organization]) -> Event:
+                    investors: list[Organization], plans_dir: Path) -> Event:
     day = date(2026, 12, 15)
     halls = [{"name": "一号路演厅", "capacity": 6}, {"name": "二号路演厅", "capacity": 4}]
     event = await Event.create(
@@ -212,21 +255,25 @@ async def _roadshow(ctx: _Context, organizer: Organization, enterprises: list[Or
         slot_minutes=15, pitch_minutes=10, halls=halls, tables_per_institution=1, max_meetings_per_enterprise=6,
         registration_deadline=_deadline(day, 10), request_deadline=_deadline(day, 1),
         answer_deadline=_deadline(day, 1), coverage_bonus=5, first_loan_bonus_percent=0, status=EventStatus.OPEN)
-    for investor in investors:
+    for number, investor in enumerate(investors):
         await Registration.create(event=event, organization=investor, status=RegistrationStatus.APPROVED, tables=1,
-                                  representatives=[{"name": f"{investor.name[:2]}投资经理", "title": "投资总监",
+                                  representatives=[{"name": demo_person(400 + number), "title": "投资总监",
                                                     "product_ids": []}])
     pitches = []
-    for index, enterprise in enumerate(enterprises[:PITCH_COUNT]):
-        need = await _need_of(enterprise, FinancingKind.EQUITY, index)
+    for index, (enterprise, plan) in enumerate(zip(enterprises[:PITCH_COUNT], PITCH_PLANS, strict=True)):
+        need = await _equity_need_of(enterprise, plan)
         await Registration.create(event=event, organization=enterprise, need_ids=[need.pk],
                                   status=RegistrationStatus.APPROVED)
         hall = halls[index % 2]["name"]
         slot = f"d1-{9 + (index // 2) // 4:02d}{((index // 2) % 4) * 15:02d}"  # two halls, 09:00 onwards
-        pitches.append(await Pitch.create(event=event, enterprise=enterprise, need=need,
-                                          title=f"{enterprise.name[:4]}项目路演",
-                                          summary="核心技术产业化，拟融资用于扩产与研发。", status=PitchStatus.SELECTED,
-                                          hall=hall, slot=slot))
+        pdf = business_plan_pdf(plan)
+        relative = Path("pitches") / str(event.pk) / f"{uuid.uuid4().hex}.pdf"
+        (plans_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (plans_dir / relative).write_bytes(pdf)
+        pitches.append(await Pitch.create(event=event, enterprise=enterprise, need=need, title=plan.title,
+                                          summary=plan.summary, status=PitchStatus.SELECTED, hall=hall, slot=slot,
+                                          plan_path=str(relative), plan_name=f"{plan.title}-商业计划书.pdf",
+                                          plan_size=len(pdf)))
     for investor in investors:
         for pitch in ctx.random.sample(pitches, 4):
             hall_seats = next(h["capacity"] for h in halls if h["name"] == pitch.hall)
@@ -241,8 +288,21 @@ async def _roadshow(ctx: _Context, organizer: Organization, enterprises: list[Or
     return event
 
 
-async def load_demo_events() -> list[Event]:
-    """Create the two demo events (and any demo organizations they need) in one transaction."""
+async def load_demo_events(var_dir: Path) -> list[Event]:
+    """Create the two demo events (and any demo organizations they need) in one transaction; the
+    roadshow's business plans are written where pitch uploads live (`<var>/uploads`), and removed
+    again if the transaction fails."""
+    plans_dir = uploads_dir(var_dir)
+    written_before = set(plans_dir.rglob("*.pdf")) if plans_dir.exists() else set()
+    try:
+        return await _load_demo_events(plans_dir)
+    except BaseException:
+        for path in (set(plans_dir.rglob("*.pdf")) if plans_dir.exists() else set()) - written_before:
+            path.unlink(missing_ok=True)
+        raise
+
+
+async def _load_demo_events(plans_dir: Path) -> list[Event]:
     ctx = _Context(password_hash=await hash_password(DEMO_PASSWORD), random=random.Random(20261208))
     async with in_transaction():
         organizer_user = await User.get(email=ORGANIZER_EMAIL)
@@ -252,6 +312,6 @@ async def load_demo_events() -> list[Event]:
         investors = [i for i in institutions if i.kind == OrganizationKind.INVESTOR]
         investors += await _institutions(ctx, EXTRA_INVESTORS[:max(0, INVESTOR_COUNT - len(investors))], [])
         docking = await _docking_event(ctx, organizer, enterprises, institutions[:15])
-        roadshow = await _roadshow(ctx, organizer, enterprises, investors[:INVESTOR_COUNT])
+        roadshow = await _roadshow(ctx, organizer, enterprises, investors[:INVESTOR_COUNT], plans_dir)
         await audit(None, "demo.events", after={"events": [docking.pk, roadshow.pk]})
     return [docking, roadshow]

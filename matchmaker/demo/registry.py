@@ -3,7 +3,7 @@ institutions, 32 products whose criteria read like real programme rules, 10 poli
 rules and some needs. Figures are drawn from a fixed seed, so every demo load is the same.
 
 Called by `load_demo` inside its transaction. Every criteria tree here is checked against the
-matching engine by tests/registry/test_demo.py.
+matching engine by tests/demo/test_demo.py, and its names by tests/demo/test_demo_names.py.
 """
 
 from __future__ import annotations
@@ -24,23 +24,42 @@ from matchmaker.models import (
 )
 
 CHAINS = ("新材料", "新医药", "新能源", "装备制造", "信息产业", "集成电路", "人工智能", "节能环保", "航空航天", "现代农业")
-INDUSTRIES = {
-    "新材料": ("C2653", "C3091", "C3985", "C2669"), "新医药": ("C2761", "C2720", "C3581", "M7340"),
-    "新能源": ("C3841", "C3825", "D4416", "C3612"), "装备制造": ("C3491", "C3421", "C3599", "C3493"),
-    "信息产业": ("I6513", "I6531", "I6450", "C3914"), "集成电路": ("I6520", "C3973", "C3562", "C3972"),
-    "人工智能": ("I6513", "C3964", "I6450", "C3963"), "节能环保": ("C3591", "N7721", "M7514", "C4021"),
-    "航空航天": ("C3744", "C3743", "I6339", "C3963"), "现代农业": ("A0511", "C2632", "C3572", "M7330"),
+#: The generated enterprises' trades per chain: (trade and legal form, GB/T 4754 class), each
+#: trade worded to fit its class, so that name, class and chain agree.
+TRADES: dict[str, tuple[tuple[str, str], ...]] = {
+    "新材料": (("碳纤维复合材料有限公司", "C3091"), ("特种陶瓷科技有限公司", "C3073"), ("高分子材料有限公司", "C2651"),
+            ("稀土功能材料有限公司", "C3240"), ("分离膜材料科技有限公司", "C2669")),
+    "新医药": (("生物制药有限公司", "C2761"), ("医疗器械有限公司", "C3584"), ("药业有限公司", "C2720"),
+            ("基因药物有限公司", "C2762"), ("体外诊断技术有限公司", "C3581")),
+    "新能源": (("储能电池有限公司", "C3841"), ("光伏科技有限公司", "C3825"), ("氢燃料电池有限公司", "C3849"),
+            ("风电装备有限公司", "C3811"), ("智慧能源科技有限公司", "M7515")),
+    "装备制造": (("数控机床有限公司", "C3421"), ("精密传动科技有限公司", "C3453"), ("工业机器人有限公司", "C3491"),
+             ("激光装备有限公司", "C3599"), ("增材制造技术有限公司", "C3493")),
+    "信息产业": (("工业软件有限公司", "I6513"), ("数据科技有限公司", "I6450"), ("物联网技术有限公司", "I6532"),
+             ("信息系统集成有限公司", "I6531"), ("工控系统有限公司", "C3914")),
+    "集成电路": (("微电子有限公司", "I6520"), ("半导体有限公司", "C3973"), ("封装测试有限公司", "C3973"),
+             ("半导体设备有限公司", "C3562"), ("功率半导体有限公司", "C3972")),
+    "人工智能": (("视觉智能科技有限公司", "I6513"), ("智能语音科技有限公司", "I6513"), ("服务机器人有限公司", "C3964"),
+             ("智能驾驶科技有限公司", "C3962"), ("人工智能算法有限公司", "I6519")),
+    "节能环保": (("水处理技术有限公司", "N7721"), ("固废资源科技有限公司", "N7723"), ("节能技术有限公司", "M7514"),
+             ("环境监测仪器有限公司", "C4021"), ("环保装备有限公司", "C3591")),
+    "航空航天": (("无人机有限公司", "C3963"), ("卫星应用科技有限公司", "I6339"), ("航空部件有限公司", "C3744"),
+             ("航天电子有限公司", "C3743"), ("遥感信息科技有限公司", "I6571")),
+    "现代农业": (("种业有限公司", "A0511"), ("智慧农业科技有限公司", "C4026"), ("生物农药有限公司", "C2632"),
+             ("农业装备有限公司", "C3572"), ("农业科学研究有限公司", "M7330")),
 }
-#: Name stems per chain for the generated enterprises (all fictional).
-STEMS = {
-    "新材料": ("碳纤", "晶瓷", "高分子", "稀土功能", "膜材料"), "新医药": ("康源生物", "瑞霖医疗", "和济药业", "安诺基因", "博衡医械"),
-    "新能源": ("储能电池", "光储", "氢源", "风电装备", "智慧能源"), "装备制造": ("数控机床", "精工传动", "智能产线", "激光装备", "增材制造"),
-    "信息产业": ("云图软件", "数据智联", "物联科技", "信创系统", "工业互联"), "集成电路": ("微电子", "芯片设计", "封测", "半导体设备", "功率器件"),
-    "人工智能": ("视觉智能", "语音科技", "机器人", "智能驾驶", "算法"), "节能环保": ("水处理", "固废资源", "节能技术", "环境监测", "低碳科技"),
-    "航空航天": ("无人机", "卫星应用", "航空部件", "导航科技", "遥感"), "现代农业": ("种业", "智慧农业", "生物农药", "农机", "冷链"),
-}
-PREFIXES = ("星河", "启明", "澜湾", "曜阳", "青禾", "北辰", "云栈", "数衡", "穹顶", "禾丰", "远山", "嘉木", "泓川", "朗峰",
-            "海晏", "清源", "鼎新", "瀚海", "熠星", "桐溪")
+PREFIXES = ("远山", "嘉木", "泓川", "朗峰", "海晏", "清源", "鼎新", "澄明", "熠星", "桐溪", "知微", "长庚", "明湖", "银杉",
+            "松涛", "望舒", "临川", "景行", "若水", "致远")
+#: The foundation's fourteen enterprises (see city.py): (name, chain, GB/T 4754 class).
+FOUNDATION_ENTERPRISES = (
+    ("星河纳米新材料科技有限公司", "新材料", "C2669"), ("启明石墨烯应用技术有限公司", "新材料", "C3091"),
+    ("澜湾生物医药有限公司", "新医药", "C2761"), ("康瑞精准诊断技术有限公司", "新医药", "C3581"),
+    ("曜阳光伏储能科技有限公司", "新能源", "C3825"), ("青禾氢能动力有限公司", "新能源", "C3849"),
+    ("铸远智能装备制造有限公司", "装备制造", "C3599"), ("北辰精密机器人有限公司", "装备制造", "C3491"),
+    ("云栈工业软件有限公司", "信息产业", "I6513"), ("芯途集成电路设计有限公司", "集成电路", "I6520"),
+    ("数衡智能科技有限公司", "人工智能", "I6513"), ("绿源环保技术有限公司", "节能环保", "C3591"),
+    ("穹顶卫星通信技术有限公司", "航空航天", "I6339"), ("禾丰现代农业科技有限公司", "现代农业", "M7330"),
+)
 DISTRICTS = ("高新区", "滨湖区", "临港新区", "经开区", "东城区")
 QUALIFICATION_NAMES = ("高新技术企业", "科技型中小企业", "专精特新中小企业", "专精特新“小巨人”企业", "创新型中小企业", "瞪羚企业")
 
@@ -122,11 +141,47 @@ PRODUCT_TEMPLATES: tuple[tuple[str, str, dict[str, Any], dict[str, Any], tuple[i
                              "text": "未列入严重违法失信名单"}]},
      {"share": {"field": "total_assets", "percent": 30}, "max": 5000 * WAN}, (24, 60), "综合年化成本 5% 起", ()),
 )
-PRODUCT_ISSUERS = ("bank1", "bank2", "华信银行", "东方商业银行", "星河农商银行", "长风银行", "guarantor", "星河科技融资担保",
-                   "insurer", "平川财产保险", "leasing", "星河金融租赁")
+#: The library's products: (issuer, product name, template name, kind when it differs from the
+#: template's). The issuer is a demo admin's mailbox name or a word of an institution's name.
+#: Each kind fits its issuer: banks lend, guarantors guarantee, insurers insure, lessors lease.
+PRODUCTS: tuple[tuple[str, str, str, str], ...] = (
+    ("bank1", "星河科创信用贷", "科创信用贷", ""), ("bank1", "星河知识产权质押融资", "知识产权质押贷", ""),
+    ("bank1", "星河人才贷", "人才贷", ""), ("bank1", "星河专精特新贷", "专精特新贷", ""),
+    ("bank2", "江海首贷通", "首贷户专享贷", ""), ("bank2", "江海知识产权质押贷", "知识产权质押贷", ""),
+    ("bank2", "江海政银担科技贷", "政府性融资担保贷", ""),
+    ("华信银行", "华信科技e贷", "科创信用贷", ""), ("华信银行", "华信专精特新贷", "专精特新贷", ""),
+    ("华信银行", "华信人才创业贷", "人才贷", ""), ("华信银行", "华信知识产权质押融资", "知识产权质押贷", ""),
+    ("东方商业银行", "东方科创信用贷", "科创信用贷", ""), ("东方商业银行", "东方知产融", "知识产权质押贷", ""),
+    ("东方商业银行", "东方首贷户专享贷", "首贷户专享贷", ""),
+    ("星河农商银行", "农商科技贷", "科创信用贷", ""), ("星河农商银行", "农商政银担保贷", "政府性融资担保贷", ""),
+    ("长风银行", "长风专精特新贷", "专精特新贷", ""), ("长风银行", "长风人才贷", "人才贷", ""),
+    ("guarantor", "科技型小微企业政府性融资担保", "政府性融资担保贷", ""),
+    ("guarantor", "首贷户担保服务", "首贷户专享贷", "guaranteed_loan"),
+    ("guarantor", "专精特新担保贷", "专精特新贷", "guaranteed_loan"),
+    ("星河科技融资担保", "科技人才创业担保", "人才贷", "guaranteed_loan"),
+    ("星河科技融资担保", "知识产权质押融资担保", "知识产权质押贷", "guaranteed_loan"),
+    ("insurer", "科技保险（研发费用损失险）", "科技保险（研发费用损失险）", ""),
+    ("insurer", "科技履约保证保险", "科技保险（研发费用损失险）", ""),
+    ("平川财产保险", "关键研发设备保险", "科技保险（研发费用损失险）", ""),
+    ("平川财产保险", "知识产权侵权责任保险", "科技保险（研发费用损失险）", ""),
+    ("leasing", "设备融资租赁", "设备融资租赁", ""), ("leasing", "研发设备直租", "设备融资租赁", ""),
+    ("星河金融租赁", "生产线售后回租", "设备融资租赁", ""), ("星河金融租赁", "科创设备融资租赁", "设备融资租赁", ""),
+    ("长风银行", "长风科创积分贷", "科创信用贷", ""),
+)
+#: What each kind of institution may offer (banks also lend against a guarantee).
+KINDS_BY_INSTITUTION = {
+    "bank": {"credit_loan", "ip_pledge_loan", "guaranteed_loan"}, "guarantor": {"guaranteed_loan"},
+    "insurer": {"insurance"}, "leasing": {"leasing"}, "small_loan": {"credit_loan"}, "investor": {"equity"},
+}
+#: A financing need's shape: (title, kind, purpose category, collateral).
+NEED_SHAPES = (
+    ("研发投入流动资金贷款", "credit_loan", "研发投入", []), ("扩产周转资金贷款", "credit_loan", "流动资金", ["应收账款"]),
+    ("发明专利质押融资", "ip_pledge_loan", "研发投入", ["知识产权"]),
+    ("新产线设备购置贷款", "guaranteed_loan", "设备购置", ["设备"]), ("中试基地建设股权融资", "equity", "扩大产能", []),
+)
 
 
-def _profile(rng: random.Random, chain: str, index: int) -> dict[str, Any]:
+def _profile(rng: random.Random, chain: str, industry_code: str, index: int) -> dict[str, Any]:
     size = rng.choices(("微", "小", "中", "大"), weights=(2, 5, 3, 1))[0]
     scale = {"微": 0.3, "小": 1.0, "中": 4.0, "大": 15.0}[size]
     revenue = int(rng.uniform(300, 5000) * scale) * WAN
@@ -139,7 +194,7 @@ def _profile(rng: random.Random, chain: str, index: int) -> dict[str, Any]:
             held[name] = {"obtained": max(obtained, established).isoformat()}
     return {
         "province": "浙江省", "city": "星河市", "district": DISTRICTS[index % len(DISTRICTS)],
-        "industry_code": rng.choice(INDUSTRIES[chain]), "industry_chains": [chain], "size_class": size,
+        "industry_code": industry_code, "industry_chains": [chain], "size_class": size,
         "established_on": established, "employees": int(rng.uniform(12, 180) * scale),
         "rd_staff_ratio": round(rng.uniform(8, 60), 1), "revenue": revenue, "total_assets": assets,
         "rd_ratio": round(rng.uniform(1.5, 18), 1), "profitable": rng.random() < 0.7,
@@ -157,14 +212,30 @@ def _profile(rng: random.Random, chain: str, index: int) -> dict[str, Any]:
     }
 
 
-def generated_enterprise_names(count: int) -> list[tuple[str, str]]:
-    """(name, chain) for the enterprises beyond the foundation's fourteen."""
+#: Contact people for the generated enterprises and the institutions.
+SURNAMES = "张李王刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN_NAMES = ("伟", "芳", "晨曦", "子轩", "雅婷", "俊杰", "思琪", "浩宇", "欣怡", "志强", "婉清", "立群", "嘉豪", "梦洁",
+               "文涛", "海燕", "启航", "佳慧", "泽宇", "若兰", "建华", "静雯", "天佑")
+
+
+def demo_person(index: int) -> str:
+    """A plausible Chinese name, the same for the same index."""
+    return SURNAMES[(index * 7) % len(SURNAMES)] + GIVEN_NAMES[(index * 5) % len(GIVEN_NAMES)]
+
+
+def generated_enterprise_names(count: int) -> list[tuple[str, str, str]]:
+    """(name, chain, GB/T 4754 class) for the enterprises beyond the foundation's fourteen."""
     names = []
     for index in range(count):
         chain = CHAINS[index % len(CHAINS)]
-        stem = STEMS[chain][(index // len(CHAINS)) % len(STEMS[chain])]
-        names.append((f"{PREFIXES[index % len(PREFIXES)]}{stem}科技有限公司", chain))
+        trade, industry_code = TRADES[chain][(index // len(CHAINS)) % len(TRADES[chain])]
+        names.append((f"{PREFIXES[index % len(PREFIXES)]}{trade}", chain, industry_code))
     return names
+
+
+def demo_enterprises(count: int) -> list[tuple[str, str, str]]:
+    """(name, chain, GB/T 4754 class) of every demo enterprise, e01 first."""
+    return [*FOUNDATION_ENTERPRISES, *generated_enterprise_names(count - len(FOUNDATION_ENTERPRISES))]
 
 
 POLICIES = (
@@ -194,37 +265,33 @@ async def load_registries(*, organizer: Organization, enterprises: list[Organiza
                           institutions: dict[str, Organization]) -> dict[str, int]:
     """Profiles, needs, products, policies and platform rules for the demo organizations."""
     rng = random.Random(20261208)
-    for index, enterprise in enumerate(enterprises):
-        chain = CHAINS[index % len(CHAINS)]
-        row = _profile(rng, chain, index)
+    for index, (enterprise, (_name, chain, industry_code)) in enumerate(
+            zip(enterprises, demo_enterprises(len(enterprises)), strict=True)):
+        row = _profile(rng, chain, industry_code, index)
         profile = await EnterpriseProfile.create(organization=enterprise, **row)
         await ProfileRevision.create(profile=profile, data={k: v.isoformat() if isinstance(v, date) else v
                                                             for k, v in row.items()})
         if index % 3 != 2:
+            title, kind, purpose, collateral = rng.choice(NEED_SHAPES)
             await FinancingNeed.create(
-                enterprise=enterprise, title=rng.choice(("研发投入流动资金", "新产线设备购置", "扩产周转资金", "中试基地建设")),
-                kind=rng.choice(("credit_loan", "credit_loan", "ip_pledge_loan", "guaranteed_loan", "equity")),
-                amount=rng.choice((200, 300, 500, 800, 1000, 2000)) * WAN, term_months=rng.choice((6, 12, 24, 36)),
-                purpose_category=rng.choice(("流动资金", "研发投入", "设备购置", "扩大产能")),
-                collateral=rng.choice((["知识产权"], ["应收账款"], [], ["设备"])),
-                collateral_value=rng.choice((None, 600 * WAN, 1500 * WAN)), acceptable_rate=rng.choice((3.5, 4.0, 4.5)))
-    products = 0
-    for round_number in range(4):
-        for offset, template in enumerate(PRODUCT_TEMPLATES):
-            issuer_key = PRODUCT_ISSUERS[(offset + round_number * 5) % len(PRODUCT_ISSUERS)]
-            issuer = institutions.get(issuer_key) or next(o for k, o in institutions.items() if issuer_key in k)
-            name, kind, criteria, amount_rule, (low, high), rate, instruments = template
-            if kind in ("insurance",) and issuer.kind not in ("insurer",):
-                issuer = institutions["insurer"]
-            if kind == "leasing" and issuer.kind != "leasing":
-                issuer = institutions["leasing"]
-            await Product.create(
-                organization=issuer, name=f"{name}" + ("" if round_number == 0 else f"（{round_number + 1}号）"),
-                kind=kind, description=f"{issuer.name}面向星河市科技企业的{name}", amount_rule=amount_rule,
-                term_min_months=low, term_max_months=high, rate_text=rate, regions=["浙江省/星河市"] if round_number else [],
-                industry_chains=[CHAINS[(offset + round_number) % len(CHAINS)]], policy_instruments=list(instruments),
-                criteria=criteria, status=PublicationStatus.PUBLISHED)
-            products += 1
+                enterprise=enterprise, title=title, kind=kind, purpose_category=purpose, collateral=collateral,
+                amount=rng.choice((200, 300, 500, 800, 1000, 2000)) * WAN,
+                term_months=rng.choice((6, 12, 24, 36)),
+                collateral_value=rng.choice((600 * WAN, 1500 * WAN)) if collateral else None,
+                acceptable_rate=None if kind == "equity" else rng.choice((3.5, 4.0, 4.5)))
+    templates = {template[0]: template for template in PRODUCT_TEMPLATES}
+    for number, (issuer_key, name, template_name, kind_override) in enumerate(PRODUCTS):
+        issuer = institutions.get(issuer_key) or next(o for k, o in institutions.items() if issuer_key in k)
+        _template_name, kind, criteria, amount_rule, (low, high), rate, instruments = templates[template_name]
+        kind = kind_override or kind
+        await Product.create(
+            organization=issuer, name=name, kind=kind,
+            description=f"{issuer.name.removesuffix('（演示）')}面向星河市科技企业的{name}", amount_rule=amount_rule,
+            term_min_months=low, term_max_months=high,
+            rate_text="担保费率不超过1%" if kind == "guaranteed_loan" and issuer.kind == "guarantor" else rate,
+            regions=["浙江省/星河市"] if number % 2 else [], industry_chains=[CHAINS[number % len(CHAINS)]],
+            policy_instruments=list(instruments), criteria=criteria, status=PublicationStatus.PUBLISHED)
+    products = len(PRODUCTS)
     for name, instrument, support, criteria, amount_rule in POLICIES:
         await Policy.create(organization=organizer, name=name, instrument=instrument, support=support,
                             criteria=criteria, amount_rule=amount_rule, regions=["浙江省/星河市"],

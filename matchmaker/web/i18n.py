@@ -8,6 +8,7 @@ installed once in the Jinja environment translate per request.
 from __future__ import annotations
 
 import gettext as gettext_module
+import re
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -53,6 +54,30 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language.get()).ngettext(singular, plural, n)
+
+
+#: Services write a message as "中文 (English gloss)" (errors.py, field checks): a page shows
+#: one language, so the gloss is cut in Chinese and used when English has no msgid for it.
+_GLOSS = re.compile(r"\s+\(([\x20-\x7e]+)\)\s*$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def one_language(message: str) -> str:
+    """`message` in the current language only: "没有权限 (forbidden)" reads 没有权限 in Chinese, and
+    in English its catalog translation, else the gloss ("Forbidden"), else the message itself."""
+    if not isinstance(message, str) or not message:
+        return message
+    found = _GLOSS.search(message)
+    chinese = message[:found.start()] if found and _CJK.search(message[:found.start()]) else message
+    if current_language.get() == SOURCE_LANGUAGE:
+        return chinese
+    translated = gettext(chinese)
+    if translated != chinese:
+        return translated
+    if found and chinese != message:
+        gloss = found.group(1).strip()
+        return gloss[:1].upper() + gloss[1:]
+    return message
 
 
 def pick_language(candidates: list[str | None], supported: tuple[str, ...], default: str) -> str:

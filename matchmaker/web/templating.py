@@ -32,6 +32,11 @@ def wan_yuan(value: int | None) -> str:
     return f"{value / 10_000:,.2f}".rstrip("0").rstrip(".")
 
 
+def session_label(session) -> str:
+    """A session's day and half-day in the page's language: 12月8日上午 / Tue 8 Dec, morning."""
+    return session.label_in(i18n.current_language.get())
+
+
 def _static_version(path: str) -> str:
     file = STATIC_DIR / path
     return f"/static/{path}?v={int(file.stat().st_mtime)}" if file.exists() else f"/static/{path}"
@@ -51,6 +56,8 @@ def build_environment(directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["wan_yuan"] = wan_yuan
     env.globals["static"] = _static_version
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    env.filters["one_language"] = i18n.one_language
+    env.filters["session_label"] = session_label
     return env
 
 

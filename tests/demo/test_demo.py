@@ -9,8 +9,8 @@ from matchmaker.demo.city import load_demo
 from matchmaker.services.registry.offers import amount_problems
 
 
-async def test_demo_has_the_promised_registries_and_valid_criteria(db):
-    await load_demo()
+async def test_demo_has_the_promised_registries_and_valid_criteria(db, settings):
+    await load_demo(settings.var_dir)
 
     chains = {chain for profile in await EnterpriseProfile.all() for chain in profile.industry_chains}
     institutions = await Organization.filter(kind__not_in=["enterprise", "government"]).count()

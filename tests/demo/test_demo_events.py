@@ -6,8 +6,8 @@ from matchmaker.services.scheduling.problem_export import export_problem
 from matchmaker.solver.problem import parse_problem
 
 
-async def test_demo_loads_a_docking_event_and_a_roadshow_that_export_cleanly(db):
-    await load_demo()
+async def test_demo_loads_a_docking_event_and_a_roadshow_that_export_cleanly(db, settings):
+    await load_demo(settings.var_dir)
 
     docking = await Event.get(kind=EventKind.DOCKING)
     roadshow = await Event.get(kind=EventKind.ROADSHOW)

@@ -28,6 +28,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.services.audit import audit
+from matchmaker.services.listing import Listing, state_listing
 from matchmaker.services.events.setup import event_sessions, registration_open
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.events.slots import parse_hhmm
@@ -229,6 +230,13 @@ async def decide(event: Event, registration_ids: Iterable[object], *, approve: b
 
 async def event_registrations(event: Event) -> list[Registration]:
     return await Registration.filter(event=event).order_by("created_at").prefetch_related("organization")
+
+
+async def registration_listing(event: Event, *, state: object = "", page: object = 1) -> Listing:
+    """The organizer's registration list, one page, filtered by status, with each status's count."""
+    return await state_listing(Registration.filter(event=event), states=[s.value for s in RegistrationStatus],
+                               state=state, page=page, order_by=("created_at", "id"), prefetch=("organization",),
+                               field_name="status")
 
 
 async def registration_of(event: Event, organization: Organization) -> Registration | None:

@@ -30,6 +30,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.audit import audit
 from matchmaker.services.matching import CatalogueCache, fitting_pairs
+from matchmaker.services.listing import Listing, state_listing
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.events.registrations import side_of
 from matchmaker.services.outcomes.leads import lead_from_request_in_tx
@@ -310,6 +311,13 @@ async def organizer_follow_up(event: Event) -> FollowUp:
 async def event_requests(event: Event) -> list[MeetingRequest]:
     return await MeetingRequest.filter(event=event).order_by("-created_at").prefetch_related(
         "enterprise", "institution", "need")
+
+
+async def request_listing(event: Event, *, state: object = "", page: object = 1) -> Listing:
+    """The organizer's request list, one page, filtered by state, with each state's count."""
+    return await state_listing(MeetingRequest.filter(event=event), states=[s.value for s in RequestState],
+                               state=state, page=page, order_by=("-created_at", "-id"),
+                               prefetch=("enterprise", "institution", "need"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PART_NAMES = {"am": "上午", "pm": "下午"}
+ENGLISH_PART_NAMES = {"am": "morning", "pm": "afternoon"}
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 240
 
 
@@ -32,6 +33,14 @@ class Session:
     @property
     def label(self) -> str:
         return f"{self.day.month}月{self.day.day}日{PART_NAMES.get(self.part, self.part)}"
+
+    def label_in(self, language: str) -> str:
+        """`label` in `language` ("zh" or "en": Tue 8 Dec, morning)."""
+        if language == "en":
+            weekday = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[self.day.weekday()]
+            month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[self.day.month - 1]
+            return f"{weekday} {self.day.day} {month}, {ENGLISH_PART_NAMES.get(self.part, self.part)}"
+        return self.label
 
     def as_json(self) -> dict[str, str]:
         return {"day": self.day.isoformat(), "part": self.part, "start": self.start.strftime("%H:%M"),

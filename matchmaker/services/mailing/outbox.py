@@ -34,6 +34,7 @@ from matchmaker.mail import retry
 from matchmaker.mail.compose import RenderedEmail
 from matchmaker.mail.message import build_message, new_message_id
 from matchmaker.models import Organization, OutboxMail, OutboxState, User
+from matchmaker.services.listing import Listing, state_listing
 from matchmaker.services.audit import audit
 from matchmaker.services.clock import db_time
 
@@ -320,6 +321,12 @@ async def outbox_summary(organization: Organization, *, recent: int = 50,
     failed = await mine.filter(state__in=RESENDABLE).order_by("-id").limit(failures)
     latest = await mine.order_by("-id").limit(recent)
     return OutboxSummary(counts=counts, failures=list(failed), recent=list(latest))
+
+
+async def outbox_listing(organization: Organization, *, state: object = "", page: object = 1) -> Listing:
+    """`organization`'s mail, newest first, one page, filtered by state, with each state's count."""
+    return await state_listing(OutboxMail.filter(organization_id=organization.id),
+                               states=[s.value for s in OutboxState], state=state, page=page, order_by=("-id",))
 
 
 async def _count_by_state(organization_id: int) -> list[tuple[str, int]]:

@@ -6,7 +6,8 @@ cannot disagree on what a field means or how it is checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from matchmaker.matching import model as matching
 from matchmaker.models import CustomField, EnterpriseProfile, Organization, OrganizationKind, ProfileRevision, User
 from matchmaker.services.registry import columns as c
 from matchmaker.services.audit import audit
+from matchmaker.services.listing import Listing, listing_of
 from matchmaker.services.registry.custom_fields import custom_column, custom_fields
 from matchmaker.services.registry.industries import parse_industry
 
@@ -235,6 +237,17 @@ async def enterprise_library(*, chain: str = "") -> list[EnterpriseProfile]:
     """The enterprise library institutions and organizers browse, by name, optionally one chain's."""
     rows = await EnterpriseProfile.all().prefetch_related("organization").order_by("organization__name")
     return [profile for profile in rows if not chain or chain in profile.industry_chains]
+
+
+async def enterprise_listing(*, chain: object = "", page: object = 1, chains: Iterable[str] = ()) -> Listing:
+    """One page of the enterprise library, optionally one chain's, with every chain's count."""
+    rows = await enterprise_library()
+    counts = Counter(name for profile in rows for name in profile.industry_chains)
+    chosen = str(chain or "")
+    chosen = chosen if chosen in set(chains) else ""
+    shown = [profile for profile in rows if not chosen or chosen in profile.industry_chains]
+    return listing_of(shown, page=page, state=chosen, counts={name: counts.get(name, 0) for name in chains},
+                      overall=len(rows))
 
 
 async def revisions_of(enterprise: Organization, *, limit: int = 20) -> list[ProfileRevision]:

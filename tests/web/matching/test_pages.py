@@ -102,3 +102,24 @@ async def test_enterprise_sees_the_claim_notice_and_accepts(client, other_client
     assert answered.status_code == 303
     await claim.refresh_from_db()
     assert (claim.state, claim.accepted) == ("answered", True)
+
+
+async def test_an_accepted_claim_leads_to_its_next_step_on_both_sides(client, other_client, make_organization):
+    owner, need = await _enterprise_user(make_organization, "星河纳米")
+    officer = await make_organization("bank", name="星河银行")
+    product = await make_product(await organization_of(officer), None, name="科创贷")
+    await other_client.login(officer.email)
+    await other_client.submit(f"/institution/products/{product.id}/claims", {"need_id": str(need.id)})
+    waiting = await other_client.get(f"/institution/products/{product.id}/matches")
+    claim = await NeedClaim.get(need=need)
+    await client.login(owner.email)
+    await client.submit(f"/enterprise/claims/{claim.id}/answer", {"answer": "accept"})
+
+    accepted = await other_client.get(f"/institution/products/{product.id}/matches")
+    enterprise_side = await client.get("/enterprise/matches")
+
+    assert "已抢单，等待企业回复" in waiting.text and "企业已接受对接" not in waiting.text
+    assert "企业已接受对接" in accepted.text and "下一步：" in accepted.text
+    assert "企业尚未授权查看联系方式" in accepted.text  # no contact consent given: said so, not shown
+    assert 'href="/events">在对接活动中约见' in accepted.text
+    assert "下一步：机构将与您联系" in enterprise_side.text and 'href="/profile#consent"' in enterprise_side.text

@@ -117,7 +117,8 @@ async def _organizer_page(request: Request, viewer: Viewer, event: Event, proble
                           status_code: int = 200) -> Response:
     enterprises, institutions, needs = await request_service.organizer_choices(event)
     return render(request, "events/organizer_requests.html", {
-        "viewer": viewer, "event": event, "requests": await request_service.event_requests(event),
+        "viewer": viewer, "event": event, "requests": await request_service.request_listing(
+            event, state=request.query_params.get("state", ""), page=request.query_params.get("page", 1)),
         "enterprises": enterprises, "institutions": institutions, "needs": needs,
         "priority_labels": PRIORITY_LABELS, "state_labels": STATE_LABELS, "problems": problems,
     }, status_code=status_code)

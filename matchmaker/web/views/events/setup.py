@@ -19,6 +19,7 @@ from matchmaker.web.pages import redirect, render
 
 KIND_LABELS = {EventKind.DOCKING: N_("银企对接会"), EventKind.ROADSHOW: N_("融资路演"),
                EventKind.BOTH: N_("对接会与路演")}
+REGISTRATION_LABELS = {"pending": N_("待审核"), "approved": N_("已通过"), "rejected": N_("已驳回")}
 STATUS_LABELS = {EventStatus.DRAFT: N_("草稿"), EventStatus.OPEN: N_("报名中"), EventStatus.CLOSED: N_("已结束")}
 ELIGIBILITY_LABELS = {Eligibility.ALL: N_("所有企业"), Eligibility.CHAINS: N_("指定产业链企业"),
                       Eligibility.INVITATION: N_("邀请名单内企业")}
@@ -113,7 +114,9 @@ async def _overview(request: Request, viewer, event, problems: dict, status_code
     return render(request, "events/organizer_event.html", {
         "viewer": viewer, "event": event, "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
         "slots": event_service.event_slots(event), "sessions": event_service.event_sessions(event),
-        "registrations": await registration_service.event_registrations(event),
+        "registrations": await registration_service.registration_listing(
+            event, state=request.query_params.get("state", ""), page=request.query_params.get("page", 1)),
+        "registration_labels": REGISTRATION_LABELS,
         "follow_up": await request_service.organizer_follow_up(event),
         "problems": problems, "values": {},
     }, status_code=status_code)

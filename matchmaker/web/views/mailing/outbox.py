@@ -56,6 +56,8 @@ async def outbox_page(request: Request) -> Response:
         "summary": summary, "state_labels": STATE_LABELS, "kind_labels": KIND_LABELS,
         "delivery_target": _delivery_target(request), "smtp": bool(settings_of(request).mail_smtp_host),
         "requeued": request.query_params.get("requeued", ""),
+        "mails": await outbox.outbox_listing(viewer.organization, state=request.query_params.get("state", ""),
+                                             page=request.query_params.get("page", 1)),
     })
 
 

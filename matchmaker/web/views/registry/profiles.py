@@ -83,10 +83,11 @@ async def revoke_consent(request: Request) -> Response:
 async def enterprise_list(request: Request) -> Response:
     """Institutions and the organizer browse the enterprise library (public part of each profile)."""
     viewer = await institution_or_organizer_of(request)
-    chain = request.query_params.get("chain", "")
-    rows = await profiles.enterprise_library(chain=chain)
+    chains = settings_of(request).registry_industry_chains
+    listing = await profiles.enterprise_listing(chain=request.query_params.get("chain", ""),
+                                                page=request.query_params.get("page", 1), chains=chains)
     return render(request, "registry/enterprise/list.html", {
-        "viewer": viewer, "rows": rows, "chain": chain, "chains": settings_of(request).registry_industry_chains,
+        "viewer": viewer, "listing": listing, "chains": {name: name for name in chains},
         "industry_label": industry_label,
     })
 

@@ -17,6 +17,7 @@ from matchmaker.services.events import setup as event_service
 from matchmaker.services.scheduling import versions as scheduling
 from matchmaker.services.scheduling.grid import version_view
 from matchmaker.services.scheduling.solver_runs import is_stale
+from matchmaker.services.scheduling.staleness import published_staleness
 from matchmaker.web.auth import Viewer, organizer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.i18n import N_, gettext
@@ -52,7 +53,7 @@ async def schedule_page(request: Request, *, problems: dict[str, str] | None = N
         "viewer": viewer, "event": event, "fairness": scheduling.FairnessSettings.of(event),
         "runs": await scheduling.recent_runs(event), "versions": await scheduling.event_versions(event),
         "published": await scheduling.published_version(event), "problems": problems or {}, "values": values or {},
-        "default_time_limit": DEFAULT_TIME_LIMIT,
+        "default_time_limit": DEFAULT_TIME_LIMIT, "staleness": await published_staleness(event),
     }, status_code=status_code)
 
 
@@ -155,6 +156,7 @@ async def version_page(request: Request, *, move_error: str = "", status_code: i
         "viewer": viewer, "event": event, "version": version, "view": await version_view(version),
         "current": current, "changes": changes, "move_error": move_error,
         "versions": await scheduling.event_versions(event),
+        "staleness": await published_staleness(event) if version.state.value == "published" else None,
     }, status_code=status_code)
 
 
