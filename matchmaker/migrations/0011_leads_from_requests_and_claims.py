@@ -55,7 +55,7 @@ async def create_leads(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0008_eventday_outcomes_programmes')]
+    dependencies = [('matchmaker', '0009_registration_walk_in')]
 
     initial = False
 

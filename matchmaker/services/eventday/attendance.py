@@ -6,15 +6,12 @@ correct any meeting from the live board, and may put it back to planned. No meet
 before its slot begins. Every mark records who and when and is written to the audit trail; once
 the organizer has set a meeting, the participants' marks no longer change it.
 
-Extension point: `HELD_LISTENERS`. Other domains (the financing leads of `outcomes`) append an
-async callable `listener(meeting, by)`; each is awaited, in order, inside the marking
-transaction whenever a meeting *becomes* held, so what a listener writes commits or fails with
-the mark itself.
+A meeting that *becomes* held joins its financing lead (`outcomes.leads.attach_meeting`) inside
+the marking transaction, so the lead commits or fails with the mark itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
@@ -23,11 +20,8 @@ from matchmaker.errors import Conflict, InvalidInput, NotFound
 from matchmaker.models import Event, Meeting, MeetingState, Membership, Organization, User, VersionState
 from matchmaker.services.audit import audit
 from matchmaker.services.clock import utc_now
+from matchmaker.services.outcomes.leads import attach_meeting
 from matchmaker.services.tenancy import row_id
-
-HeldListener = Callable[[Meeting, User | None], Awaitable[None]]
-#: Awaited in order, inside the transaction, after a meeting became held (see the module docstring).
-HELD_LISTENERS: list[HeldListener] = []
 
 SIDES = ("enterprise", "institution", "both")
 MARKS = {"held": MeetingState.HELD, "no_show": MeetingState.NO_SHOW, "planned": MeetingState.PLANNED}
@@ -66,8 +60,7 @@ async def _record(meeting: Meeting, state: MeetingState, absent_side: str, by: U
         await meeting.save(update_fields=["state", "absent_side", "attendance_by_id", "attendance_at"])
         await audit(by, action, meeting, before=before, after={"state": state.value, "absent_side": absent_side})
         if became_held:
-            for listener in HELD_LISTENERS:
-                await listener(meeting, by)
+            await attach_meeting(meeting, by=by)
     return meeting
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from matchmaker.errors import Conflict, InvalidInput, NotFound
-from matchmaker.models import AuditLog, Meeting, MeetingState
+from matchmaker.models import (AuditLog, FinancingLead, FinancingNeed, LeadLink, Meeting, MeetingState, NeedStatus)
 from matchmaker.services.eventday import attendance
 from tests.services.eventday.day import publish
 from tests.services.scheduling.factories import seeded_event
@@ -91,21 +91,16 @@ async def test_the_organizer_corrects_a_mark_and_then_participants_cannot_change
                                            by=seeded.organizer, now=meeting.starts_at)
 
 
-async def test_held_listeners_are_called_once_when_a_meeting_becomes_held(client, make_organization):
+async def test_a_meeting_that_becomes_held_joins_one_financing_lead(client, make_organization):
     seeded = await seeded_event(make_organization)
     version = await publish(seeded)
     meeting = await Meeting.filter(version=version, enterprise=seeded.enterprises[0]).first()
-    heard: list[tuple[int, int]] = []
 
-    async def listener(held, by):
-        heard.append((held.pk, by.pk))
+    for _ in range(2):  # marking it held again changes nothing
+        await attendance.mark_by_organizer(seeded.event, meeting.pk, mark="held", by=seeded.organizer,
+                                           now=meeting.starts_at)
 
-    attendance.HELD_LISTENERS.append(listener)
-    try:
-        for _ in range(2):
-            await attendance.mark_by_organizer(seeded.event, meeting.pk, mark="held", by=seeded.organizer,
-                                               now=meeting.starts_at)
-    finally:
-        attendance.HELD_LISTENERS.remove(listener)
+    lead = await FinancingLead.get(enterprise=seeded.enterprises[0], institution_id=meeting.institution_id)
+    assert await LeadLink.filter(lead=lead, meeting=meeting).count() == 1
+    assert (await FinancingNeed.get(pk=lead.need_id)).status == NeedStatus.IN_TALKS
 
-    assert heard == [(meeting.pk, seeded.organizer.pk)]
