@@ -68,8 +68,13 @@ async def profiles_of_needs(needs: list[FinancingNeed]) -> dict[int, EnterpriseP
     return {n.enterprise_id: profiles.get(n.enterprise_id) for n in needs}
 
 
+#: Needs still looking for money: a need in talks with one lender (its leads are open) may take
+#: another's offer until a disbursement grants it, and a claimed need stays on the claimant's page.
+SEEKING = (NeedStatus.OPEN, NeedStatus.IN_TALKS)
+
+
 async def _open_needs_with_profiles() -> tuple[list[FinancingNeed], dict[int, EnterpriseProfile | None]]:
-    needs = await FinancingNeed.filter(status=NeedStatus.OPEN).prefetch_related("enterprise").order_by("id")
+    needs = await FinancingNeed.filter(status__in=SEEKING).prefetch_related("enterprise").order_by("id")
     return needs, await profiles_of_needs(needs)
 
 

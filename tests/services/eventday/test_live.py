@@ -22,8 +22,9 @@ async def test_board_shows_current_and_next_slots_counts_chase_and_problems(clie
 
     assert (board.current.id, board.next.id, board.version_number) == ("d1-0900", "d1-0920", 1)
     assert board.counts == {"enterprise": (3, 4), "institution": (1, 2)}
-    assert [(r.institution, r.label) for r in board.rows] == [("星河担保", "第 1 桌"), ("星河银行", "第 1 桌"),
-                                                            ("星河银行", "第 2 桌")]
+    # Hall labels given at publishing: banks first, then guarantors (by kind, then name).
+    assert [(r.institution, r.label) for r in board.rows] == [("星河银行", "A01"), ("星河银行", "A02"),
+                                                            ("星河担保", "A03")]
     bank_row = next(r for r in board.rows if r.institution == "星河银行" and r.now.meeting and r.now.meeting.pk == first.pk)
     assert (bank_row.present, bank_row.now.status, bank_row.now.waiting) == (False, "meeting", True)
     assert board.problems[0].kind == "table_empty" and board.problems[0].text.startswith("星河银行尚未签到")
