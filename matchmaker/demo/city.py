@@ -13,6 +13,7 @@ from matchmaker.models import Membership, Organization, OrganizationKind, Role, 
 from matchmaker.demo import registry as demo_registry
 from matchmaker.services.audit import audit
 from matchmaker.demo.events import load_demo_events
+from matchmaker.demo.past_event import load_past_event
 from matchmaker.services.accounts.passwords import hash_password
 from matchmaker.uscc import make_uscc
 
@@ -116,4 +117,5 @@ async def load_demo() -> int:
         await audit(None, "demo.load", after={"organizations": len(organizations), **registries})
         # Events last: they look up the organizations above by e-mail and add any they still need.
         await load_demo_events()
+        await load_past_event()  # issue 13: the programme and last month's event
     return await Organization.all().count()

@@ -19,6 +19,7 @@ from matchmaker.web.views.mailing import inbox, outbox
 from matchmaker.web.views.matching import pages as matching
 from matchmaker.web.views.scheduling import agendas, export as events_export, schedule as events_schedule
 from matchmaker.web.views.registry.routes import registry_routes
+from matchmaker.web.views.reports.routes import reports_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -134,6 +135,7 @@ routes = [
     Route("/organizer/outbox/{mail_id:int}/message.eml", outbox.message_eml, name="outbox_message_eml"),
     Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
     *registry_routes,
+    *reports_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
