@@ -71,6 +71,31 @@ def _demo(args: argparse.Namespace) -> int:
     return _with_database(work)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from matchmaker.errors import InvalidInput, NotFound
+    from matchmaker.services.reports.exports import report_file
+
+    output = Path(args.output)
+
+    async def work() -> int:
+        try:
+            body = await report_file(suffix=output.suffix.lower(), period=args.period or "",
+                                     programme_id=args.programme, event_id=args.event)
+        except InvalidInput as error:
+            print("；".join(error.problems.values()), file=sys.stderr)
+            return 2
+        except NotFound as error:
+            print(error.message, file=sys.stderr)
+            return 1
+        output.write_bytes(body)
+        print(f"已写入 {output} ({len(body)} 字节)")
+        return 0
+
+    return _with_database(work)
+
+
 def _create_organizer(args: argparse.Namespace) -> int:
     from matchmaker.errors import InvalidInput
     from matchmaker.services.accounts.organizations import RegistrationDraft, register_organization
@@ -292,6 +317,15 @@ def build_parser() -> argparse.ArgumentParser:
     reminders.set_defaults(handler=_send_reminders)
     subparsers.add_parser("send-lead-reminders", help="queue the financing-lead reminders due now (cron, daily)"
                           ).set_defaults(handler=_send_lead_reminders)
+
+    report = subparsers.add_parser("report", help="write a programme's or an event's statistics as .xlsx or .docx")
+    target = report.add_mutually_exclusive_group(required=True)
+    target.add_argument("--programme", type=int, help="programme id")
+    target.add_argument("--event", type=int, help="event id")
+    report.add_argument("--period", default="", help="2026-Q4, 2026-11, 2026 or 2026-10-01..2026-12-31 "
+                                                     "(default: the programme's own period)")
+    report.add_argument("-o", "--output", required=True, help="report.xlsx or report.docx")
+    report.set_defaults(handler=_report)
 
     for module in (solver_command, matching_command):
         module.register(subparsers)

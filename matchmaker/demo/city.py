@@ -15,6 +15,7 @@ from matchmaker.demo import registry as demo_registry
 from matchmaker.services.audit import audit
 from matchmaker.demo.events import load_demo_events
 from matchmaker.demo.leads import load_demo_leads
+from matchmaker.demo.past_event import load_past_event
 from matchmaker.services.accounts.passwords import hash_password
 from matchmaker.uscc import make_uscc
 
@@ -104,5 +105,6 @@ async def load_demo(var_dir: Path) -> int:
         await audit(None, "demo.load", after={"organizations": len(organizations), **registries})
         # Events last: they look up the organizations above by e-mail and add any they still need.
         await load_demo_events(var_dir)
-        await load_demo_leads()  # after the events: their accepted requests become leads
+        await load_past_event()  # the programme and last month's event, held and followed up
+        await load_demo_leads()  # then the open events' accepted requests become leads
     return await Organization.all().count()

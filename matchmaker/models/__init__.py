@@ -42,7 +42,7 @@ from matchmaker.models.outcomes import (
     Side,
 )
 from matchmaker.models.outbox import OutboxMail, OutboxState
-from matchmaker.models.programmes import Programme
+from matchmaker.models.programmes import Programme, ProgrammePartner
 from matchmaker.models.registry import (
     ApiToken,
     ConsentAudience,
@@ -116,6 +116,7 @@ __all__ = [
     "MeetingFeedback",
     "Side",
     "Programme",
+    "ProgrammePartner",
     "ClaimState",
     "NeedClaim",
     "OutboxMail",

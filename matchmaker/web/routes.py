@@ -22,6 +22,7 @@ from matchmaker.web.views.registry.routes import registry_routes
 from matchmaker.web.views.eventday.routes import eventday_routes
 from matchmaker.web.views.eventday.board_routes import board_routes
 from matchmaker.web.views.outcomes.routes import outcomes_routes
+from matchmaker.web.views.reports.routes import reports_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -140,6 +141,7 @@ routes = [
     *eventday_routes,
     *board_routes,
     *outcomes_routes,
+    *reports_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 

@@ -1,0 +1,118 @@
+"""Loading one scope's rows (an event or a programme) for the pure statistics in a fixed
+handful of queries: flat value lists, no model instances, no per-row queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from tortoise.expressions import Q, Subquery
+
+from matchmaker.models import (
+    CheckIn,
+    EnterpriseProfile,
+    Event,
+    FinancingLead,
+    LeadLink,
+    LeadRecord,
+    Meeting,
+    MeetingFeedback,
+    MeetingRequest,
+    NeedClaim,
+    Organization,
+    Registration,
+    RegistrationStatus,
+    VersionState,
+)
+from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.stats.rows import (
+    Dataset,
+    EnterpriseRow,
+    EventRow,
+    FeedbackRow,
+    InstitutionRow,
+    LeadRow,
+    MeetingRow,
+    ParticipantRow,
+    RecordRow,
+    ResponseRow,
+)
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.astimezone(SHANGHAI).date() if moment is not None else None
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None) if moment is not None else None
+
+
+def event_day(sessions: list[dict]) -> date | None:
+    """The first day of an event's sessions (the date a period counts it by)."""
+    days = [s.get("day", "") for s in sessions or [] if s.get("day")]
+    return date.fromisoformat(min(days)) if days else None
+
+
+def _leads_of(event_ids: Sequence[int]):
+    """The leads of the scope: first met at one of its events, or joined again at one."""
+    linked = LeadLink.filter(event_id__in=list(event_ids)).values("lead_id")
+    return FinancingLead.filter(Q(first_event_id__in=list(event_ids)) | Q(id__in=Subquery(linked)))
+
+
+async def load_dataset(event_ids: Sequence[int]) -> Dataset:
+    """Every row the statistics of these events need (ten queries, whatever their size)."""
+    ids = list(event_ids)
+    if not ids:
+        return Dataset()
+    events = tuple(EventRow(id=i, title=t, held_on=event_day(s), programme_id=p) for i, t, s, p in
+                   await Event.filter(id__in=ids).values_list("id", "title", "sessions", "programme_id"))
+    checked = set(await CheckIn.filter(event_id__in=ids).distinct().values_list("event_id", "organization_id"))
+    participants = tuple(ParticipantRow(e, o, (e, o) in checked) for e, o in await Registration.filter(
+        event_id__in=ids, status=RegistrationStatus.APPROVED).values_list("event_id", "organization_id"))
+    meetings = tuple(MeetingRow(i, e, ent, inst, str(state), _day(start), absent or "")
+                     for i, e, ent, inst, state, start, absent in await Meeting.filter(
+                         event_id__in=ids, version__state=VersionState.PUBLISHED).values_list(
+                         "id", "event_id", "enterprise_id", "institution_id", "state", "starts_at", "absent_side"))
+    lead_query = _leads_of(ids)
+    leads = tuple(LeadRow(i, ent, inst, str(pk or nk or ""), _day(contact), ev)
+                  for i, ent, inst, pk, nk, contact, ev in await lead_query.values_list(
+                      "id", "enterprise_id", "institution_id", "product__kind", "need__kind", "first_contact_at",
+                      "first_event_id"))
+    records = tuple(
+        RecordRow(i, lead, str(stage), on, amount, rate, guarantee or "", bool(first), str(conf), bool(sup),
+                  str(kind or ""))
+        for i, lead, stage, on, amount, rate, guarantee, first, conf, sup, kind in await LeadRecord.filter(
+            lead_id__in=Subquery(_leads_of(ids).values("id"))).values_list(
+            "id", "lead_id", "stage", "occurred_on", "amount", "rate_bp", "guarantee", "first_loan", "confirmation",
+            "superseded", "product__kind"))
+    responses = [ResponseRow("request", inst, ent, "enterprise" if not from_ent else "institution", _local(asked),
+                             _local(deadline), _local(answered))
+                 for inst, ent, from_ent, asked, deadline, answered in await MeetingRequest.filter(
+                     event_id__in=ids).values_list("institution_id", "enterprise_id", "from_enterprise", "created_at",
+                                                   "event__answer_deadline", "answered_at")]
+    claim_ids = LeadLink.filter(lead_id__in=Subquery(_leads_of(ids).values("id")),
+                                claim_id__not_isnull=True).values("claim_id")
+    responses += [ResponseRow("claim", inst, ent, "enterprise", _local(asked), _local(deadline), _local(answered))
+                  for inst, ent, asked, deadline, answered in await NeedClaim.filter(
+                      id__in=Subquery(claim_ids)).values_list("institution_id", "need__enterprise_id", "claimed_at",
+                                                              "response_deadline", "answered_at")]
+    feedback = tuple(FeedbackRow(inst, ent, score, _day(at)) for inst, ent, score, at in
+                     await MeetingFeedback.filter(event_id__in=ids).values_list(
+                         "institution_id", "enterprise_id", "satisfaction", "created_at"))
+
+    enterprise_ids = {m.enterprise_id for m in meetings} | {lead.enterprise_id for lead in leads}
+    institution_ids = {m.institution_id for m in meetings} | {lead.institution_id for lead in leads}
+    institution_ids |= {p.organization_id for p in participants}
+    organizations = {i: (name, kind) for i, name, kind in await Organization.filter(
+        id__in=list(enterprise_ids | institution_ids)).values_list("id", "name", "kind")}
+    profiles = {o: (d, tuple(c or ()), s, f) for o, d, c, s, f in await EnterpriseProfile.filter(
+        organization_id__in=list(enterprise_ids)).values_list(
+        "organization_id", "district", "industry_chains", "size_class", "first_loan")}
+    enterprises = {i: EnterpriseRow(i, organizations[i][0], *profiles.get(i, ("", (), "", None)))
+                   for i in enterprise_ids if i in organizations}
+    institutions = {i: InstitutionRow(i, organizations[i][0], str(organizations[i][1]))
+                    for i in institution_ids if i in organizations and str(organizations[i][1]) not in
+                    ("enterprise", "government")}
+    return Dataset(events=events, participants=participants, meetings=meetings, enterprises=enterprises,
+                   institutions=institutions, leads=leads, records=records, responses=tuple(responses),
+                   feedback=feedback)

@@ -1,0 +1,154 @@
+"""The statistics workbook (openpyxl): a summary sheet, one sheet per breakdown, the monthly
+trend, the 考核 ranking, and — for the organizer only — the meetings with their attendance
+and the leads with their stages. Chinese headers, amounts as numbers in 万元, frozen header,
+totals row, columns sized to fit."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from matchmaker.services.reports.figures import headline_lines, wan
+from matchmaker.services.reports.statistics import Statistics
+from matchmaker.stats.assessment import INDICATOR_BY_KEY, formula
+from matchmaker.stats.labels import (
+    CONFIRMATION_LABELS,
+    DIMENSION_LABELS,
+    FINANCING_KIND_LABELS,
+    MEETING_STATE_LABELS,
+    STAGE_LABELS,
+)
+from matchmaker.stats.summary import Breakdown, BreakdownRow
+
+WAN_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+BREAKDOWN_HEADERS = ("名称", "洽谈场次", "缺席场次", "服务企业数", "线索数", "意向金额（万元）", "授信笔数",
+                     "授信金额（万元）", "放款笔数", "放款金额（万元）", "其中双方确认（万元）", "存在异议放款（万元）",
+                     "首贷户数")
+
+
+def breakdown_values(row: BreakdownRow) -> list:
+    """One breakdown line as the workbook (and the page's table) shows it."""
+    return [row.label, row.meetings_held, row.no_show, row.enterprises_served, row.leads,
+            wan(row.intent.recorded.amount), row.approved.recorded.count, wan(row.approved.recorded.amount),
+            row.disbursed.split.recorded.count, wan(row.disbursed.split.recorded.amount),
+            wan(row.disbursed.split.confirmed.amount), wan(row.disbursed.split.disputed.amount),
+            row.first_loans.enterprises]
+
+
+def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence], *,
+           total: Sequence | None = None, wan_columns: Sequence[int] = ()) -> None:
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append(list(row))
+    if total is not None:
+        sheet.append(list(total))
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for column in range(1, len(headers) + 1):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            if isinstance(cell.value, float) or column in wan_columns:
+                cell.number_format = WAN_FORMAT if column in wan_columns else "0.00"
+            elif isinstance(cell.value, int):
+                cell.number_format = COUNT_FORMAT
+    sheet.freeze_panes = "B2"
+    for column in range(1, len(headers) + 1):
+        widest = max((_width(cell.value) for (cell,) in sheet.iter_rows(min_col=column, max_col=column)), default=8)
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(8, widest + 2), 48)
+
+
+def _width(value) -> int:
+    text = "" if value is None else (f"{value:,.2f}" if isinstance(value, float) else str(value))
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _breakdown_sheet(book: Workbook, part: Breakdown) -> None:
+    rows = [breakdown_values(row) for row in part.rows]
+    total = breakdown_values(part.total)
+    total[0] = "合计" if part.additive else "合计（按企业去重，各行之和可能更大）"
+    _sheet(book, DIMENSION_LABELS[part.dimension], BREAKDOWN_HEADERS, rows, total=total,
+           wan_columns=(6, 8, 10, 11, 12))
+
+
+def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
+    """The workbook for one scope and period; `with_details` adds the per-meeting and per-lead
+    sheets (the organizer's, never a partner department's)."""
+    book = Workbook()
+    book.remove(book.active)
+    lines = headline_lines(statistics.headline)
+    info = [("统计对象", statistics.scope.title), ("统计期间", statistics.period.title),
+            ("组织方", statistics.scope.organizer),
+            ("生成时间", statistics.generated_at.strftime("%Y-%m-%d %H:%M UTC"))]
+    summary_rows = [[line.label, line.unit, line.value, line.confirmed, line.one_sided, line.disputed]
+                    for line in lines]
+    _sheet(book, "汇总", ("指标", "单位", "合计（确认+单方）", "双方确认", "单方填报", "存在异议（不计入合计）"),
+           summary_rows)
+    sheet = book["汇总"]
+    sheet.insert_rows(1, amount=len(info) + 1)
+    for index, (label, value) in enumerate(info, start=1):
+        sheet.cell(index, 1, label).font = Font(bold=True)
+        sheet.cell(index, 2, value)
+    sheet.freeze_panes = f"B{len(info) + 3}"
+    for (cell,) in sheet.iter_rows(min_row=len(info) + 3, min_col=1, max_col=1):
+        if cell.value and "金额" in str(cell.value):
+            for other in sheet[cell.row][2:6]:
+                other.number_format = WAN_FORMAT
+
+    _sheet(book, "转化漏斗", ("阶段", "线索数"), [[STAGE_LABELS[s.stage], s.leads] for s in statistics.headline.funnel])
+    trend = [[p.month, p.meetings_held, p.leads, wan(p.intent.recorded.amount), p.approved.recorded.count,
+              wan(p.approved.recorded.amount), p.disbursed.recorded.count, wan(p.disbursed.recorded.amount),
+              wan(p.disbursed.confirmed.amount)] for p in statistics.trend]
+    trend_total = ["合计", sum(r[1] for r in trend), sum(r[2] for r in trend),
+                   round(sum(r[3] for r in trend), 2), sum(r[4] for r in trend), round(sum(r[5] for r in trend), 2),
+                   sum(r[6] for r in trend), round(sum(r[7] for r in trend), 2), round(sum(r[8] for r in trend), 2)]
+    _sheet(book, "月度走势", ("月份", "洽谈场次", "线索数", "意向金额（万元）", "授信笔数", "授信金额（万元）",
+                          "放款笔数", "放款金额（万元）", "其中双方确认（万元）"), trend, total=trend_total,
+           wan_columns=(4, 6, 8, 9))
+    for part in statistics.breakdowns.values():
+        _breakdown_sheet(book, part)
+
+    keys = list(statistics.weights)
+    headers = ["名次", "机构", "综合得分", *[f"{INDICATOR_BY_KEY[k].label}（{INDICATOR_BY_KEY[k].unit}）" for k in keys],
+               *[f"{INDICATOR_BY_KEY[k].label}·归一分" for k in keys]]
+    ranking = [[s.rank, s.name, s.score, *[s.values[k] for k in keys], *[s.normalised[k] for k in keys]]
+               for s in statistics.ranking]
+    _sheet(book, "机构考核", headers, ranking)
+    book["机构考核"].append([])
+    book["机构考核"].append(["计算公式", formula(statistics.weights)])
+
+    if with_details:
+        data = statistics.data
+        names = {**{e.id: e.name for e in data.enterprises.values()},
+                 **{i.id: i.name for i in data.institutions.values()}}
+        titles = {e.id: e.title for e in data.events}
+        meetings = [[titles.get(m.event_id, ""), m.day.isoformat() if m.day else "", names.get(m.enterprise_id, ""),
+                     names.get(m.institution_id, ""), MEETING_STATE_LABELS.get(m.state, m.state),
+                     {"enterprise": "企业", "institution": "机构", "both": "双方"}.get(m.absent_side, "")]
+                    for m in sorted(data.meetings, key=lambda m: (m.event_id, m.id))]
+        _sheet(book, "洽谈与出席", ("活动", "日期", "企业", "机构", "状态", "缺席方"), meetings)
+        leads = []
+        for f in sorted(statistics.facts, key=lambda f: (f.lead.first_contact_on, f.lead.id)):
+            last = f.disbursements[-1] if f.disbursements else None
+            stage = "declined" if f.declined else "withdrawn" if f.withdrawn else f.furthest
+            leads.append([f.lead.id, names.get(f.lead.enterprise_id, ""), names.get(f.lead.institution_id, ""),
+                          FINANCING_KIND_LABELS.get(f.lead.kind, f.lead.kind), f.lead.first_contact_on.isoformat(),
+                          STAGE_LABELS[stage], wan(f.intent.amount or 0) if f.intent else None,
+                          wan(f.approved.amount or 0) if f.approved else None,
+                          wan(sum(r.amount or 0 for r in f.disbursements if r.confirmation != "disputed")),
+                          CONFIRMATION_LABELS.get(last.confirmation, "") if last else ""])
+        _sheet(book, "对接线索", ("线索号", "企业", "机构", "融资方式", "首次对接", "所处阶段", "意向金额（万元）",
+                              "授信金额（万元）", "累计放款（万元，不含异议）", "最近放款确认"), leads,
+               wan_columns=(7, 8, 9))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

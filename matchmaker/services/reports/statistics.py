@@ -1,0 +1,109 @@
+"""The statistics of one scope (an event or a programme) over one period, for the pages and the
+reports alike, so that a figure has one value wherever it is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from matchmaker.errors import InvalidInput, NotFound
+from matchmaker.models import Event, Organization, Programme, ProgrammePartner
+from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.reports.data import event_day, load_dataset
+from matchmaker.services.reports.programmes import event_ids_of, readable_programme
+from matchmaker.services.tenancy import row_id
+from matchmaker.stats import assessment as stats_assessment
+from matchmaker.stats.indicators import LeadFacts, lead_facts
+from matchmaker.stats.periods import BadPeriod, Period, date_range, parse_period
+from matchmaker.stats.rows import Dataset
+from matchmaker.stats.summary import DIMENSIONS, Breakdown, Headline, TrendPoint, breakdown, headline, monthly_trend
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # event | programme
+    id: int
+    title: str
+    organizer: str
+    event_ids: tuple[int, ...]
+    default_period: Period
+    programme: Programme | None = None
+    is_organizer: bool = False  # the viewer runs it (a partner department only reads)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    scope: Scope
+    period: Period
+    headline: Headline
+    trend: tuple[TrendPoint, ...]
+    breakdowns: dict[str, Breakdown]
+    ranking: tuple[stats_assessment.Scored, ...]
+    weights: dict[str, float]
+    data: Dataset
+    facts: tuple[LeadFacts, ...]
+    generated_at: datetime
+
+
+async def programme_scope(viewer: Organization, programme_id: object) -> Scope:
+    programme = await readable_programme(viewer, programme_id)
+    organizer = await Organization.get(id=programme.organizer_id)
+    return Scope(kind="programme", id=programme.pk, title=programme.name, organizer=organizer.name,
+                 event_ids=tuple(await event_ids_of(programme)),
+                 default_period=date_range(programme.starts_on, programme.ends_on), programme=programme,
+                 is_organizer=programme.organizer_id == viewer.pk)
+
+
+async def event_scope(viewer: Organization, event_id: object) -> Scope:
+    """An event the viewer organizes, or one of a programme the viewer is a partner of."""
+    event = await Event.get_or_none(id=row_id(event_id))
+    if event is None:
+        raise NotFound()
+    is_organizer = event.organizer_id == viewer.pk
+    if not is_organizer and not (event.programme_id and await ProgrammePartner.filter(
+            programme_id=event.programme_id, organization_id=viewer.pk).exists()):
+        raise NotFound()
+    programme = await Programme.get_or_none(id=event.programme_id) if event.programme_id else None
+    day = event_day(event.sessions) or datetime.now(UTC).astimezone(SHANGHAI).date()
+    period = (date_range(programme.starts_on, programme.ends_on) if programme
+              else date_range(date(day.year, 1, 1), date(day.year, 12, 31)))
+    organizer = await Organization.get(id=event.organizer_id)
+    return Scope(kind="event", id=event.pk, title=event.title, organizer=organizer.name, event_ids=(event.pk,),
+                 default_period=period, programme=programme, is_organizer=is_organizer)
+
+
+def period_of(scope: Scope, text: str | None) -> Period:
+    """The period asked for (`2026-Q4`, `2026-11`, `2026`, `a..b`), the scope's own when blank."""
+    if not text or not text.strip():
+        return scope.default_period
+    try:
+        return parse_period(text)
+    except BadPeriod as error:
+        raise InvalidInput({"period": str(error)}) from None
+
+
+def weights_of(programme: Programme | None) -> dict[str, float]:
+    saved = dict(programme.assessment_weights or {}) if programme else {}
+    return saved or dict(stats_assessment.DEFAULT_WEIGHTS)
+
+
+async def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Statistics:
+    now = now or datetime.now(UTC)
+    local_now = now.astimezone(SHANGHAI).replace(tzinfo=None)
+    data = await load_dataset(scope.event_ids)
+    facts = lead_facts(data.leads, data.records)
+    weights = weights_of(scope.programme)
+    return Statistics(
+        scope=scope, period=period, headline=headline(data, period, facts=facts, now=local_now),
+        trend=monthly_trend(data, period, facts=facts),
+        breakdowns={d: breakdown(data, period, d, facts=facts) for d in DIMENSIONS},
+        ranking=stats_assessment.assess(data, period, weights, facts=facts, now=local_now),
+        weights=weights, data=data, facts=facts, generated_at=now)
+
+
+async def institution_scope(programme: Programme) -> Scope:
+    """A programme as an institution that took part in it sees it (its 考核 only)."""
+    organizer = await Organization.get(id=programme.organizer_id)
+    return Scope(kind="programme", id=programme.pk, title=programme.name, organizer=organizer.name,
+                 event_ids=tuple(await event_ids_of(programme)),
+                 default_period=date_range(programme.starts_on, programme.ends_on), programme=programme)
