@@ -132,7 +132,10 @@ def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
 
     async def work() -> int:
-        ctx = await make_context(chains=settings.registry_industry_chains)
+        from matchmaker.services.registry.provenance import Source
+
+        source = Source.imported(path.name, source=args.source, verified=args.verified)
+        ctx = await make_context(chains=settings.registry_industry_chains, source=source)
         limits = Limits(max_bytes=settings.registry_import_max_bytes, max_rows=settings.registry_import_max_rows)
         try:
             if args.dry_run:
@@ -295,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", help="the format follows the extension: .xlsx or .json")
     importer.add_argument("--dry-run", action="store_true",
                           help="show what would be created and which fields would change, write nothing")
+    importer.add_argument("--source", default="",
+                          help="where the profile values come from, shown beside them (default: the file name)")
+    importer.add_argument("--verified", action="store_true",
+                          help="the department that holds the data sent it: mark the values 已核验")
     importer.set_defaults(handler=_import)
     exporter = subparsers.add_parser("export", help="export a registry to .xlsx or .json")
     exporter.add_argument("kind", choices=REGISTRY_KINDS)

@@ -57,8 +57,10 @@ from matchmaker.models.registry import (
     Policy,
     Product,
     ProfileRevision,
+    ProfileValueSource,
     PublicationStatus,
     Urgency,
+    ValueOrigin,
 )
 from matchmaker.models.schedules import (
     Meeting,
@@ -87,6 +89,8 @@ __all__ = [
     "ProfileRevision",
     "PublicationStatus",
     "Urgency",
+    "ProfileValueSource",
+    "ValueOrigin",
     "AuditLog",
     "AttendanceState",
     "Availability",

@@ -253,3 +253,30 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class ValueOrigin(StrEnum):
+    SELF = "self"        # 企业自报: the enterprise's own form
+    IMPORT = "import"    # 组织方导入: a file the organizer imported
+    API = "api"          # through /api/v1/ with a token
+    DERIVED = "derived"  # set by a stage of the platform (a first disbursement ends 首贷户)
+
+
+class ProfileValueSource(Model):
+    """Where the current value of one profile field came from, one row per field. A value the
+    enterprise never filled in has no row, and a value emptied loses its row."""
+
+    id = fields.IntField(primary_key=True)
+    profile = fields.ForeignKeyField("matchmaker.EnterpriseProfile", related_name="sources", on_delete=fields.CASCADE)
+    field = fields.CharField(max_length=80)  # a profile column key: tax_rating, qual.高新技术企业, custom.x
+    origin = fields.CharEnumField(ValueOrigin, max_length=8)
+    source = fields.CharField(max_length=120, default="")  # 税务数据, the token's name, the stage
+    file_name = fields.CharField(max_length=200, default="")
+    verified = fields.BooleanField(default=False)  # 已核验: imported from the department that holds it
+    recorded_by = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    recorded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "profile_value_source"
+        unique_together = (("profile", "field"),)
+

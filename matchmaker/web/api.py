@@ -18,7 +18,7 @@ from matchmaker.errors import DomainError, InvalidInput, NotAllowed
 from matchmaker.matching.model import KINDS
 from matchmaker.models import CustomField, NeedStatus, Organization, Policy, Role, User
 from matchmaker.services.accounts import organizations
-from matchmaker.services.registry import needs, policies, products, profiles
+from matchmaker.services.registry import needs, policies, products, profiles, provenance
 from matchmaker.services.accounts.api_tokens import authenticate_token
 from matchmaker.services.registry.custom_fields import (CustomFieldDraft, custom_fields, define_custom_field,
                                                update_custom_field)
@@ -41,6 +41,7 @@ async def api_viewer(request: Request) -> Viewer:
         token = await authenticate_token(header[7:].strip())
         if token is None:
             raise _Unauthorized("API 令牌无效或已撤销 (invalid token)")
+        request.state.api_token_name = token.name  # profile values written with it say so
         return Viewer(user=token.created_by, organization=token.organization, role=Role.MEMBER)
     user: User | None = request.state.user
     if user is None:
@@ -147,7 +148,9 @@ async def get_profile(request: Request, viewer: Viewer) -> dict[str, Any]:
 async def put_profile(request: Request, viewer: Viewer) -> dict[str, Any]:
     org = _require(viewer, "enterprise")
     settings = profiles.ProfileSettings(industry_chains=settings_of(request).registry_industry_chains)
-    await profiles.save_profile(org, raw=await _body(request), settings=settings, by=viewer.user, json=True)
+    source = provenance.Source.api(getattr(request.state, "api_token_name", ""))
+    await profiles.save_profile(org, raw=await _body(request), settings=settings, by=viewer.user, json=True,
+                                source=source)
     return await get_profile(request, viewer)
 
 

@@ -154,6 +154,7 @@ async def sync_need_in_tx(need_id: int) -> None:
 async def _first_loan_in_tx(lead: FinancingLead, record: LeadRecord, by: User | None) -> bool:
     """A disbursement to a 首贷户: the record counts as a first loan and the profile turns false,
     with a revision that names the lead."""
+    from matchmaker.services.registry import provenance
     from matchmaker.services.registry.profiles import _snapshot
 
     profile = await EnterpriseProfile.get_or_none(organization_id=lead.enterprise_id)
@@ -164,6 +165,8 @@ async def _first_loan_in_tx(lead: FinancingLead, record: LeadRecord, by: User | 
     data = _snapshot(profile)
     data["_source"] = {"lead": lead.pk, "record": record.pk, "reason": f"线索 #{lead.pk} 放款，首贷户转为否"}
     await ProfileRevision.create(profile=profile, saved_by=by, data=data)
+    stage = provenance.Source.derived(f"线索 #{lead.pk} 首次放款（{record.occurred_on.isoformat()}）")
+    await provenance.record_sources(profile, stamped={"first_loan"}, emptied=set(), source=stage, by=by)
     await audit(by, "profile.first_loan", profile, organization=await organization_id_of(lead.enterprise_id),
                 after={"first_loan": False, "lead": lead.pk, "record": record.pk})
     return True

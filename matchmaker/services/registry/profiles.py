@@ -18,6 +18,7 @@ from matchmaker.errors import InvalidInput, NotAllowed
 from matchmaker.matching import model as matching
 from matchmaker.models import CustomField, EnterpriseProfile, Organization, OrganizationKind, ProfileRevision, User
 from matchmaker.services.registry import columns as c
+from matchmaker.services.registry import provenance
 from matchmaker.services.audit import audit
 from matchmaker.services.listing import Listing, listing_of
 from matchmaker.services.registry.custom_fields import custom_column, custom_fields
@@ -206,19 +207,23 @@ async def profile_of(enterprise: Organization) -> EnterpriseProfile:
 
 
 async def save_profile(enterprise: Organization, *, raw: Mapping[str, Any], settings: ProfileSettings,
-                       by: User | None, json: bool = False) -> EnterpriseProfile:
-    """Replace the profile with `raw` and keep a revision; audit `profile.update`."""
+                       by: User | None, json: bool = False,
+                       source: provenance.Source = provenance.SELF) -> EnterpriseProfile:
+    """Replace the profile with `raw` and keep a revision; audit `profile.update`. The fields whose
+    value changes are recorded as coming from `source` (the enterprise's form unless told)."""
     if enterprise.kind != OrganizationKind.ENTERPRISE:
         raise NotAllowed("只有企业有企业画像")
     declared = await custom_fields()
     row = parse_profile(raw, chains=settings.industry_chains, declared=declared, json=json)
     async with in_transaction():
-        return await write_profile(enterprise, row, by=by)
+        return await write_profile(enterprise, row, by=by, source=source)
 
 
 async def write_profile(enterprise: Organization, row: dict[str, Any], *, by: User | None,
-                        action: str = "profile.update") -> EnterpriseProfile:
-    """Store an already parsed `row` (inside the caller's transaction) with its revision and audit."""
+                        action: str = "profile.update", source: provenance.Source = provenance.SELF,
+                        stamp: set[str] | None = None) -> EnterpriseProfile:
+    """Store an already parsed `row` (inside the caller's transaction) with its revision, audit and
+    provenance: the changed fields, or every filled field of `stamp` (an import's columns), get `source`."""
     profile = await EnterpriseProfile.get_or_none(organization_id=enterprise.pk)
     before = _snapshot(profile) if profile else None
     if profile is None:
@@ -229,8 +234,30 @@ async def write_profile(enterprise: Organization, row: dict[str, Any], *, by: Us
     after = _snapshot(profile)
     await ProfileRevision.create(profile=profile, saved_by=by, data=after)
     changed = sorted(k for k in after if before is None or before.get(k) != after[k])
+    flat_after = provenance.flat_snapshot(after)
+    filled, emptied = provenance.changed_fields(provenance.flat_snapshot(before) if before else None, flat_after)
+    if stamp is not None:
+        filled = {key for key in stamp if not provenance.is_empty(flat_after.get(key))}
+    await provenance.record_sources(profile, stamped=filled, emptied=emptied, source=source, by=by)
     await audit(by, action, profile, organization=enterprise, after={"changed": changed})
     return profile
+
+
+async def record_derived(enterprise: Organization, changes: Mapping[str, Any], *, stage: str,
+                         by: User | None) -> EnterpriseProfile | None:
+    """A stage of the platform sets plain profile fields (e.g. a first disbursement: first_loan=False),
+    recorded as 平台推算 with the stage; nothing happens when the values are already so.
+    Call inside the transaction that records the stage."""
+    keys = {col.key for col in PROFILE_COLUMNS}
+    unknown = sorted(set(changes) - keys)
+    if unknown:
+        raise ValueError(f"not plain profile fields: {unknown}")
+    profile = await EnterpriseProfile.get_or_none(organization_id=enterprise.pk)
+    if profile is not None and all(getattr(profile, key) == value for key, value in changes.items()):
+        return profile
+    row = dict(changes) if profile is None else {**{k: getattr(profile, k) for k in keys}, **changes}
+    return await write_profile(enterprise, row, by=by, action="profile.derive",
+                               source=provenance.Source.derived(stage), stamp=set(changes))
 
 
 async def enterprise_library(*, chain: str = "") -> list[EnterpriseProfile]:

@@ -18,6 +18,7 @@ from matchmaker.models import (
     NeedStatus,
     Notification,
     ProfileRevision,
+    ProfileValueSource,
     ScheduleVersion,
     VersionState,
 )
@@ -129,6 +130,8 @@ async def test_a_disbursement_grants_the_need_and_counts_a_first_loan_once(db):
     assert profile.first_loan is False
     revision = await ProfileRevision.filter(profile=profile).order_by("-id").first()
     assert revision.data["first_loan"] is False and revision.data["_source"]["lead"] == setup.lead.pk
+    source = await ProfileValueSource.get(profile=profile, field="first_loan")
+    assert (source.origin, source.source.startswith(f"线索 #{setup.lead.pk} 首次放款")) == ("derived", True)
 
 
 async def test_a_correction_is_a_new_record_and_the_history_is_kept(db):

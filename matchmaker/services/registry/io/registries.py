@@ -15,7 +15,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,11 +31,12 @@ from matchmaker.models import (
     Policy,
     Product,
     ProfileRevision,
+    ProfileValueSource,
     PublicationStatus,
     User,
 )
 from matchmaker.services.registry import columns as c
-from matchmaker.services.registry import needs, policies, products, profiles
+from matchmaker.services.registry import needs, policies, products, profiles, provenance
 from matchmaker.uscc import UsccError, make_uscc, validate_uscc
 
 PUBLICATION_LABELS = {s.value: label for s, label in products.STATUS_LABELS.items()}
@@ -53,6 +54,8 @@ class Context:
     seen: set[str] = field(default_factory=set)  # identities met earlier in the same file
     organizations: dict[str, Organization] = field(default_factory=dict)  # cache by uscc or name
     profiles: dict[int, EnterpriseProfile] = field(default_factory=dict)  # by organization id
+    #: where the imported profile values come from (the file's name unless the organizer names the source)
+    source: provenance.Source | None = None
 
 
 #: A cell that says this empties its field; any other empty cell leaves the stored value as it is.
@@ -203,9 +206,10 @@ class Enterprises(Registry):
                 ctx.profiles[profile.organization_id] = profile
 
     async def write(self, ctx: Context, prepared: Any) -> None:
-        uscc, name, existing, row, _changes = prepared
+        uscc, name, existing, row, changes = prepared
         organization = existing or await Organization.create(kind=OrganizationKind.ENTERPRISE, name=name, uscc=uscc)
-        await profiles.write_profile(organization, row, by=ctx.by, action="profile.import")
+        await profiles.write_profile(organization, row, by=ctx.by, action="profile.import",
+                                     source=ctx.source or provenance.Source.imported(""), stamp=set(changes))
 
     async def write_all(self, ctx: Context, prepared: list[Any]) -> None:
         """Existing enterprises one by one (the columns the file fills in change, with a revision and
@@ -216,6 +220,7 @@ class Enterprises(Registry):
             if index % 100 == 0:
                 await asyncio.sleep(0)
             await self.write(ctx, row)
+        source, now = ctx.source or provenance.Source.imported(""), datetime.now(UTC)
         for chunk in _chunks(new, 200):
             # One chunk at a time, with a turn of the event loop between: building the rows of a
             # 50,000-row file at once would keep every other request waiting for seconds.
@@ -230,6 +235,12 @@ class Enterprises(Registry):
             await ProfileRevision.bulk_create(
                 [ProfileRevision(profile_id=profile_ids[ids[uscc]], saved_by=ctx.by, data=profiles.snapshot_of(row))
                  for uscc, _, _, row, _ in chunk])
+            sources = []
+            for uscc, _, _, row, changes in chunk:
+                flat = provenance.flat_snapshot(profiles.snapshot_of(row))
+                filled = {key for key in changes if not provenance.is_empty(flat.get(key))}
+                sources += provenance.source_rows(profile_ids[ids[uscc]], filled, source, by=ctx.by, at=now)
+            await ProfileValueSource.bulk_create(sources)
 
     async def export(self, ctx: Context) -> list[dict[str, Any]]:
         items = []

@@ -22,6 +22,7 @@ from matchmaker.errors import DomainError
 from matchmaker.models import CustomField, Organization, User
 from matchmaker.services.audit import audit
 from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, RowPreview, excel_value, json_value
+from matchmaker.services.registry.provenance import Source
 from matchmaker.services.registry.io.workbook import UnsafeFile, read_upload, write_sheet
 
 JSON_FORMAT = "matchmaker.registry/1"
@@ -69,10 +70,12 @@ def file_format(filename: str) -> str:
 
 
 async def make_context(*, chains: tuple[str, ...], by: User | None = None,
-                       organizer: Organization | None = None) -> Context:
+                       organizer: Organization | None = None, source: Source | None = None) -> Context:
+    """`source`: where imported profile values come from (default: the file, unverified)."""
     if organizer is None:
         organizer = await Organization.filter(is_organizer=True).order_by("id").first()
-    return Context(chains=chains, declared=await CustomField.all().order_by("id"), by=by, organizer=organizer)
+    return Context(chains=chains, declared=await CustomField.all().order_by("id"), by=by, organizer=organizer,
+                   source=source)
 
 
 async def _workbook_rows(registry: Registry, ctx: Context, data: bytes,
@@ -150,10 +153,14 @@ async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, li
     the file fills in change an existing object (see `registries.CLEAR_MARKS` for emptying one)."""
     registry = registry_named(kind)
     prepared = [row for _, row in await _checked_rows(registry, filename, data, ctx=ctx, limits=limits)]
+    if ctx.source is None or not ctx.source.file_name:
+        given = ctx.source or Source()
+        ctx.source = Source.imported(filename, source=given.source, verified=given.verified)
     async with in_transaction():
         await registry.write_all(ctx, prepared)
         await audit(ctx.by, "registry.import", organization=ctx.organizer,
-                    after={"kind": kind, "rows": len(prepared), "file": filename})
+                    after={"kind": kind, "rows": len(prepared), "file": filename, "source": ctx.source.source,
+                           "verified": ctx.source.verified})
     return len(prepared)
 
 

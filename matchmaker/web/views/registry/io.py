@@ -18,6 +18,7 @@ from matchmaker.services.registry.io.transfer import (
     preview_import,
     template_workbook,
 )
+from matchmaker.services.registry.provenance import Source
 from matchmaker.web.auth import organizer_of
 from matchmaker.web.pages import render, settings_of
 
@@ -34,9 +35,9 @@ def _page(request: Request, viewer, *, problems: list[RowProblem] | None = None,
     }, status_code=status_code)
 
 
-async def _context(request: Request, viewer):
+async def _context(request: Request, viewer, source: Source | None = None):
     return await make_context(chains=settings_of(request).registry_industry_chains, by=viewer.user,
-                              organizer=viewer.organization)
+                              organizer=viewer.organization, source=source)
 
 
 async def import_page(request: Request) -> Response:
@@ -51,16 +52,22 @@ async def upload(request: Request) -> Response:
     async with request.form() as form:  # closes the spooled upload whatever happens
         kind = str(form.get("kind", ""))
         dry_run = form.get("dry_run") == "1"
+        source_name, verified = str(form.get("source", "")).strip(), form.get("verified") == "1"
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _page(request, viewer, kind=kind, status_code=400,
                          problems=[RowProblem("文件", "", "请选择要导入的 .xlsx 或 .json 文件")])
         filename, data = upload.filename, await upload.read(limits.max_bytes + 1)
+    if len(source_name) > 60:
+        return _page(request, viewer, kind=kind, status_code=400,
+                     problems=[RowProblem("数据来源", "", "数据来源不能超过 60 个字")])
+    source = Source.imported(filename, source=source_name, verified=verified)
     try:
         if dry_run:
-            preview = await preview_import(kind, filename, data, ctx=await _context(request, viewer), limits=limits)
+            preview = await preview_import(kind, filename, data, ctx=await _context(request, viewer, source),
+                                           limits=limits)
             return _page(request, viewer, kind=kind, preview=preview)
-        count = await import_file(kind, filename, data, ctx=await _context(request, viewer), limits=limits)
+        count = await import_file(kind, filename, data, ctx=await _context(request, viewer, source), limits=limits)
     except ImportRejected as error:
         return _page(request, viewer, kind=kind, problems=error.problems, status_code=400)
     return _page(request, viewer, kind=kind, imported=count)

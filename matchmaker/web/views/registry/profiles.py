@@ -10,7 +10,7 @@ from matchmaker.errors import InvalidInput
 from matchmaker.models import OrganizationKind
 from matchmaker.services.accounts import organizations
 from matchmaker.services.accounts import consent
-from matchmaker.services.registry import profiles
+from matchmaker.services.registry import profiles, provenance
 from matchmaker.services.registry.custom_fields import custom_fields
 from matchmaker.services.registry.industries import industry_classes, industry_label
 from matchmaker.web.auth import enterprise_of, institution_or_organizer_of
@@ -32,8 +32,10 @@ async def _profile_page(request: Request, viewer, *, values: dict, problems: dic
     if declared:
         sections["地方特色指标"] = [columns[f"custom.{field.key}"] for field in declared]
     institutions = await organizations.institutions()
+    sources = await provenance.sources_of(await profiles.profile_of(viewer.organization))
     return render(request, "registry/enterprise/profile.html", {
         "viewer": viewer, "sections": sections, "values": values, "problems": problems, "notice": notice,
+        "sources": sources,
         "industries": industry_classes(), "revisions": await profiles.revisions_of(viewer.organization),
         "consents": await consent.consents_of(viewer.organization), "institutions": institutions,
         "scope_labels": consent.SCOPE_LABELS, "audience_labels": consent.AUDIENCE_LABELS,
@@ -99,6 +101,7 @@ async def enterprise_detail(request: Request) -> Response:
     declared = await custom_fields()
     rows = []
     if view.profile is not None:
+        sources = await provenance.sources_of(view.profile)
         values = profiles.flat_values(view.profile, declared)
         columns = profiles.profile_columns((), declared)
         for col in columns:
@@ -106,6 +109,7 @@ async def enterprise_detail(request: Request) -> Response:
             shown = col.show(values.get(col.key))
             if col.key == "industry_code" and shown:
                 shown = industry_label(shown)
-            rows.append({"header": col.header, "value": shown, "hidden": hidden})
+            rows.append({"header": col.header, "value": shown, "hidden": hidden,
+                         "source": None if hidden else sources.get(col.key)})
     return render(request, "registry/enterprise/detail.html", {"viewer": viewer, "view": view, "rows": rows,
                                                       "kind": OrganizationKind})

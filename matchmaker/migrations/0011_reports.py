@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0008_eventday_outcomes_programmes')]
+    dependencies = [('matchmaker', '0010_leads_from_requests_and_claims')]
 
     initial = False
 
