@@ -25,6 +25,7 @@ from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from matchmaker.web.observability import AccessLogMiddleware
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle
 from matchmaker.web.routes import routes, upload_body_limits
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(asgi_csrf, signing_secret=settings.security_secret_key, cookie_secure=settings.server_https,
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
             Middleware(RequestContextMiddleware, settings=settings),
+            Middleware(AccessLogMiddleware, routes=routes),
         ],
         exception_handlers={
             HTTPException: _http_error,
