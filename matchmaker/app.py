@@ -27,7 +27,7 @@ from matchmaker.web.csrf_multipart import MultipartCsrfHeader
 from matchmaker.web.middleware import BodyLimitByPathMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from matchmaker.web.observability import AccessLogMiddleware
 from matchmaker.web.pages import render
-from matchmaker.web.ratelimit import LoginThrottle
+from matchmaker.web.ratelimit import LoginThrottle, close_rate_limit_storage, rate_limit_storage
 from matchmaker.web.routes import routes, upload_body_limits
 from matchmaker.web.templating import build_templates
 
@@ -101,13 +101,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings)):
-            if not settings.mail_worker_enabled:
-                yield
-                return
-            async with running_worker(worker_from_settings(settings)) as worker:
-                app.state.mail_worker = worker
-                yield
+        try:
+            async with RegisterTortoise(app, config=tortoise_config(settings)):
+                if not settings.mail_worker_enabled:
+                    yield
+                    return
+                async with running_worker(worker_from_settings(settings)) as worker:
+                    app.state.mail_worker = worker
+                    yield
+        finally:
+            close_rate_limit_storage(app.state.rate_limit_storage)
 
     app = Starlette(
         routes=routes,
@@ -134,5 +137,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     configure_mail_identity(identity_from_settings(settings))
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
-    app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
+    # One storage for every limit (memory://: this process only; redis://: shared by all processes).
+    app.state.rate_limit_storage = rate_limit_storage(settings.security_rate_limit_storage,
+                                                      settings.security_rate_limit_key_prefix)
+    app.state.login_throttle = LoginThrottle(settings.security_login_limit, app.state.rate_limit_storage)
     return app

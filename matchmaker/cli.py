@@ -53,12 +53,16 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from matchmaker.web.observability import log_config
+    from matchmaker.web.ratelimit import is_shared
 
     settings = load_settings()  # fails early on a bad configuration; writes the dev secret key once
     workers = args.workers or default_workers(settings.database_url)
     if workers < 1:
         print("--workers 至少为 1 (must be at least 1)", file=sys.stderr)
         return 2
+    if workers > 1 and not is_shared(settings.security_rate_limit_storage):
+        print("警告：多个进程时登录限流只在各进程内计数，请配置 [security] rate_limit_storage = \"redis://…\" "
+              "(warning: memory:// rate limits count per process)", file=sys.stderr)
     uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
                 host=args.host or settings.server_host, port=args.port or settings.server_port,
                 proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,

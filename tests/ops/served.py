@@ -71,7 +71,9 @@ class Served:
                     found.add(int(entry.name))
         return found
 
-    def stop(self) -> int:
+    def stop(self) -> bool:
+        """SIGTERM; True when the server shut down gracefully (uvicorn re-raises the signal
+        after its shutdown when it runs one process: exit status -SIGTERM)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -81,4 +83,5 @@ class Served:
                 self.process.wait()
         self._out.close()
         self._err.close()
-        return self.process.returncode
+        return (self.process.returncode in (0, -signal.SIGTERM)
+                and "Application shutdown complete" in self.err_path.read_text())
