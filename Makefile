@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install dev run test test-postgres bench chromium translations clean
+.PHONY: install dev run test test-postgres test-redis bench chromium translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ test: dev chromium
 test-postgres: dev
 	MATCHMAKER_TEST_POSTGRES=$${MATCHMAKER_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres} \
 		$(PY) -m pytest -m "not browser"
+
+# The rate-limited pages with their limits counted in the Redis server on 127.0.0.1:6379 (each
+# test under a key prefix of its own), as several processes of a deployment share them.
+test-redis: dev
+	MATCHMAKER_TEST_REDIS=$${MATCHMAKER_TEST_REDIS:-redis://127.0.0.1:6379} \
+		$(PY) -m pytest -m "not browser" tests/security tests/web/accounts tests/web/test_security.py
 
 bench: dev
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -28,8 +28,9 @@ from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
 from matchmaker.web.middleware import (SECURITY_HEADERS, BodyLimitByPathMiddleware, RequestContextMiddleware,
                                        SecurityHeadersMiddleware, TextInputMiddleware)
+from matchmaker.web.observability import AccessLogMiddleware
 from matchmaker.web.pages import render
-from matchmaker.web.ratelimit import LoginThrottle
+from matchmaker.web.ratelimit import LoginThrottle, close_rate_limit_storage, rate_limit_storage
 from matchmaker.web.routes import routes, upload_body_limits
 from matchmaker.web.templating import build_templates
 
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     yield
         finally:
             uploads.shutdown()  # the workbook workers (matchmaker/uploads.py), started on first upload
+            close_rate_limit_storage(app.state.rate_limit_storage)
 
     app = Starlette(
         routes=checked_ids(routes),
@@ -137,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
             Middleware(TextInputMiddleware),
             Middleware(RequestContextMiddleware, settings=settings),
+            Middleware(AccessLogMiddleware, routes=routes),
         ],
         exception_handlers={
             HTTPException: _http_error,
@@ -150,8 +153,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     configure_mail_identity(identity_from_settings(settings))
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
-    app.state.login_throttle = LoginThrottle(settings.security_login_limit, settings.security_rate_limit_storage)
+    # One storage for every limit (memory://: this process only; redis://: shared by all processes).
+    app.state.rate_limit_storage = rate_limit_storage(settings.security_rate_limit_storage,
+                                                      settings.security_rate_limit_key_prefix)
+    app.state.login_throttle = LoginThrottle(settings.security_login_limit, app.state.rate_limit_storage)
     # Registration answers whether an address is taken: limited per address (its own rule, so its
     # counts never mix with the login's in a shared storage).
-    app.state.registration_throttle = LoginThrottle(REGISTRATION_LIMIT, settings.security_rate_limit_storage)
+    app.state.registration_throttle = LoginThrottle(REGISTRATION_LIMIT, app.state.rate_limit_storage)
     return app

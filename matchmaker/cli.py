@@ -38,14 +38,35 @@ def _with_database(work: Callable[[], Awaitable[int]]) -> int:
     return asyncio.run(run())
 
 
+def default_workers(database_url: str) -> int:
+    """One process on SQLite (one writer at a time anyway), one per CPU on PostgreSQL."""
+    import os
+
+    return (os.cpu_count() or 1) if database_url.startswith(("postgres://", "postgresql://")) else 1
+
+
 def _serve(args: argparse.Namespace) -> int:
+    """uvicorn on the app factory `matchmaker.app:create_app` (an import string, so that
+    `--workers N` can start N processes). With N > 1 the supervisor replaces the workers one by
+    one on SIGHUP, each new one serving before the old one stops (graceful restart); SIGTERM
+    lets every worker finish the requests in flight."""
     import uvicorn
 
-    from matchmaker.app import create_app
+    from matchmaker.web.observability import log_config
+    from matchmaker.web.ratelimit import is_shared
 
-    settings = load_settings()
-    uvicorn.run(create_app(settings), host=args.host or settings.server_host, port=args.port or settings.server_port,
-                proxy_headers=False, log_level="info")
+    settings = load_settings()  # fails early on a bad configuration; writes the dev secret key once
+    workers = args.workers or default_workers(settings.database_url)
+    if workers < 1:
+        print("--workers 至少为 1 (must be at least 1)", file=sys.stderr)
+        return 2
+    if workers > 1 and not is_shared(settings.security_rate_limit_storage):
+        print("警告：多个进程时登录限流只在各进程内计数，请配置 [security] rate_limit_storage = \"redis://…\" "
+              "(warning: memory:// rate limits count per process)", file=sys.stderr)
+    uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
+                host=args.host or settings.server_host, port=args.port or settings.server_port,
+                proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
+                timeout_worker_healthcheck=30)  # a new worker on a busy machine imports for seconds
     return 0
 
 
@@ -281,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = subparsers.add_parser("serve", help="serve the web app (uvicorn)")
     serve.add_argument("--host", help="listen address (default: [server] host)")
     serve.add_argument("--port", type=int, help="port (default: [server] port)")
+    serve.add_argument("--workers", type=int,
+                       help="processes (default: 1 on SQLite, the number of CPUs on PostgreSQL); "
+                            "SIGHUP restarts them one by one")
     serve.set_defaults(handler=_serve)
 
     subparsers.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)

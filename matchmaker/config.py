@@ -44,7 +44,9 @@ class Settings:
     security_secret_key: str = ""
     security_session_idle_minutes: int = 8 * 60
     security_login_limit: str = "5/15 minutes"  # limits' notation, per IP and per account
+    # memory:// holds within one process; several processes share e.g. redis://127.0.0.1:6379
     security_rate_limit_storage: str = "memory://"
+    security_rate_limit_key_prefix: str = "matchmaker"  # Redis keys start with it
     security_password_min_length: int = 10
 
     mail_smtp_host: str = ""  # empty: messages are written as .eml files under var/mail

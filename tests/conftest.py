@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -39,11 +40,18 @@ def database_url(template_database: TemplateDatabase, tmp_path: Path) -> Iterato
     template_database.drop(url)
 
 
+REDIS_ENV = "MATCHMAKER_TEST_REDIS"  # e.g. redis://127.0.0.1:6379: the app's rate limits count there
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     # The app's own mail worker is off: the mail tests run workers they control.
+    shared_limits = {}
+    if os.environ.get(REDIS_ENV):  # a key prefix of this test's own: counts start at zero
+        shared_limits = {"security_rate_limit_storage": os.environ[REDIS_ENV],
+                         "security_rate_limit_key_prefix": f"mm_test_{os.getpid()}_{next(_sequence)}"}
     return load_settings(database_url=database_url, paths_var_dir=str(tmp_path / "var"),
-                         security_password_min_length=10, mail_worker_enabled=False)
+                         security_password_min_length=10, mail_worker_enabled=False, **shared_limits)
 
 
 @pytest.fixture

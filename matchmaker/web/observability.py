@@ -1,0 +1,92 @@
+"""Per-request observability: one structured (JSON) access-log line per request, carrying the
+request id that the `x-request-id` header and the audit trail also carry, the worker's process
+id and the route template (never the raw path with its ids, so that lines and metrics group by
+page)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = logging.getLogger("matchmaker.access")
+
+
+def route_templates(routes: Iterable[BaseRoute], prefix: str = "") -> dict[Any, str]:
+    """endpoint -> its path template ("/events/{event_id}"), through mounts."""
+    templates: dict[Any, str] = {}
+    for route in routes:
+        if isinstance(route, Route):
+            templates.setdefault(route.endpoint, prefix + route.path)
+        elif isinstance(route, Mount):
+            if route.routes:
+                templates.update(route_templates(route.routes, prefix + route.path))
+            else:
+                templates.setdefault(route.app, prefix + route.path)
+    return templates
+
+
+class AccessLogMiddleware:
+    """Innermost: runs after RequestContextMiddleware has given the request its id, and sees the
+    endpoint the router picked once the call returns. `observers` get (route, method, status,
+    seconds) for every request, e.g. the Prometheus histogram."""
+
+    def __init__(self, app: ASGIApp, *, routes: Iterable[BaseRoute], observers: Iterable = ()) -> None:
+        self.app = app
+        self.templates = route_templates(routes)
+        self.observers = tuple(observers)
+        self.pid = os.getpid()
+
+    def route_of(self, scope: Scope) -> str:
+        return self.templates.get(scope.get("endpoint"), "unmatched")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = self.route_of(scope)
+            for observe in self.observers:
+                observe(route, scope["method"], status, elapsed)
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(json.dumps({
+                    "request_id": scope.get("state", {}).get("request_id", ""),
+                    "pid": self.pid, "method": scope["method"], "route": route, "status": status,
+                    "ms": round(elapsed * 1000, 1),
+                }, ensure_ascii=False))
+
+
+def log_config() -> dict:
+    """uvicorn's logging plus the app's: `matchmaker.access` lines are bare JSON, the rest of
+    the `matchmaker` loggers go to standard error with time, level and process id."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = json.loads(json.dumps(LOGGING_CONFIG))
+    config["formatters"]["matchmaker"] = {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"}
+    config["formatters"]["json"] = {"format": "%(message)s"}
+    config["handlers"]["matchmaker"] = {"class": "logging.StreamHandler", "formatter": "matchmaker",
+                                        "stream": "ext://sys.stderr"}
+    config["handlers"]["matchmaker_access"] = {"class": "logging.StreamHandler", "formatter": "json",
+                                               "stream": "ext://sys.stdout"}
+    config["loggers"]["matchmaker"] = {"handlers": ["matchmaker"], "level": "INFO", "propagate": False}
+    config["loggers"]["matchmaker.access"] = {"handlers": ["matchmaker_access"], "level": "INFO",
+                                              "propagate": False}
+    return config
