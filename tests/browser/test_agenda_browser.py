@@ -85,7 +85,7 @@ def test_a_participant_reads_and_prints_its_published_agenda(live_server, browse
         login(participant, live_server, ENTERPRISE_EMAIL)
         participant.goto(f"{live_server}/events/{event_id}/agenda")
         expect(participant.locator("h1")).to_have_text("我的洽谈日程")
-        rows = participant.locator(".agenda-table tbody tr")
+        rows = participant.locator(".agenda-table tbody tr[id^='meeting-']")
         expect(rows).to_have_count(2)  # the bank and the guarantor
         expect(participant.locator(".agenda-table")).to_contain_text("星河银行")
         expect(participant.locator(".agenda-table")).to_contain_text("流动资金贷款 500 万")
