@@ -1,0 +1,221 @@
+"""Benchmark of the statistics page and the two report files of a large programme.
+
+    .venv/bin/python bench/reports.py [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--runs 3]
+
+Seeds a fresh database (SQLite under a temporary directory, and PostgreSQL in a database of its
+own when --postgres names a server) with one programme of 50 events, 40 institutions, 4,000
+enterprises, 20,000 published meetings (with their requests), 100,000 financing leads and
+their ~260,000 stage records, then logs in as the organizer and times, through the whole ASGI
+app in process (no network): GET the statistics page, the Excel workbook (with the per-meeting
+and per-lead sheets) and the .docx 通报. Targets: page ≤ 500 ms, Excel ≤ 10 s, .docx ≤ 5 s.
+Prints one table (median of --runs, and the load average: the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+from asgi_lifespan import LifespanManager  # noqa: E402
+from tortoise import Tortoise  # noqa: E402
+
+from matchmaker.app import create_app  # noqa: E402
+from matchmaker.config import load_settings  # noqa: E402
+from matchmaker.db import migrate, tortoise_config  # noqa: E402
+from matchmaker.models import (  # noqa: E402
+    CheckIn,
+    EnterpriseProfile,
+    Event,
+    FinancingLead,
+    FinancingNeed,
+    LeadRecord,
+    Meeting,
+    MeetingRequest,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Programme,
+    Registration,
+    Role,
+    ScheduleVersion,
+    User,
+)
+from matchmaker.services.accounts.passwords import hash_password  # noqa: E402
+from matchmaker.uscc import make_uscc  # noqa: E402
+
+PASSWORD = "bench-password-1"
+EVENTS, INSTITUTIONS, ENTERPRISES, MEETINGS, LEADS = 50, 40, 4000, 20_000, 100_000
+DISTRICTS = ["滨江区", "西湖区", "上城区", "拱墅区", "余杭区", "萧山区"]
+CHAINS = ["集成电路", "生物医药", "人工智能", "新能源汽车", "高端装备", "新材料"]
+KINDS = ["credit_loan", "ip_pledge_loan", "guaranteed_loan"]
+START = date(2026, 1, 10)
+TZ = UTC
+
+
+def _at(day: date, hour: int = 2) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
+
+
+async def seed() -> int:
+    rng = random.Random(13)
+    organizer = await Organization.create(kind=OrganizationKind.GOVERNMENT, name="星河市科技局", is_organizer=True)
+    user = await User.create(email="bench@example.cn", name="基准", password_hash=await hash_password(PASSWORD))
+    await Membership.create(user=user, organization=organizer, role=Role.ADMIN)
+    programme = await Programme.create(organizer=organizer, name="2026年科技金融常态化银企对接活动",
+                                       starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
+    await Organization.bulk_create([Organization(kind=OrganizationKind.BANK if i % 4 else OrganizationKind.GUARANTOR,
+                                                 name=f"机构{i:02d}") for i in range(INSTITUTIONS)], batch_size=1000)
+    institutions = list(await Organization.filter(name__startswith="机构").values_list("id", flat=True))
+    await Organization.bulk_create([Organization(kind=OrganizationKind.ENTERPRISE, name=f"企业{i:04d}",
+                                                 uscc=make_uscc(f"91330106MA2B{i:04d}Q"))
+                                    for i in range(ENTERPRISES)], batch_size=1000)
+    enterprises = list(await Organization.filter(kind=OrganizationKind.ENTERPRISE).values_list("id", flat=True))
+    await EnterpriseProfile.bulk_create([EnterpriseProfile(
+        organization_id=e, district=rng.choice(DISTRICTS), industry_chains=rng.sample(CHAINS, rng.randint(1, 2)),
+        size_class=rng.choice("中小微"), first_loan=rng.random() < 0.2) for e in enterprises], batch_size=1000)
+    await FinancingNeed.bulk_create([FinancingNeed(enterprise_id=e, title="流动资金", kind=KINDS[(e + k) % 3],
+                                                   amount=5_000_000, term_months=12)
+                                     for e in enterprises for k in range(2)], batch_size=2000)
+    needs: dict[int, list[tuple[int, str]]] = {}
+    for need_id, enterprise_id, kind in await FinancingNeed.all().values_list("id", "enterprise_id", "kind"):
+        needs.setdefault(enterprise_id, []).append((need_id, str(kind)))
+    events = []
+    for index in range(EVENTS):
+        day = START + timedelta(days=7 * index)
+        events.append(await Event.create(organizer=organizer, title=f"第{index + 1}场银企对接会", programme=programme,
+                                         sessions=[{"day": day.isoformat(), "part": "am", "start": "09:00",
+                                                    "end": "12:00"}], answer_deadline=_at(day - timedelta(days=2))))
+    pairs = rng.sample([(e, i, k) for e in enterprises for i in institutions for k in range(2)], LEADS)
+    meetings_per_event = MEETINGS // EVENTS
+    for index, event in enumerate(events):
+        day = START + timedelta(days=7 * index)
+        chunk = pairs[index * meetings_per_event:(index + 1) * meetings_per_event]
+        version = await ScheduleVersion.create(event=event, number=1, published_number=1, state="published")
+        await Registration.bulk_create([Registration(event=event, organization_id=o, status="approved")
+                                        for o in {p[0] for p in chunk} | {p[1] for p in chunk}], batch_size=2000)
+        await CheckIn.bulk_create([CheckIn(event=event, organization_id=o, day=day, checked_in_at=_at(day))
+                                   for o in {p[0] for p in chunk} if o % 5], batch_size=2000)
+        await MeetingRequest.bulk_create([MeetingRequest(
+            event=event, enterprise_id=e, institution_id=i, from_enterprise=True, need_id=needs[e][k][0],
+            state="accepted", answered_at=_at(day - timedelta(days=rng.randint(1, 4)))) for e, i, k in chunk],
+            batch_size=2000)
+        pairs_met = sorted({(e, i) for e, i, _k in chunk})  # one meeting per pair and version
+        await Meeting.bulk_create([Meeting(
+            version=version, event=event, enterprise_id=e, institution_id=i, slot=f"s{n}", starts_at=_at(day),
+            ends_at=_at(day, 3), table=1, state=rng.choice(["held"] * 8 + ["no_show", "cancelled"]))
+            for n, (e, i) in enumerate(pairs_met)], batch_size=2000)
+    leads = []
+    for n, (e, i, k) in enumerate(pairs):
+        day = START + timedelta(days=rng.randint(0, 340))
+        leads.append(FinancingLead(enterprise_id=e, institution_id=i, need_id=needs[e][k][0], origin="meeting",
+                                   first_event_id=events[min(n // meetings_per_event, EVENTS - 1)].pk,
+                                   first_contact_at=_at(day), stage_changed_at=_at(day)))
+    await FinancingLead.bulk_create(leads, batch_size=5000)
+    records = []
+    for lead_id, contact in await FinancingLead.all().values_list("id", "first_contact_at"):
+        day = contact.date()
+        confirmation = rng.choice(["confirmed", "confirmed", "pending", "disputed"])
+        reach = rng.random()
+        if reach < 0.2:
+            continue
+        records.append(LeadRecord(lead_id=lead_id, stage="intent", occurred_on=day, amount=rng.randint(5, 500) * 10_000,
+                                  recorded_side="institution", confirmation=confirmation))
+        if reach > 0.5:
+            records.append(LeadRecord(lead_id=lead_id, stage="approved", occurred_on=day + timedelta(days=15),
+                                      amount=rng.randint(5, 300) * 10_000, rate_bp=rng.randint(300, 550),
+                                      recorded_side="institution", confirmation=confirmation))
+        if reach > 0.7:
+            records.append(LeadRecord(lead_id=lead_id, stage="disbursed", occurred_on=day + timedelta(days=25),
+                                      amount=rng.randint(5, 300) * 10_000, guarantee=rng.choice(["信用", "保证", ""]),
+                                      first_loan=rng.random() < 0.1, recorded_side="institution",
+                                      confirmation=confirmation))
+    await LeadRecord.bulk_create(records, batch_size=5000)
+    return programme.pk
+
+
+async def timed(client: httpx.AsyncClient, path: str, runs: int) -> tuple[float, int]:
+    times, size = [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = await client.get(path)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        size = len(response.content)
+    return statistics.median(times), size
+
+
+async def run(database_url: str, var_dir: str, runs: int) -> list[tuple[str, float, int]]:
+    settings = load_settings(database_url=database_url, paths_var_dir=var_dir, mail_worker_enabled=False)
+    await migrate(settings)
+    await Tortoise.init(config=tortoise_config(settings))
+    started = time.perf_counter()
+    try:
+        programme_id = await seed()
+    finally:
+        await Tortoise.close_connections()
+    print(f"  seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    app = create_app(settings)
+    results = []
+    async with LifespanManager(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+            await client.get("/login")
+            await client.post("/login", data={"csrftoken": client.cookies["csrftoken"], "email": "bench@example.cn",
+                                              "password": PASSWORD})
+            base = f"/reports/programmes/{programme_id}?period=2026"
+            await client.get(base)  # warm the templates
+            for label, path, runs_here in (("statistics page", base, runs),
+                                           ("Excel workbook", base.replace("?", "/report.xlsx?"), max(1, runs // 2)),
+                                           (".docx 通报", base.replace("?", "/report.docx?"), max(1, runs // 2))):
+                seconds, size = await timed(client, path, runs_here)
+                results.append((label, seconds, size))
+    return results
+
+
+async def _fresh_postgres(server: str) -> str:
+    import asyncpg
+
+    name = "matchmaker_bench_reports"
+    connection = await asyncpg.connect(server)
+    try:
+        await connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        await connection.execute(f"CREATE DATABASE {name}")
+    finally:
+        await connection.close()
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (a database of its own is created)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    targets = {"statistics page": 0.5, "Excel workbook": 10.0, ".docx 通报": 5.0}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        backends = [("SQLite", f"sqlite://{tmp}/bench.sqlite3")]
+        if args.postgres:
+            backends.append(("PostgreSQL", asyncio.run(_fresh_postgres(args.postgres))))
+        for backend, url in backends:
+            print(f"{backend}: seeding {EVENTS} events, {MEETINGS} meetings, {LEADS} leads …", file=sys.stderr)
+            for label, seconds, size in asyncio.run(run(url, tmp, args.runs)):
+                rows.append((backend, label, seconds, targets[label], size))
+    print(f"\nload average {os.getloadavg()[0]:.2f}")
+    print(f"{'database':<11} {'what':<16} {'median':>9} {'target':>8} {'size':>10}  ok")
+    for backend, label, seconds, target, size in rows:
+        print(f"{backend:<11} {label:<16} {seconds * 1000:>7.0f}ms {target * 1000:>6.0f}ms {size:>10,}  "
+              f"{'yes' if seconds <= target else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
