@@ -174,7 +174,9 @@ def test_time_limit_is_kept_and_the_incumbent_comes_back_checked():
 
     solution = solve(problem, time_limit=1.0, seed=4)
 
-    assert time.monotonic() - started < 1.5
+    # The deadline holds for the whole solve; the margin absorbs a loaded 2-core machine (1.7 s was
+    # seen with eight test runs side by side), not a solver that keeps searching past its limit.
+    assert time.monotonic() - started < 2.5
     assert check(problem, solution) == []
     assert solution.status in ("optimal", "feasible")
     assert solution.upper_bound >= solution.objective > 0
