@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,18 @@ def session_label(session) -> str:
     return session.label_in(i18n.current_language.get())
 
 
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_label(value: date | datetime) -> str:
+    """A calendar day in the page's language: 12月8日 / Tue 8 Dec (a datetime in Asia/Shanghai)."""
+    day = value.astimezone(SHANGHAI).date() if isinstance(value, datetime) else value
+    if i18n.current_language.get() == "en":
+        return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]}"
+    return f"{day.month}月{day.day}日"
+
+
 def _static_version(path: str) -> str:
     file = STATIC_DIR / path
     return f"/static/{path}?v={int(file.stat().st_mtime)}" if file.exists() else f"/static/{path}"
@@ -58,6 +70,7 @@ def build_environment(directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.filters["one_language"] = i18n.one_language
     env.filters["session_label"] = session_label
+    env.filters["day_label"] = day_label
     return env
 
 

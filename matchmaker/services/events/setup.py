@@ -9,7 +9,16 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import Conflict, InvalidInput, NotFound
-from matchmaker.models import Eligibility, Event, EventKind, EventStatus, Organization, User
+from matchmaker.models import (
+    Eligibility,
+    Event,
+    EventKind,
+    EventStatus,
+    Organization,
+    ScheduleVersion,
+    User,
+    VersionState,
+)
 from matchmaker.services.audit import audit
 from matchmaker.services.events.slots import (
     SHANGHAI,
@@ -269,7 +278,7 @@ async def visible_event(event_id: object, viewer_organization: Organization | No
         key = int(event_id)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise NotFound() from None
-    event = await Event.get_or_none(pk=key).prefetch_related("organizer")
+    event = await Event.filter(pk=key).select_related("organizer").first()  # one statement, not two
     if event is None:
         raise NotFound()
     if event.status == EventStatus.DRAFT and (viewer_organization is None
@@ -284,6 +293,35 @@ def registration_open(event: Event, now: datetime | None = None) -> bool:
     moment = now or datetime.now(UTC)
     return event.status == EventStatus.OPEN and (event.registration_deadline is None
                                                  or moment <= event.registration_deadline)
+
+
+class EventPhase:
+    """Where an event stands for a visitor: what its badge says (the status alone is not enough,
+    an open event past its registration deadline or with a published schedule takes no
+    registrations)."""
+
+    DRAFT = "draft"                  # 草稿
+    REGISTRATION = "registration"    # 报名中
+    REGISTRATION_CLOSED = "closed_registration"  # 报名已截止
+    PUBLISHED = "published"          # 日程已发布
+    CLOSED = "closed"                # 已结束
+
+
+def event_phase(event: Event, *, published: bool, now: datetime | None = None) -> str:
+    if event.status == EventStatus.DRAFT:
+        return EventPhase.DRAFT
+    if event.status == EventStatus.CLOSED:
+        return EventPhase.CLOSED
+    if published:
+        return EventPhase.PUBLISHED
+    return EventPhase.REGISTRATION if registration_open(event, now) else EventPhase.REGISTRATION_CLOSED
+
+
+async def event_phases(events: list[Event], now: datetime | None = None) -> dict[int, str]:
+    """Each event's phase, with one query for which of them have a published schedule."""
+    published = set(await ScheduleVersion.filter(event_id__in=[e.pk for e in events],
+                                                 state=VersionState.PUBLISHED).values_list("event_id", flat=True))
+    return {event.pk: event_phase(event, published=event.pk in published, now=now) for event in events}
 
 
 async def open_events() -> list[Event]:

@@ -220,19 +220,24 @@ def cancellation_mail(event: Event, entry: AgendaEntry, user: User, *, sequence:
 
 
 async def notify_published(version: ScheduleVersion, changes: Sequence[ParticipantChanges]) -> None:
-    """Put a notice in the inbox of every participant whose agenda changed (call inside the
-    publishing transaction): how many meetings it now has, and a link to the agenda."""
+    """Put a notice in the inbox of every participant whose agenda changed, and for v1 of every
+    approved participant (call inside the publishing transaction): how many meetings it now
+    has, and a link to the agenda."""
     event = await Event.get(id=version.event_id)
     counts: dict[int, int] = {}
     for meeting in await Meeting.filter(version=version, state__in=LIVE_STATES).only("enterprise_id",
                                                                                       "institution_id"):
         for organization_id in (meeting.enterprise_id, meeting.institution_id):
             counts[organization_id] = counts.get(organization_id, 0) + 1
-    for change in changes:
-        held = counts.get(change.organization_id, 0)
+    recipients = {change.organization_id for change in changes}
+    if version.published_number == 1:  # the first schedule concerns everyone approved, met or not
+        recipients |= set(await Registration.filter(event_id=event.pk, status=RegistrationStatus.APPROVED)
+                          .values_list("organization_id", flat=True))
+    for organization_id in sorted(recipients):
+        held = counts.get(organization_id, 0)
         text = (f"“{event.title}”的洽谈日程第 {version.published_number} 版已发布：您共有 {held} 场洽谈"
                 if held else f"“{event.title}”的洽谈日程第 {version.published_number} 版已发布：您暂无洽谈安排")
-        await notify(change.organization_id, kind="schedule.published", event=event,
+        await notify(organization_id, kind="schedule.published", event=event,
                      link=f"/events/{event.pk}/agenda", text=text)
 
 

@@ -12,6 +12,8 @@ from matchmaker.models import (Meeting, MeetingState, Membership, Notification, 
 from matchmaker.services.scheduling import agendas, versions as scheduling
 from matchmaker.services.scheduling.solver_runs import wait_for_run
 from tests.mail.factories import agenda_line, at
+from tests.factories import organization_of
+from tests.services.events.factories import approve
 from tests.services.scheduling.factories import SOLVE_SECONDS, seeded_event
 
 
@@ -140,3 +142,22 @@ def test_changes_since_the_previous_version_come_in_time_order():
     assert [(c.kind, c.meeting.counterpart) for c in changes] == [
         ("cancelled", "苏州银行"), ("moved", "华泰证券"), ("added", "招商银行")]
     assert agendas.changes_since_previous(1, added=[added], moved=[], cancelled=[cancelled]) == []
+
+
+async def test_v1_puts_a_notice_in_every_approved_participants_inbox_even_without_meetings(client,
+                                                                                          make_organization):
+    seeded = await seeded_event(make_organization, enterprises=1)
+    idle = await organization_of(await make_organization("enterprise", name="星河静候科技有限公司"))
+    await approve(seeded.event, idle)  # approved, but nobody asked it for a meeting
+    first, second = await _draft(seeded), await _draft(seeded)
+
+    await scheduling.publish_version(first, by=seeded.organizer, replaces=None)
+
+    notices = {n.organization_id: n.text for n in await Notification.filter(kind="schedule.published")}
+    assert notices[idle.pk] == f"“{seeded.event.title}”的洽谈日程第 1 版已发布：您暂无洽谈安排"
+    assert notices[seeded.enterprises[0].pk] == f"“{seeded.event.title}”的洽谈日程第 1 版已发布：您共有 2 场洽谈"
+    assert len(notices) == 4
+
+    await scheduling.publish_version(second, by=seeded.organizer, replaces=1)  # nothing changed for anyone
+
+    assert await Notification.filter(kind="schedule.published", text__contains="第 2 版").count() == 0

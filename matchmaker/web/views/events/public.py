@@ -11,7 +11,7 @@ from matchmaker.services.events import setup as event_service
 from matchmaker.services.events import registrations as registration_service
 from matchmaker.services.events.public import participating_institutions
 from matchmaker.web.pages import render
-from matchmaker.web.views.events.setup import KIND_LABELS, STATUS_LABELS
+from matchmaker.web.views.events.setup import KIND_LABELS, PHASE_LABELS, STATUS_LABELS
 
 
 async def _organization_of(request: Request) -> Organization | None:
@@ -26,8 +26,8 @@ async def _organization_of(request: Request) -> Organization | None:
 async def event_list(request: Request) -> Response:
     events = await event_service.open_events()
     return render(request, "events/list.html", {
-        "events": events, "kind_labels": KIND_LABELS,
-        "taking_registrations": {event.id for event in events if event_service.registration_open(event)}})
+        "events": events, "kind_labels": KIND_LABELS, "phases": await event_service.event_phases(events),
+        "phase_labels": PHASE_LABELS})
 
 
 async def event_page(request: Request) -> Response:
@@ -38,6 +38,7 @@ async def event_page(request: Request) -> Response:
     return render(request, "events/public_event.html", {
         "event": event, "organization": organization, "registration": registration,
         "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
+        "phase": (await event_service.event_phases([event]))[event.pk], "phase_labels": PHASE_LABELS,
         "sessions": event_service.event_sessions(event), "slots": event_service.event_slots(event),
         "institutions": await participating_institutions(event),
         "registration_open": event_service.registration_open(event),

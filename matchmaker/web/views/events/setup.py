@@ -9,6 +9,7 @@ from starlette.responses import Response
 from matchmaker.errors import InvalidInput
 from matchmaker.models import Eligibility, EventKind, EventStatus
 from matchmaker.services.events import setup as event_service
+from matchmaker.services.events.setup import EventPhase
 from matchmaker.services.events import invitations
 from matchmaker.services.events import registrations as registration_service
 from matchmaker.services.events import requests as request_service
@@ -21,6 +22,10 @@ KIND_LABELS = {EventKind.DOCKING: N_("银企对接会"), EventKind.ROADSHOW: N_(
                EventKind.BOTH: N_("对接会与路演")}
 REGISTRATION_LABELS = {"pending": N_("待审核"), "approved": N_("已通过"), "rejected": N_("已驳回")}
 STATUS_LABELS = {EventStatus.DRAFT: N_("草稿"), EventStatus.OPEN: N_("报名中"), EventStatus.CLOSED: N_("已结束")}
+# What a badge says: the phase, not the bare status (DESIGN: past the deadline or published, no 报名中).
+PHASE_LABELS = {EventPhase.DRAFT: N_("草稿"), EventPhase.REGISTRATION: N_("报名中"),
+                EventPhase.REGISTRATION_CLOSED: N_("报名已截止"), EventPhase.PUBLISHED: N_("日程已发布"),
+                EventPhase.CLOSED: N_("已结束")}
 ELIGIBILITY_LABELS = {Eligibility.ALL: N_("所有企业"), Eligibility.CHAINS: N_("指定产业链企业"),
                       Eligibility.INVITATION: N_("邀请名单内企业")}
 NEW_EVENT_DEFAULTS = {"kind": "docking", "am_start": "09:00", "am_end": "12:00", "pm_start": "14:00",
@@ -38,9 +43,10 @@ def _form(request: Request, viewer, values: dict, problems: dict, *, action: str
 
 async def event_list(request: Request) -> Response:
     viewer = await organizer_of(request)
+    events = await event_service.organizer_events(viewer.organization)
     return render(request, "events/organizer_list.html", {
-        "viewer": viewer, "events": await event_service.organizer_events(viewer.organization),
-        "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS})
+        "viewer": viewer, "events": events, "phases": await event_service.event_phases(events),
+        "kind_labels": KIND_LABELS, "phase_labels": PHASE_LABELS})
 
 
 async def new_event_form(request: Request) -> Response:
@@ -113,6 +119,7 @@ async def event_overview(request: Request) -> Response:
 async def _overview(request: Request, viewer, event, problems: dict, status_code: int = 200) -> Response:
     return render(request, "events/organizer_event.html", {
         "viewer": viewer, "event": event, "kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS,
+        "phase": (await event_service.event_phases([event]))[event.pk], "phase_labels": PHASE_LABELS,
         "slots": event_service.event_slots(event), "sessions": event_service.event_sessions(event),
         "registrations": await registration_service.registration_listing(
             event, state=request.query_params.get("state", ""), page=request.query_params.get("page", 1)),
