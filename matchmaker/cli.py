@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -45,6 +46,11 @@ def default_workers(database_url: str) -> int:
     return (os.cpu_count() or 1) if database_url.startswith(("postgres://", "postgresql://")) else 1
 
 
+def serving_environment(host: str, port: int) -> dict[str, str]:
+    """The settings `serve --host H --port P` hands to the app it starts."""
+    return {"MATCHMAKER_SERVER_HOST": host, "MATCHMAKER_SERVER_PORT": str(port)}
+
+
 def _serve(args: argparse.Namespace) -> int:
     """uvicorn on the app factory `matchmaker.app:create_app` (an import string, so that
     `--workers N` can start N processes). With N > 1 the supervisor replaces the workers one by
@@ -63,8 +69,12 @@ def _serve(args: argparse.Namespace) -> int:
     if workers > 1 and not is_shared(settings.security_rate_limit_storage):
         print("警告：多个进程时登录限流只在各进程内计数，请配置 [security] rate_limit_storage = \"redis://…\" "
               "(warning: memory:// rate limits count per process)", file=sys.stderr)
+    host, port = args.host or settings.server_host, args.port or settings.server_port
+    # The app (and every worker process) reads its settings afresh: tell it where it is really
+    # served, so links in mails default to this host and port when [server] public_url is unset.
+    os.environ.update(serving_environment(host, port))
     uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
-                host=args.host or settings.server_host, port=args.port or settings.server_port,
+                host=host, port=port,
                 proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
                 timeout_worker_healthcheck=30)  # a new worker on a busy machine imports for seconds
     return 0
