@@ -89,3 +89,21 @@ async def test_the_organizer_sees_each_events_phase_pending_registrations_and_un
     assert f"{seeded.event.title} 日程已发布 v1" in after
     assert "报名中" not in after
     assert "即将开放" not in after
+
+
+async def test_the_agenda_writes_days_and_punctuation_in_the_pages_language(client, make_organization):
+    seeded = await seeded_event(make_organization, enterprises=1)
+    await _publish(seeded)
+    user = await User.get(email=await _email(seeded.enterprises[0]))
+    await client.login(user.email)
+
+    chinese = (await client.get(f"/events/{seeded.event.pk}/agenda")).text
+    user.language = "en"
+    await user.save()
+    english = (await client.get(f"/events/{seeded.event.pk}/agenda")).text
+
+    assert "12月8日 09:00–09:20" in _text(chinese)
+    main = english[english.index("<main"):english.index("</main>")]
+    assert "Tue 8 Dec 09:00–09:20" in _text(main)
+    assert 'data-label="Counterpart"' in main  # the phone's cards label each line
+    assert not any(mark in _text(main).replace(seeded.event.title, "") for mark in "：，（）")
