@@ -18,7 +18,6 @@ from matchmaker.models import (
     EnterpriseProfile,
     FinancingNeed,
     NeedClaim,
-    NeedStatus,
     Organization,
     Product,
     PublicationStatus,
@@ -27,6 +26,7 @@ from matchmaker.models import (
 from matchmaker.services.audit import audit
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
+from matchmaker.services.matching.institution import SEEKING
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.outcomes.leads import lead_from_claim_in_tx
 from matchmaker.services.tenancy import get_scoped
@@ -44,13 +44,14 @@ def effective_state(claim: NeedClaim, now: datetime) -> ClaimState:
 async def claim_need(institution_org: Organization, *, product_id: object, need_id: object, by: User,
                      as_of: date, now: datetime, response_days: int,
                      cache: CatalogueCache | None = None) -> NeedClaim:
-    """Claim an open need for one of the institution's published products. The need must fit
+    """Claim a need still seeking money (open or in talks) for one of the institution's published products. The need must fit
     the product (eligible, same kind family) on `as_of`; a product claims a need once."""
     product = await get_scoped(Product, institution_org, product_id)
     if product.status != PublicationStatus.PUBLISHED:
         raise NotAllowed("产品发布后才能抢单")
     try:
-        need = await FinancingNeed.get_or_none(pk=int(need_id), status=NeedStatus.OPEN).prefetch_related("enterprise")
+        # The needs an institution is shown (still seeking money: open or in talks) are the ones it may claim.
+        need = await FinancingNeed.get_or_none(pk=int(need_id), status__in=SEEKING).prefetch_related("enterprise")
     except (TypeError, ValueError):
         need = None
     if need is None:

@@ -124,3 +124,23 @@ async def test_the_organizer_sees_open_claims_first_and_expired_ones_as_expired(
 
     assert [(row.claim.id, row.state) for row in rows] == [(late.id, ClaimState.OPEN), (early.id, ClaimState.EXPIRED)]
     assert effective_state(early, NOW) == ClaimState.EXPIRED
+
+
+async def test_a_need_in_talks_is_still_claimable_but_a_granted_one_is_not(db):
+    """Institutions are shown the needs still seeking money (open or in talks): each can be claimed."""
+    from matchmaker.models import NeedStatus
+
+    bank = await make_institution()
+    product = await make_product(bank, None)
+    enterprise = await make_enterprise()
+    talking = await make_need(enterprise, title="在谈的设备贷", status=NeedStatus.IN_TALKS)
+    granted = await make_need(enterprise, title="已获融资的流动资金", status=NeedStatus.GRANTED)
+    officer = await make_user(bank)
+
+    claim = await claim_need(bank, product_id=product.id, need_id=talking.id, by=officer, as_of=AS_OF, now=NOW,
+                             response_days=5)
+
+    assert claim.need_id == talking.id
+    with pytest.raises(NotFound):
+        await claim_need(bank, product_id=product.id, need_id=granted.id, by=officer, as_of=AS_OF, now=NOW,
+                         response_days=5)
