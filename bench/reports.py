@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -205,28 +207,42 @@ async def _postgres(server: str, *, create: bool) -> str:
     return server.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
 
 
+def _one_backend(url: str, runs: int) -> None:
+    """One database in this (child) process: Tortoise keeps per-dialect state in the models, so
+    each backend runs in a fresh interpreter; the results go back as one JSON line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if url.startswith("sqlite"):
+            url = f"sqlite://{tmp}/bench.sqlite3"
+        print(json.dumps(asyncio.run(run(url, tmp, runs))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database of its own is created)")
     parser.add_argument("--only-postgres", action="store_true", help="skip the SQLite run")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one database in this process
     args = parser.parse_args()
+    if args.one:
+        _one_backend(args.one, args.runs)
+        return
     targets = {"statistics page": 0.5, "Excel workbook": 10.0, ".docx 通报": 5.0}
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        backends = [] if args.only_postgres else [("SQLite", f"sqlite://{tmp}/bench.sqlite3")]
-        if args.postgres:
-            backends.append(("PostgreSQL", None))
-        for backend, url in backends:
-            print(f"{backend}: seeding {EVENTS} events, {MEETINGS} meetings, {LEADS} leads …", file=sys.stderr)
-            try:
-                if url is None:
-                    url = asyncio.run(_postgres(args.postgres, create=True))
-                for label, seconds, size, rss in asyncio.run(run(url, tmp, args.runs)):
-                    rows.append((backend, label, seconds, targets[label], size, rss))
-            finally:
-                if backend == "PostgreSQL":
-                    asyncio.run(_postgres(args.postgres, create=False))
+    backends = [] if args.only_postgres else [("SQLite", "sqlite")]
+    if args.postgres:
+        backends.append(("PostgreSQL", None))
+    for backend, url in backends:
+        print(f"{backend}: seeding {EVENTS} events, {MEETINGS} meetings, {LEADS} leads …", file=sys.stderr)
+        try:
+            if url is None:
+                url = asyncio.run(_postgres(args.postgres, create=True))
+            child = subprocess.run([sys.executable, __file__, "--one", url, "--runs", str(args.runs)],
+                                   check=True, stdout=subprocess.PIPE, text=True)
+            for label, seconds, size, rss in json.loads(child.stdout.strip().splitlines()[-1]):
+                rows.append((backend, label, seconds, targets[label], size, rss))
+        finally:
+            if backend == "PostgreSQL":
+                asyncio.run(_postgres(args.postgres, create=False))
     load = os.getloadavg()
     print(f"\nload average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} CPUs "
           f"(page: median of {args.runs}, files: median of {max(1, args.runs // 2)})")
