@@ -216,7 +216,14 @@ async def _docking_event(ctx: _Context, organizer: Organization, enterprises: li
         for institution in ctx.random.sample(institutions, REQUESTS_PER_ENTERPRISE):
             await MeetingRequest.create(event=event, enterprise=enterprise, institution=institution, need=need,
                                         product=products[institution.pk], **_request_outcome(ctx))
+    # The answered requests were asked the day before their answer (created_at would say "now",
+    # after the answer, and the statistics' response hours would come out negative).
+    await MeetingRequest.filter(event=event, answered_at__not_isnull=True).update(created_at=ASKED_AT)
     return event
+
+
+ANSWERED_AT = datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)
+ASKED_AT = datetime(2026, 12, 1, 16, 0, tzinfo=SHANGHAI)
 
 
 def _request_outcome(ctx: _Context) -> dict:
@@ -227,10 +234,10 @@ def _request_outcome(ctx: _Context) -> dict:
     if draw < 0.8:
         return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.ACCEPTED,
                 "answer_priority": ctx.random.choice([Priority.MUST, Priority.WANT, Priority.OK]),
-                "answered_at": datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)}
+                "answered_at": ANSWERED_AT}
     if draw < 0.9:
         return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.DECLINED,
-                "answer_reason": "额度已满，欢迎下次对接", "answered_at": datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)}
+                "answer_reason": "额度已满，欢迎下次对接", "answered_at": ANSWERED_AT}
     return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.PENDING}
 
 

@@ -6,13 +6,17 @@ disputed approval, a correction and a loan the enterprise reported that awaits t
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import cycle
 
-from matchmaker.models import ClaimState, MeetingRequest, Membership, NeedClaim, RequestState, User
+from tortoise.expressions import Q
+
+from matchmaker.models import (ClaimState, Event, EventStatus, MeetingRequest, Membership, NeedClaim, RequestState,
+                               User)
 from matchmaker.models.outcomes import Confirmation, FinancingLead, LeadRecord, Side
 from matchmaker.services.audit import audit
 from matchmaker.services.clock import db_time, utc_now
+from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.outcomes import leads as lead_service
 from matchmaker.services.outcomes import stages
 from matchmaker.services.outcomes.stages import StageDraft
@@ -76,13 +80,22 @@ async def _history(lead: FinancingLead, steps: list, answer: str, *, bank_user: 
 async def load_demo_leads() -> int:
     """Call inside the demo's transaction, after its events: returns how many leads it made."""
     made = 0
+    before = list(await FinancingLead.all().values_list("id", flat=True))  # last month's event's own leads
     for request in await MeetingRequest.filter(state=RequestState.ACCEPTED).order_by("id"):
         await lead_service.lead_from_request_in_tx(request, by=None)
         made += 1
     for claim in await NeedClaim.filter(state=ClaimState.ANSWERED, accepted=True).prefetch_related("need"):
         await lead_service.lead_from_claim_in_tx(claim, enterprise_id=claim.need.enterprise_id, by=None)
     began = utc_now() - timedelta(days=STARTED_DAYS_AGO)
-    await FinancingLead.all().update(first_contact_at=db_time(began), stage_changed_at=db_time(began))
+    # The leads made here began some weeks ago; those of last month's (closed) event began on its
+    # day, and the ones it already had keep their dates (the statistics count them in that month).
+    fresh = FinancingLead.exclude(id__in=before)
+    await fresh.filter(Q(first_event_id__isnull=True) | Q(first_event__status__not=EventStatus.CLOSED)).update(
+        first_contact_at=db_time(began), stage_changed_at=db_time(began))
+    for event in await Event.filter(status=EventStatus.CLOSED):
+        held = min(session["day"] for session in event.sessions or [{"day": date.today().isoformat()}])
+        at = db_time(datetime.combine(date.fromisoformat(held), time(9), tzinfo=SHANGHAI))
+        await fresh.filter(first_event_id=event.pk).update(first_contact_at=at, stage_changed_at=at)
     bank_user, enterprise_user = await _user(BANK_EMAIL), await _user(ENTERPRISE_EMAIL)
     bank = await Membership.get_or_none(user=bank_user) if bank_user else None
     enterprise = await Membership.get_or_none(user=enterprise_user) if enterprise_user else None

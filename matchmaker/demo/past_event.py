@@ -131,6 +131,9 @@ async def load_past_event(today: date | None = None) -> Programme:
                     event=event, enterprise=enterprise, institution=institution, from_enterprise=True, need=need,
                     product=products[institution.pk], state=RequestState.ACCEPTED,
                     answered_at=_at(day - timedelta(days=6 - (e_index % 5)), 10))
+                # Asked some hours before the answer (created_at would say "now", a month later).
+                await MeetingRequest.filter(id=request.pk).update(
+                    created_at=request.answered_at - timedelta(hours=4 + 7 * ((e_index + k) % 6)))
                 meeting = await Meeting.create(
                     version=version, event=event, enterprise=enterprise, institution=institution, request=request,
                     slot=f"d1-{slot:02d}", starts_at=starts, ends_at=starts + timedelta(minutes=20),

@@ -96,6 +96,11 @@ def lead_facts(leads: Iterable[LeadRow], records: Iterable[RecordRow]) -> tuple[
     return tuple(result)
 
 
+def _within(day, start, end) -> bool:
+    """`day in period` without the method call (the indicators run over 100,000s of rows)."""
+    return day is not None and start <= day <= end
+
+
 # -- activity ---------------------------------------------------------------------------------
 
 def events_held(events: Iterable[EventRow], period: Period) -> int:
@@ -105,13 +110,15 @@ def events_held(events: Iterable[EventRow], period: Period) -> int:
 
 def meetings_held(meetings: Iterable[MeetingRow], period: Period) -> int:
     """洽谈场次: meetings with state held, on a day in the period."""
-    return sum(1 for meeting in meetings if meeting.state == "held" and meeting.day in period)
+    start, end = period.start, period.end
+    return sum(1 for m in meetings if m.state == "held" and m.day is not None and start <= m.day <= end)
 
 
 def enterprises_served(meetings: Iterable[MeetingRow], facts: Iterable[LeadFacts], period: Period) -> int:
     """服务企业数: distinct enterprises with a held meeting or a lead (created) in the period."""
-    served = {m.enterprise_id for m in meetings if m.state == "held" and m.day in period}
-    served |= {f.lead.enterprise_id for f in facts if f.lead.first_contact_on in period}
+    start, end = period.start, period.end
+    served = {m.enterprise_id for m in meetings if m.state == "held" and m.day is not None and start <= m.day <= end}
+    served |= {f.lead.enterprise_id for f in facts if _within(f.lead.first_contact_on, start, end)}
     return len(served)
 
 
@@ -146,21 +153,25 @@ def attendance(events: Iterable[EventRow], participants: Iterable[ParticipantRow
 
 def leads_created(facts: Iterable[LeadFacts], period: Period) -> int:
     """线索数: leads whose first contact falls in the period."""
-    return sum(1 for f in facts if f.lead.first_contact_on in period)
+    start, end = period.start, period.end
+    return sum(1 for f in facts if _within(f.lead.first_contact_on, start, end))
 
 
 def intent(facts: Iterable[LeadFacts], period: Period) -> Split:
     """意向金额: the latest intent amount of each lead created in the period."""
-    return _split(f.intent for f in facts if f.intent is not None and f.lead.first_contact_on in period)
+    start, end = period.start, period.end
+    return _split(f.intent for f in facts if f.intent is not None and _within(f.lead.first_contact_on, start, end))
 
 
 def approved(facts: Iterable[LeadFacts], period: Period) -> Split:
     """授信: leads reaching 已授信 in the period (the date of their first approval): count, amount."""
-    return _split(f.approved for f in facts if f.approved is not None and f.approved.occurred_on in period)
+    start, end = period.start, period.end
+    return _split(f.approved for f in facts if f.approved is not None and start <= f.approved.occurred_on <= end)
 
 
 def _disbursements(facts: Iterable[LeadFacts], period: Period) -> list[tuple[LeadFacts, RecordRow]]:
-    return [(f, r) for f in facts for r in f.disbursements if r.occurred_on in period]
+    start, end = period.start, period.end
+    return [(f, r) for f in facts if f.disbursements for r in f.disbursements if start <= r.occurred_on <= end]
 
 
 @dataclass(frozen=True)

@@ -70,12 +70,29 @@ class TrendPoint:
 
 def monthly_trend(data: Dataset, period: Period, *,
                   facts: Sequence[ind.LeadFacts] | None = None) -> tuple[TrendPoint, ...]:
-    """Month by month within the period (each month clipped to it)."""
+    """Month by month within the period (each month clipped to it). Facts and meetings are first
+    sorted by the months their dates fall in, so each month's indicators read only its own rows
+    (the indicators still decide what counts: a fact dated in another month adds nothing)."""
     facts = ind.lead_facts(data.leads, data.records) if facts is None else facts
-    return tuple(TrendPoint(month=m.label, meetings_held=ind.meetings_held(data.meetings, m),
-                            leads=ind.leads_created(facts, m), intent=ind.intent(facts, m),
-                            approved=ind.approved(facts, m), disbursed=ind.disbursed(facts, m).split)
-                 for m in months_of(period))
+    months = months_of(period)
+    by_month: dict[tuple[int, int], list[ind.LeadFacts]] = {}
+    for f in facts:
+        days = {f.lead.first_contact_on, *(r.occurred_on for r in f.disbursements)}
+        if f.approved is not None:
+            days.add(f.approved.occurred_on)
+        for key in {(d.year, d.month) for d in days if d is not None}:
+            by_month.setdefault(key, []).append(f)
+    meetings: dict[tuple[int, int], list[MeetingRow]] = {}
+    for meeting in data.meetings:
+        if meeting.day is not None:
+            meetings.setdefault((meeting.day.year, meeting.day.month), []).append(meeting)
+    points = []
+    for m in months:
+        own = by_month.get((m.start.year, m.start.month), [])
+        points.append(TrendPoint(month=m.label, meetings_held=ind.meetings_held(
+            meetings.get((m.start.year, m.start.month), []), m), leads=ind.leads_created(own, m),
+            intent=ind.intent(own, m), approved=ind.approved(own, m), disbursed=ind.disbursed(own, m).split))
+    return tuple(points)
 
 
 @dataclass(frozen=True)
@@ -150,8 +167,27 @@ def _row(key: str, label: str, meetings: list[MeetingRow], facts: list[ind.LeadF
                         first_loans=ind.first_loans(facts, period))
 
 
+def _total(data: Dataset, period: Period, dimension: str, facts: Sequence[ind.LeadFacts]) -> BreakdownRow:
+    return _row("total", "合计", list(data.meetings) if dimension != "product_kind" else [], list(facts), period)
+
+
+def breakdowns(data: Dataset, period: Period, *,
+               facts: Sequence[ind.LeadFacts] | None = None) -> dict[str, Breakdown]:
+    """Every dimension's breakdown; the totals row (the same for all but product kind, which
+    has no meetings) is computed once."""
+    facts = ind.lead_facts(data.leads, data.records) if facts is None else facts
+    totals: dict[bool, BreakdownRow] = {}
+    result = {}
+    for dimension in DIMENSIONS:
+        variant = dimension == "product_kind"
+        if variant not in totals:
+            totals[variant] = _total(data, period, dimension, facts)
+        result[dimension] = breakdown(data, period, dimension, facts=facts, total=totals[variant])
+    return result
+
+
 def breakdown(data: Dataset, period: Period, dimension: str, *,
-              facts: Sequence[ind.LeadFacts] | None = None) -> Breakdown:
+              facts: Sequence[ind.LeadFacts] | None = None, total: BreakdownRow | None = None) -> Breakdown:
     """The figures per institution, institution kind, product kind, district, industry chain,
     size class or 首贷户/非首贷户, largest recorded disbursement first, with a totals row."""
     facts = ind.lead_facts(data.leads, data.records) if facts is None else facts
@@ -170,5 +206,5 @@ def breakdown(data: Dataset, period: Period, dimension: str, *,
             or r.disbursed.split.recorded.count or r.disbursed.split.disputed.count or r.no_show]
     rows.sort(key=lambda r: (-r.disbursed.split.recorded.amount, -r.approved.recorded.amount,
                              -r.meetings_held, r.label))
-    total = _row("total", "合计", list(data.meetings) if dimension != "product_kind" else [], list(facts), period)
+    total = _total(data, period, dimension, facts) if total is None else total
     return Breakdown(dimension=dimension, rows=tuple(rows), total=total, additive=dimension != "chain")

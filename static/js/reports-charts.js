@@ -36,7 +36,7 @@
   draw("chart-institutions", {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { data: [source.dataset.disbursed, source.dataset.approved] },
-    grid: { left: 10, right: 30, bottom: 20, top: 30, containLabel: true },
+    grid: { left: 10, right: 50, bottom: 20, top: 30, containLabel: true },
     xAxis: { type: "value", name: source.dataset.unit },
     yAxis: { type: "category", data: data.institutions.names, axisLabel: { width: 140, overflow: "truncate" } },
     series: [

@@ -6,9 +6,10 @@ totals row, columns sized to fit."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -41,30 +42,78 @@ def breakdown_values(row: BreakdownRow) -> list:
             row.first_loans.enterprises]
 
 
-def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence], *,
-           total: Sequence | None = None, wan_columns: Sequence[int] = ()) -> None:
-    sheet = book.create_sheet(title[:31])
-    sheet.append(list(headers))
-    for cell in sheet[1]:
+def _styled(sheet, number_format: str | None = None, *, bold: bool = False, header: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    if number_format:
+        cell.number_format = number_format
+    if bold or header:
         cell.font = Font(bold=True)
+    if header:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in rows:
-        sheet.append(list(row))
-    if total is not None:
-        sheet.append(list(total))
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for column in range(1, len(headers) + 1):
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            if isinstance(cell.value, float) or column in wan_columns:
-                cell.number_format = WAN_FORMAT if column in wan_columns else "0.00"
-            elif isinstance(cell.value, int):
-                cell.number_format = COUNT_FORMAT
-    sheet.freeze_panes = "B2"
-    for column in range(1, len(headers) + 1):
-        widest = max((_width(cell.value) for (cell,) in sheet.iter_rows(min_col=column, max_col=column)), default=8)
+    return cell
+
+
+def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence], *,
+           total: Sequence | None = None, wan_columns: Sequence[int] = (), before: Sequence[Sequence] = (),
+           after: Sequence[Sequence] = (), wan_rows: Callable[[Sequence], bool] | None = None) -> None:
+    """One sheet in write-only mode (the detail sheets hold 100,000 rows): `before` rows above the
+    header (bold label, value), the header frozen, numbers formatted, the totals row bold, widths
+    fitted to the header and a sample of the rows. A styled cell per column and format is reused
+    from row to row: openpyxl writes each cell as it is appended."""
+    sheet = book.create_sheet(title[:31])
+    sample = [*before, headers, *rows[:2000], *rows[2000::50], *([total] if total is not None else [])]
+    for column in range(1, max((len(r) for r in sample), default=0) + 1):
+        widest = max((_width(r[column - 1]) for r in sample if len(r) >= column), default=8)
         sheet.column_dimensions[get_column_letter(column)].width = min(max(8, widest + 2), 48)
+    sheet.freeze_panes = f"B{len(before) + 2}"
+    for label, *values in (row or (None,) for row in before):
+        cell = _styled(sheet, bold=True)
+        cell.value = label
+        sheet.append([cell, *values])
+    header_cells = []
+    for text in headers:
+        cell = _styled(sheet, header=True)
+        cell.value = text
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    wan = set(wan_columns)
+
+    def formats(bold: bool) -> list[dict]:
+        return [{"wan": _styled(sheet, WAN_FORMAT, bold=bold), "float": _styled(sheet, "0.00", bold=bold),
+                 "int": _styled(sheet, COUNT_FORMAT, bold=bold), "text": _styled(sheet, bold=bold) if bold else None}
+                for _ in range(len(headers))]
+
+    plain, strong = formats(False), formats(True)
+
+    def line(values: Sequence, styles: list[dict], all_wan: bool) -> list:
+        out = []
+        for column, value in enumerate(values):
+            style = styles[column] if column < len(styles) else None
+            if style is None or value is None or isinstance(value, bool):
+                out.append(value)
+                continue
+            if isinstance(value, float | int) and (all_wan or column + 1 in wan):
+                cell = style["wan"]
+            elif isinstance(value, float):
+                cell = style["float"]
+            elif isinstance(value, int):
+                cell = style["int"]
+            elif style["text"] is not None:
+                cell = style["text"]
+            else:
+                out.append(value)
+                continue
+            cell.value = value
+            out.append(cell)
+        return out
+
+    for row in rows:
+        sheet.append(line(row, plain, bool(wan_rows and wan_rows(row))))
+    if total is not None:
+        sheet.append(line(total, strong, False))
+    for row in after:
+        sheet.append(list(row))
 
 
 def _width(value) -> int:
@@ -83,8 +132,7 @@ def _breakdown_sheet(book: Workbook, part: Breakdown) -> None:
 def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
     """The workbook for one scope and period; `with_details` adds the per-meeting and per-lead
     sheets (the organizer's, never a partner department's)."""
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     lines = headline_lines(statistics.headline)
     info = [("统计对象", statistics.scope.title), ("统计期间", statistics.period.title),
             ("组织方", statistics.scope.organizer),
@@ -92,17 +140,7 @@ def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
     summary_rows = [[line.label, line.unit, line.value, line.confirmed, line.one_sided, line.disputed]
                     for line in lines]
     _sheet(book, "汇总", ("指标", "单位", "合计（确认+单方）", "双方确认", "单方填报", "存在异议（不计入合计）"),
-           summary_rows)
-    sheet = book["汇总"]
-    sheet.insert_rows(1, amount=len(info) + 1)
-    for index, (label, value) in enumerate(info, start=1):
-        sheet.cell(index, 1, label).font = Font(bold=True)
-        sheet.cell(index, 2, value)
-    sheet.freeze_panes = f"B{len(info) + 3}"
-    for (cell,) in sheet.iter_rows(min_row=len(info) + 3, min_col=1, max_col=1):
-        if cell.value and "金额" in str(cell.value):
-            for other in sheet[cell.row][2:6]:
-                other.number_format = WAN_FORMAT
+           summary_rows, before=[*info, ()], wan_rows=lambda row: "金额" in str(row[0]))
 
     _sheet(book, "转化漏斗", ("阶段", "线索数"), [[STAGE_LABELS[s.stage], s.leads] for s in statistics.headline.funnel])
     trend = [[p.month, p.meetings_held, p.leads, wan(p.intent.recorded.amount), p.approved.recorded.count,
@@ -122,9 +160,7 @@ def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
                *[f"{INDICATOR_BY_KEY[k].label}·归一分" for k in keys]]
     ranking = [[s.rank, s.name, s.score, *[s.values[k] for k in keys], *[s.normalised[k] for k in keys]]
                for s in statistics.ranking]
-    _sheet(book, "机构考核", headers, ranking)
-    book["机构考核"].append([])
-    book["机构考核"].append(["计算公式", formula(statistics.weights)])
+    _sheet(book, "机构考核", headers, ranking, after=[(), ("计算公式", formula(statistics.weights))])
 
     if with_details:
         data = statistics.data

@@ -16,7 +16,7 @@ from matchmaker.stats import assessment as stats_assessment
 from matchmaker.stats.indicators import LeadFacts, lead_facts
 from matchmaker.stats.periods import BadPeriod, Period, date_range, parse_period
 from matchmaker.stats.rows import Dataset
-from matchmaker.stats.summary import DIMENSIONS, Breakdown, Headline, TrendPoint, breakdown, headline, monthly_trend
+from matchmaker.stats.summary import Breakdown, Headline, TrendPoint, breakdowns, headline, monthly_trend
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ async def compute(scope: Scope, period: Period, *, now: datetime | None = None) 
     return Statistics(
         scope=scope, period=period, headline=headline(data, period, facts=facts, now=local_now),
         trend=monthly_trend(data, period, facts=facts),
-        breakdowns={d: breakdown(data, period, d, facts=facts) for d in DIMENSIONS},
+        breakdowns=breakdowns(data, period, facts=facts),
         ranking=stats_assessment.assess(data, period, weights, facts=facts, now=local_now),
         weights=weights, data=data, facts=facts, generated_at=now)
 
