@@ -269,7 +269,7 @@ async def visible_event(event_id: object, viewer_organization: Organization | No
         key = int(event_id)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise NotFound() from None
-    event = await Event.get_or_none(pk=key).prefetch_related("organizer")
+    event = await Event.get_or_none(pk=key).select_related("organizer")
     if event is None:
         raise NotFound()
     if event.status == EventStatus.DRAFT and (viewer_organization is None
