@@ -63,6 +63,9 @@ def _serve(args: argparse.Namespace) -> int:
     if workers > 1 and not is_shared(settings.security_rate_limit_storage):
         print("警告：多个进程时登录限流只在各进程内计数，请配置 [security] rate_limit_storage = \"redis://…\" "
               "(warning: memory:// rate limits count per process)", file=sys.stderr)
+    from matchmaker.web.metrics import prepare_multiprocess
+
+    prepare_multiprocess(settings.var_dir)  # /metrics adds up every worker's counters
     uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
                 host=args.host or settings.server_host, port=args.port or settings.server_port,
                 proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
