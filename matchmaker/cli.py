@@ -361,7 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, help="report.xlsx or report.docx")
     report.set_defaults(handler=_report)
 
-    for module in (solver_command, matching_command):
+    from matchmaker import backup
+
+    for module in (solver_command, matching_command, backup):
         module.register(subparsers)
     return parser
 
