@@ -155,7 +155,7 @@ class Writer(Participant):
 
     def on_start(self) -> None:
         super().on_start()
-        self.turn = itertools.cycle(["ask", "withdraw", "edit"])
+        self.turn = itertools.cycle(["withdraw", "ask", "edit"])  # withdraw first: never over the cap
         needs = self.client.get("/needs", name="/needs").text
         self.need_path = sorted(set(re.findall(r'href="(/needs/\d+)"', needs)))[0]
         self.edits = 0
@@ -325,6 +325,8 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
         elapsed = time.monotonic() - started
         gevent.sleep(1)
         total = env.stats.total
+        for error in env.stats.errors.values():  # what failed, for the log (the table counts them)
+            print(f"# error x{error.occurrences}: {error.method} {error.name}: {error.error}", file=sys.stderr)
         after = audited(database, url)
         acked = dict(STATE["acked"])
         lost = sum(max(0, n - (after.get(key, 0) - base_audit.get(key, 0))) for key, n in acked.items())
