@@ -9,7 +9,7 @@ Each run: a fresh copy of the demo city (SQLite file, or a PostgreSQL database m
 template loaded once), the server on port 8170 (`--port`), rate limits in Redis at
 127.0.0.1:6379 (own key prefix, login limit raised so that the users may log in), locust
 (`locust.env.Environment`, in this process) with `--users` readers (enterprises 6 : institutions
-3 : organizer 1, 0.2-0.8 s think time between pages) and 20 writers (e41-e60) at `--writes` per second in
+3 : organizer 1, every one approved at the docking event, 0.2-0.8 s think time between pages) and 20 writers (enterprises) at `--writes` per second in
 all, `--seconds` of measurement after every user has logged in. One table:
 
     users | workers | db | req/s | p50 ms | p95 ms | errors | writes acked | lost writes
@@ -113,7 +113,7 @@ class Participant(HttpUser):
 
 class Enterprise(Participant):
     weight = 6
-    accounts = itertools.cycle([f"e{n:02d}@demo.matchmaker.cn" for n in range(1, 41)])  # writers: e41-e60
+    accounts = itertools.cycle([])  # each run: the enterprises approved at the event, but the writers
 
     @task
     def browse(self) -> None:
@@ -124,8 +124,7 @@ class Enterprise(Participant):
 
 class Institution(Participant):
     weight = 3
-    accounts = itertools.cycle([f"bank{n}@demo.matchmaker.cn" for n in range(1, 7)]
-                               + [f"inst{n:02d}@demo.matchmaker.cn" for n in range(1, 5)])
+    accounts = itertools.cycle([])  # each run: the institutions approved at the event
 
     @task
     def browse(self) -> None:
@@ -150,7 +149,7 @@ class Writer(Participant):
     requests, edits a need — in turn. Only answers that acknowledge the write (303) count."""
 
     fixed_count = WRITERS
-    accounts = itertools.cycle([f"e{n:02d}@demo.matchmaker.cn" for n in range(41, 41 + WRITERS)])
+    accounts = itertools.cycle([])  # each run: the last 20 enterprises approved at the event
     wait_time = constant_throughput(2.0)  # replaced from --writes
 
     def on_start(self) -> None:
@@ -303,6 +302,16 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
     STATE["event"] = int(database.query(url, "SELECT id FROM event WHERE kind = 'docking' AND status = 'open' "
                                              "ORDER BY id LIMIT 1")[0][0])
     STATE["acked"] = {}
+    # Participants approved at the event (the others may not open its requests page): writers are
+    # the last 20 enterprises, readers the rest; institutions in turn.
+    approved = database.query(url, f"""SELECT u.email, o.kind FROM registration r
+        JOIN organization o ON o.id = r.organization_id JOIN membership m ON m.organization_id = o.id
+        JOIN "user" u ON u.id = m.user_id
+        WHERE r.event_id = {STATE['event']} AND r.status = 'approved' ORDER BY u.email""")
+    enterprises = [email for email, kind in approved if kind == "enterprise"]
+    Writer.accounts = itertools.cycle(enterprises[-WRITERS:])
+    Enterprise.accounts = itertools.cycle(enterprises[:-WRITERS])
+    Institution.accounts = itertools.cycle([email for email, kind in approved if kind != "enterprise"])
     before = audited(database, url)
     server = serve(url, var_dir, port, workers, database.scratch / f"server-{users}-{workers}.err")
     try:
