@@ -52,7 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
     lets every worker finish the requests in flight."""
     import uvicorn
 
-    from matchmaker.web.observability import log_config
+    from matchmaker.web.observability import log_config, prepare_metrics_directory
     from matchmaker.web.ratelimit import is_shared
 
     settings = load_settings()  # fails early on a bad configuration; writes the dev secret key once
@@ -63,9 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
     if workers > 1 and not is_shared(settings.security_rate_limit_storage):
         print("警告：多个进程时登录限流只在各进程内计数，请配置 [security] rate_limit_storage = \"redis://…\" "
               "(warning: memory:// rate limits count per process)", file=sys.stderr)
-    from matchmaker.web.metrics import prepare_multiprocess
-
-    prepare_multiprocess(settings.var_dir)  # /metrics adds up every worker's counters
+    prepare_metrics_directory(settings.var_dir)  # /metrics adds up every worker's counters
     uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
                 host=args.host or settings.server_host, port=args.port or settings.server_port,
                 proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,

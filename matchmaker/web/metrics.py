@@ -13,14 +13,13 @@ from __future__ import annotations
 import logging
 import os
 from contextvars import ContextVar
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+from matchmaker.web.observability import MULTIPROC_ENV
 
 REQUESTS = Counter("matchmaker_http_requests_total", "HTTP requests answered", ["route", "method", "status"])
 LATENCY = Histogram("matchmaker_http_request_duration_seconds", "Time to answer, by route template",
@@ -85,17 +84,6 @@ def observe(route: str, method: str, status: int, seconds: float) -> None:
     if counts is not None:
         REQUEST_STATEMENTS.labels(route).observe(counts[0])
         STATEMENTS.labels(route).inc(counts[0])
-
-
-def prepare_multiprocess(var_dir: Path) -> Path:
-    """For `serve`: before any worker starts, a fresh directory the workers write their metrics
-    to (an operator's own PROMETHEUS_MULTIPROC_DIR is kept, and emptied likewise)."""
-    folder = Path(os.environ.get(MULTIPROC_ENV) or var_dir / "prometheus")
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):
-        stale.unlink()
-    os.environ[MULTIPROC_ENV] = str(folder)
-    return folder
 
 
 class _Snapshot(Collector):

@@ -38,3 +38,19 @@ def test_metrics_add_up_the_requests_every_worker_answered(database_url, tmp_pat
         assert (tmp_path / "prometheus").is_dir() and list((tmp_path / "prometheus").glob("*.db"))
     finally:
         assert served.stop()
+
+
+def test_metrics_of_a_single_process_serve(database_url, tmp_path):
+    """One process: uvicorn runs the app in the serve process itself, which set the directory
+    before prometheus_client was imported, so counts land there and are read back."""
+    served = Served(tmp_path, {"MATCHMAKER_DATABASE_URL": database_url, "MATCHMAKER_PATHS_VAR_DIR": str(tmp_path)},
+                    "--workers", "1")
+    try:
+        served.wait_ready()
+        assert set(burst(served.base_url, 5)) == {200}
+        time.sleep(1)
+        answered = sum(1 for line in served.access_lines() if line["route"] == "/healthz")
+        response = httpx.get(f"{served.base_url}/metrics", timeout=30)
+        assert response.status_code == 200 and healthz_count(response.text) == answered >= 5
+    finally:
+        assert served.stop()
