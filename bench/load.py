@@ -26,6 +26,7 @@ import itertools  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import sqlite3  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -362,6 +363,7 @@ def main() -> int:
     parser.add_argument("--writes", type=float, default=20, help="writes per second in all")
     parser.add_argument("--port", type=int, default=8170)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the server, drop the copies
     scratch = Path(tempfile.mkdtemp(prefix="matchmaker-load-"))
     database = Database(args.db, args.postgres, scratch)
     rows = []
