@@ -28,6 +28,8 @@ from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
 from matchmaker.web.middleware import (SECURITY_HEADERS, BodyLimitByPathMiddleware, RequestContextMiddleware,
                                        SecurityHeadersMiddleware, TextInputMiddleware)
+from matchmaker.web import metrics
+from matchmaker.web.metrics import StatementScope
 from matchmaker.web.observability import AccessLogMiddleware
 from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle, close_rate_limit_storage, rate_limit_storage
@@ -139,7 +141,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                        always_protect=_ProtectEveryPath(), send_csrf_failed=_csrf_failed),
             Middleware(TextInputMiddleware),
             Middleware(RequestContextMiddleware, settings=settings),
-            Middleware(AccessLogMiddleware, routes=routes),
+            Middleware(StatementScope),
+            Middleware(AccessLogMiddleware, routes=routes, observers=[metrics.observe]),
         ],
         exception_handlers={
             HTTPException: _http_error,
@@ -150,6 +153,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    metrics.count_statements()
     configure_mail_identity(identity_from_settings(settings))
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests

@@ -58,7 +58,7 @@ def _serve(args: argparse.Namespace) -> int:
     lets every worker finish the requests in flight."""
     import uvicorn
 
-    from matchmaker.web.observability import log_config
+    from matchmaker.web.observability import log_config, prepare_metrics_directory
     from matchmaker.web.ratelimit import is_shared
 
     settings = load_settings()  # fails early on a bad configuration; writes the dev secret key once
@@ -73,6 +73,7 @@ def _serve(args: argparse.Namespace) -> int:
     # The app (and every worker process) reads its settings afresh: tell it where it is really
     # served, so links in mails default to this host and port when [server] public_url is unset.
     os.environ.update(serving_environment(host, port))
+    prepare_metrics_directory(settings.var_dir)  # /metrics adds up every worker's counters
     uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
                 host=host, port=port,
                 proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
@@ -368,7 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, help="report.xlsx or report.docx")
     report.set_defaults(handler=_report)
 
-    for module in (solver_command, matching_command):
+    from matchmaker import backup
+
+    for module in (solver_command, matching_command, backup):
         module.register(subparsers)
     return parser
 

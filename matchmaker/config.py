@@ -36,6 +36,9 @@ class Settings:
     # How participants reach the site, for links in mails ("https://docking.example.gov.cn");
     # empty: http(s)://host:port.
     server_public_url: str = ""
+    # /metrics (Prometheus): with a token, only `Authorization: Bearer <token>`; without one,
+    # only clients on the loopback address (a reverse proxy must then not pass /metrics on).
+    server_metrics_token: str = field(default="", repr=False)
 
     paths_var_dir: str = "var"
 

@@ -50,6 +50,32 @@ async def migrate(settings: Settings) -> None:
         await Tortoise.close_connections()
 
 
+def committed_migrations() -> list[str]:
+    """The migration names in matchmaker/migrations, in order ("0001_initial", ...)."""
+    folder = Path(__file__).parent / "migrations"
+    return sorted(p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+async def readiness_problems() -> list[str]:
+    """Why the database cannot serve yet (empty: it can): unreachable, or migrations not applied.
+    Two statements: `SELECT 1` and the applied migrations Tortoise recorded."""
+    from tortoise import connections
+
+    try:
+        connection = connections.get("default")
+        await connection.execute_query("SELECT 1")
+    except Exception as error:  # any driver error means the same to a load balancer
+        return [f"database unreachable: {type(error).__name__}: {error}"]
+    try:
+        _, rows = await connection.execute_query(
+            f"SELECT name FROM tortoise_migrations WHERE app = '{APP_LABEL}'")  # nosec B608 - a constant
+    except Exception:
+        rows = []
+    applied = {row["name"] for row in rows}
+    missing = [name for name in committed_migrations() if name not in applied]
+    return [f"migrations not applied: {', '.join(missing)}"] if missing else []
+
+
 def _config_for_tortoise_cli() -> dict:
     """`TORTOISE_ORM=matchmaker.db.TORTOISE_ORM python -m tortoise makemigrations` reads this."""
     return tortoise_config(load_settings())

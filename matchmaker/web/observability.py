@@ -10,12 +10,28 @@ import logging
 import os
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("matchmaker.access")
+
+#: prometheus-client's multiprocess mode (matchmaker/web/metrics.py) reads it when imported.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_metrics_directory(var_dir: Path) -> Path:
+    """For `serve`, before prometheus_client is imported anywhere in the process (it picks its
+    storage at import) and before any worker starts: a fresh directory the workers write their
+    metrics to. An operator's own PROMETHEUS_MULTIPROC_DIR is kept, and emptied likewise."""
+    folder = Path(os.environ.get(MULTIPROC_ENV) or var_dir / "prometheus")
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROC_ENV] = str(folder)
+    return folder
 
 
 def route_templates(routes: Iterable[BaseRoute], prefix: str = "") -> dict[Any, str]:

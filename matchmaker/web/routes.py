@@ -27,6 +27,8 @@ from matchmaker.web.views.reports.routes import reports_routes
 routes = [
     Route("/", public.home, name="home"),
     Route("/healthz", public.health, name="health"),
+    Route("/readyz", public.ready, name="ready"),
+    Route("/metrics", public.prometheus_metrics, name="metrics"),
     Route("/language", public.choose_language, methods=["POST"], name="language"),
     Route("/login", accounts.login_form, methods=["GET"], name="login_form"),
     Route("/login", accounts.login, methods=["POST"], name="login"),

@@ -1,5 +1,5 @@
-"""SQL statements per page, counted on the demo data: ≤ 10 for a participant's page, ≤ 15 for
-an organizer's, whatever the number of rows (DESIGN §2: latency follows the statement count).
+"""SQL statements per page, counted on the demo data and again with more rows: ≤ 10 for a
+participant's page, ≤ 15 for an organizer's, and the same count whatever the number of rows (DESIGN §2: latency follows the statement count).
 
 Counted from Tortoise's own query log (`tortoise.db_client`, one DEBUG record per statement sent)."""
 
@@ -11,10 +11,18 @@ from contextlib import contextmanager
 import pytest
 
 from matchmaker.demo.city import DEMO_PASSWORD, load_demo
-from matchmaker.models import Event, EventKind, EventStatus
+from matchmaker.models import (Event, EventKind, EventStatus, FinancingNeed, MeetingRequest, Organization, Product,
+                               Programme, Registration)
+from tests import factories
 
 PARTICIPANT_BUDGET = 10
 ORGANIZER_BUDGET = 15
+# A participant's dashboard gathers the next steps of every domain (issue 15): 4 statements for
+# the sign-in, 1 for the inbox, 5 for the next actions (events, registrations, agenda, requests,
+# claims), then the enterprise's matches (needs, profile, rules, fields, catalogue freshness) or the
+# institution's lead counts. Grouped queries, none grows with the rows, but over the page budget
+# of issue 17: kept visible here until the dashboard reads its counts in fewer statements.
+DASHBOARD_BUDGET = 16
 
 
 class _Statements(logging.Handler):
@@ -52,51 +60,97 @@ async def statements(client, path: str) -> int:
 async def demo(app, settings):
     await load_demo(settings.var_dir)
     open_events = Event.filter(status__not=EventStatus.CLOSED)  # not last month's, held already
+    e01 = await Organization.get(memberships__user__email="e01@demo.matchmaker.cn")
+    bank = await Organization.get(memberships__user__email="bank1@demo.matchmaker.cn")
     return {"docking": (await open_events.get(kind=EventKind.DOCKING)).pk,
-            "roadshow": (await open_events.get(kind=EventKind.ROADSHOW)).pk}
+            "roadshow": (await open_events.get(kind=EventKind.ROADSHOW)).pk,
+            "need": (await FinancingNeed.filter(enterprise=e01).order_by("id").first()).pk,
+            "product": (await Product.filter(organization=bank).order_by("id").first()).pk,
+            "enterprise": e01.pk, "programme": (await Programme.all().order_by("id").first()).pk}
 
 
-# Still over budget, not listed until fixed (counts on the demo data): /events/{id}/requests
-# (33 enterprise, 30 bank), /events/{roadshow}/pitches (12), /enterprise/matches (11),
-# /institution/matches (14), /organizer/matching (17).
-# A participant's dashboard gathers the next steps of every domain (issue 15): 4 statements
-# for the sign-in, 1 for the inbox, 5 for the next actions (events, registrations, agenda,
-# requests, claims), then the enterprise's matches (6: needs, profile, rules, fields, catalogue
-# freshness) or the institution's lead counts (5). Grouped queries: none grows with the rows.
-DASHBOARD_BUDGET = 16
-PARTICIPANT_DASHBOARDS = ["e01@demo.matchmaker.cn", "bank1@demo.matchmaker.cn"]
+#: Every key page of every role (the pages each role opens most: bench/load.py drives them too).
 PARTICIPANT_PAGES = {
-    "e01@demo.matchmaker.cn": ["/events", "/events/{docking}", "/events/{docking}/agenda", "/inbox"],
-    "bank1@demo.matchmaker.cn": ["/events/{docking}", "/events/{docking}/agenda"],
+    "e01@demo.matchmaker.cn": [
+        "/dashboard", "/events", "/events/{docking}", "/events/{docking}/agenda", "/events/{docking}/requests",
+        "/events/{roadshow}/pitches", "/inbox", "/enterprise/matches", "/enterprise/needs/{need}/matches",
+        "/enterprise/innovation", "/enterprise/leads", "/needs", "/needs/{need}", "/profile", "/account"],
+    "bank1@demo.matchmaker.cn": [
+        "/dashboard", "/events", "/events/{docking}", "/events/{docking}/agenda", "/events/{docking}/requests",
+        "/inbox", "/institution/matches", "/institution/products", "/institution/products/{product}",
+        "/institution/products/{product}/matches", "/institution/leads", "/enterprises", "/enterprises/{enterprise}",
+        "/account"],
+    "fund@demo.matchmaker.cn": ["/dashboard", "/events/{roadshow}/pitches", "/institution/matches"],
 }
-ORGANIZER_PAGES = ["/dashboard", "/organizer/events", "/organizer/events/{docking}",
-                   "/organizer/events/{docking}/requests", "/organizer/events/{docking}/schedule",
-                   "/organizer/outbox", "/organizer/audit"]
+ORGANIZER_PAGES = [
+    "/dashboard", "/organizer/events", "/organizer/events/{docking}", "/organizer/events/{docking}/requests",
+    "/organizer/events/{docking}/schedule", "/organizer/events/{roadshow}/pitches", "/organizer/events/{docking}/live",
+    "/organizer/events/{docking}/venue", "/organizer/events/{docking}/table-plan", "/organizer/matching",
+    "/organizer/outbox", "/organizer/audit", "/organizer/leads", "/organizer/policies", "/organizer/registry",
+    "/organizer/import", "/organizer/checkin", "/reports", "/reports/programmes/{programme}",
+    "/reports/events/{docking}", "/enterprises", "/products"]
 
 
-async def test_participant_pages_stay_within_budget(client, demo):
+async def _counts(client, demo) -> dict[tuple[str, str], int]:
+    """Statements per (login, page). The compiled offer catalogue is cached per process and
+    rebuilt only when publications change, so one matching page is opened first (steady state)."""
     counts = {}
-    for email, pages in PARTICIPANT_PAGES.items():
+    roles = [*PARTICIPANT_PAGES.items(), ("organizer@demo.matchmaker.cn", ORGANIZER_PAGES)]
+    for email, pages in roles:
         client.cookies.clear()
         assert (await client.login(email, DEMO_PASSWORD)).status_code in (302, 303)
+        assert (await client.get("/products")).status_code == 200
+        assert (await client.get("/enterprise/matches" if email.startswith("e") else "/dashboard")).status_code == 200
         for page in pages:
             counts[email, page] = await statements(client, page.format(**demo))
-    over = {key: n for key, n in counts.items() if n > PARTICIPANT_BUDGET}
-    assert not over, counts
+    return counts
 
 
-async def test_participant_dashboards_stay_within_their_budget(client, demo):
-    counts = {}
-    for email in PARTICIPANT_DASHBOARDS:
-        client.cookies.clear()
-        assert (await client.login(email, DEMO_PASSWORD)).status_code in (302, 303)
-        await client.get("/dashboard")  # the first view compiles the shared offer catalogue once
-        counts[email] = await statements(client, "/dashboard")
-    assert all(n <= DASHBOARD_BUDGET for n in counts.values()), counts
+def _over(counts: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    return {key: n for key, n in counts.items()
+            if n > _budget(*key)}
 
 
-async def test_organizer_pages_stay_within_budget(client, demo):
-    assert (await client.login("organizer@demo.matchmaker.cn", DEMO_PASSWORD)).status_code in (302, 303)
-    counts = {page: await statements(client, page.format(**demo)) for page in ORGANIZER_PAGES}
-    over = {key: n for key, n in counts.items() if n > ORGANIZER_BUDGET}
-    assert not over, counts
+def _budget(email: str, page: str) -> int:
+    if email.startswith("organizer"):
+        return ORGANIZER_BUDGET
+    return DASHBOARD_BUDGET if page == "/dashboard" else PARTICIPANT_BUDGET
+
+
+async def _more_rows(demo, n: int, tag: str) -> None:
+    """n more enterprises at the docking event (profiles, needs, registrations), each asking
+    bank1 and e01 asked by n more institutions with products; bank1 gets n more products and
+    e01 n more needs in its registration: every list the pages show grows."""
+    event = await Event.get(pk=demo["docking"])
+    e01 = await Organization.get(pk=demo["enterprise"])
+    bank = await Organization.get(memberships__user__email="bank1@demo.matchmaker.cn")
+    e01_registration = await Registration.get(event=event, organization=e01)
+    for i in range(n):
+        enterprise = await factories.make_enterprise(f"加压企业{tag}{i}")
+        need = await factories.make_need(enterprise)
+        await factories.register(event, enterprise, needs=(need,))
+        await MeetingRequest.create(event=event, enterprise=enterprise, institution=bank, from_enterprise=True,
+                                    need=need)
+        institution = await factories.make_institution(f"加压银行{tag}{i}")
+        await factories.make_product(institution)
+        await factories.register(event, institution)
+        own_need = await factories.make_need(e01, title=f"加压需求{tag}{i}")
+        e01_registration.need_ids = [*e01_registration.need_ids, own_need.pk]
+        await MeetingRequest.create(event=event, enterprise=e01, institution=institution, from_enterprise=False,
+                                    need=own_need)
+        await factories.make_product(bank, name=f"加压产品{tag}{i}")
+    await e01_registration.save()
+
+
+async def test_every_key_page_stays_within_budget_whatever_the_number_of_rows(client, demo):
+    on_demo = await _counts(client, demo)
+    assert not _over(on_demo), on_demo
+    # A page may skip statements when it has nothing to show (no open need to match, say), so
+    # independence is shown between two loads that both have rows everywhere: +10, then +40 rows.
+    await _more_rows(demo, 10, "a")
+    more = await _counts(client, demo)
+    assert not _over(more), more
+    await _more_rows(demo, 30, "b")
+    many = await _counts(client, demo)
+    grew = {key: (more[key], n) for key, n in many.items() if n != more[key]}
+    assert not grew, grew  # the same statements, whatever the number of rows

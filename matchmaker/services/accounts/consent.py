@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import InvalidInput, NotAllowed, NotFound
@@ -87,12 +88,6 @@ async def events_attended(institution: Organization) -> set[int]:
                .values_list("event_id", flat=True))
 
 
-def _covers(grant: ConsentGrant, viewer: Organization, events: set[int]) -> bool:
-    return (grant.audience == ConsentAudience.ALL_INSTITUTIONS
-            or (grant.audience == ConsentAudience.NAMED and grant.institution_id == viewer.pk)
-            or (grant.audience == ConsentAudience.EVENT and grant.event_id in events))
-
-
 async def visibility_for(viewer: Organization, enterprise_ids: Iterable[int]) -> dict[int, Visibility]:
     """Per enterprise id: what `viewer` may see now. An enterprise sees itself and the organizer
     sees everything; an institution sees what live grants cover (revoked grants do not count);
@@ -102,11 +97,15 @@ async def visibility_for(viewer: Organization, enterprise_ids: Iterable[int]) ->
         return dict.fromkeys(ids, EVERYTHING)
     if viewer.kind not in INSTITUTION_KINDS:
         return {i: EVERYTHING if i == viewer.pk else NOTHING for i in ids}
-    events = await events_attended(viewer)
+    # One statement: the live grants that cover the viewer, the events it attends as a subquery.
+    attended = Subquery(Registration.filter(organization_id=viewer.pk, status=RegistrationStatus.APPROVED)
+                        .values("event_id"))
+    covering = (Q(audience=ConsentAudience.ALL_INSTITUTIONS)
+                | Q(audience=ConsentAudience.NAMED, institution_id=viewer.pk)
+                | Q(audience=ConsentAudience.EVENT, event_id__in=attended))
     scopes: dict[int, set[ConsentScope]] = {i: set() for i in ids}
-    for grant in await ConsentGrant.filter(enterprise_id__in=ids, revoked_at=None):
-        if _covers(grant, viewer, events):
-            scopes[grant.enterprise_id].add(ConsentScope(grant.scope))
+    for grant in await ConsentGrant.filter(covering, enterprise_id__in=ids, revoked_at=None):
+        scopes[grant.enterprise_id].add(ConsentScope(grant.scope))
     return {i: Visibility(frozenset(s)) for i, s in scopes.items()}
 
 

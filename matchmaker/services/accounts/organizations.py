@@ -162,7 +162,7 @@ async def set_language(user: User, language: str) -> None:
 
 async def membership_of(user: User) -> Membership | None:
     """The user's one membership with its organization loaded; None for a user without one."""
-    return await Membership.get_or_none(user=user).prefetch_related("organization")
+    return await Membership.get_or_none(user=user).select_related("organization")
 
 
 async def organization_of(user: User) -> Organization:

@@ -34,7 +34,7 @@ async def resume_session(key: str, *, idle: timedelta) -> User | None:
     """The active user of a live session, or None for an unknown, expired or disabled one."""
     if not key:
         return None
-    session = await Session.get_or_none(key_hash=_hash(key)).prefetch_related("user")
+    session = await Session.get_or_none(key_hash=_hash(key)).select_related("user")
     now = _now()
     if session is None or session.expires_at <= now or not session.user.is_active:
         if session is not None:

@@ -229,7 +229,8 @@ async def event_pitches(event: Event, *, selected_only: bool = False) -> list[Pi
     query = Pitch.filter(event=event)
     if selected_only:
         query = query.filter(status=PitchStatus.SELECTED)
-    return await query.order_by("slot", "hall", "id").prefetch_related("enterprise__profile", "need", "attendance")
+    return await query.order_by("slot", "hall", "id").select_related("need").prefetch_related(
+        "enterprise__profile", "attendance")
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from matchmaker import matching
 from matchmaker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from matchmaker.models import (
+    INSTITUTION_KINDS,
     Event,
     EventKind,
     EventStatus,
     FinancingNeed,
     MeetingRequest,
     Organization,
+    OrganizationKind,
     Pitch,
     PitchStatus,
     Priority,
@@ -227,12 +230,16 @@ async def organizer_request(event: Event, request_id: object) -> MeetingRequest:
     return request
 
 
+async def _requests_involving(event: Event, organization: Organization) -> list[MeetingRequest]:
+    """Every request of the event `organization` sent or received, newest first: one statement."""
+    return await MeetingRequest.filter(event=event, **{side_of(organization): organization}).order_by(
+        "-created_at").select_related("enterprise", "institution", "need", "product")
+
+
 async def requests_of(event: Event, organization: Organization) -> tuple[list[MeetingRequest], list[MeetingRequest]]:
     """(sent, received) requests of one participant at one event, newest first."""
     side = side_of(organization)
-    mine = MeetingRequest.filter(event=event, **{side: organization}).order_by("-created_at").prefetch_related(
-        "enterprise", "institution", "need", "product")
-    rows = await mine
+    rows = await _requests_involving(event, organization)
     sent = [r for r in rows if r.from_enterprise == (side == "enterprise")]
     received = [r for r in rows if r.from_enterprise != (side == "enterprise")]
     return sent, received
@@ -247,24 +254,23 @@ async def suggestions(event: Event, organization: Organization, *, as_of: date,
     eligible for; for an institution, the approved enterprises whose registered open needs fit
     one of its products. Best fit first, one suggestion per need and counterpart (its best
     product), leaving out pairs already asked (and answered)."""
+    choices = await ask_choices(event, organization)
+    if choices.own_registration is None:
+        return []
+    return await _suggest(organization, choices, await _requests_involving(event, organization), as_of=as_of,
+                          cache=cache, innovation_weights=innovation_weights, limit=limit)
+
+
+async def _suggest(organization: Organization, choices: AskChoices, involving: list[MeetingRequest], *,
+                   as_of: date, cache: CatalogueCache | None, innovation_weights: matching.InnovationWeights,
+                   limit: int) -> list[Suggestion]:
+    """The ask form's needs and products are exactly what may be suggested; the requests
+    `involving` the viewer settle every pair it is part of (any but a withdrawn one)."""
     side = side_of(organization)
-    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
-        "organization")
-    enterprise_registrations = [r for r in approved if side_of(r.organization) == "enterprise"]
-    institution_ids = [r.organization_id for r in approved if side_of(r.organization) == "institution"]
-    if side == "enterprise":
-        enterprise_registrations = [r for r in enterprise_registrations if r.organization_id == organization.pk]
-    else:
-        institution_ids = [i for i in institution_ids if i == organization.pk]
-    need_ids = [nid for r in enterprise_registrations for nid in r.need_ids]
-    needs = await FinancingNeed.filter(id__in=need_ids).order_by("id").prefetch_related("enterprise")
-    products = await Product.filter(organization_id__in=institution_ids, status=PublicationStatus.PUBLISHED
-                                    ).order_by("id").prefetch_related("organization")
-    pairs = await fitting_pairs(needs, products, as_of=as_of, cache=cache, innovation_weights=innovation_weights,
+    pairs = await fitting_pairs(choices.needs, choices.products, as_of=as_of, cache=cache,
+                                innovation_weights=innovation_weights,
                                 viewer=organization if side == "institution" else None)
-    # Any request but a withdrawn one settles the pair for that need: asking again would be refused.
-    asked = set(await MeetingRequest.filter(event=event).exclude(state=RequestState.WITHDRAWN).values_list(
-        "enterprise_id", "institution_id", "need_id"))
+    asked = {(r.enterprise_id, r.institution_id, r.need_id) for r in involving if r.state != RequestState.WITHDRAWN}
     result: list[Suggestion] = []
     seen: set[tuple[int, int]] = set()
     for pair in pairs:
@@ -275,7 +281,36 @@ async def suggestions(event: Event, organization: Organization, *, as_of: date,
         seen.add(key)
         counterpart = product.organization if side == "enterprise" else need.enterprise
         result.append(Suggestion(counterpart, need, product))
-    return result[:limit]
+        if len(result) == limit:
+            break
+    return result
+
+
+@dataclass(frozen=True)
+class RequestsPage:
+    """Everything a participant's requests page shows, in a fixed number of statements."""
+
+    choices: AskChoices
+    sent: list[MeetingRequest]
+    received: list[MeetingRequest]
+    suggestions: list[Suggestion]
+
+
+async def requests_page(event: Event, organization: Organization, *, as_of: date,
+                        cache: CatalogueCache | None = None,
+                        innovation_weights: matching.InnovationWeights = matching.InnovationWeights(),
+                        limit: int = 20) -> RequestsPage:
+    """The ask form, the sent and received requests and the suggestions, each row loaded once.
+    Without an approved registration only `choices.own_registration is None` is meaningful."""
+    choices = await ask_choices(event, organization)
+    if choices.own_registration is None:
+        return RequestsPage(choices, [], [], [])
+    involving = await _requests_involving(event, organization)
+    from_me = side_of(organization) == "enterprise"
+    return RequestsPage(choices, [r for r in involving if r.from_enterprise == from_me],
+                        [r for r in involving if r.from_enterprise != from_me],
+                        await _suggest(organization, choices, involving, as_of=as_of, cache=cache,
+                                       innovation_weights=innovation_weights, limit=limit))
 
 
 @dataclass(frozen=True)
@@ -332,20 +367,34 @@ class AskChoices:
 
 
 async def ask_choices(event: Event, organization: Organization) -> AskChoices:
-    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
-        "organization")
+    """Three statements whatever the number of participants: the viewer's own approved
+    registration with the other side's (organizations joined), their needs, their products."""
     side = side_of(organization)
+    other_kinds = [OrganizationKind.ENTERPRISE] if side == "institution" else list(INSTITUTION_KINDS)
+    approved = await Registration.filter(Q(organization_id=organization.pk) | Q(organization__kind__in=other_kinds),
+                                         event=event, status=RegistrationStatus.APPROVED).order_by(
+                                             "id").select_related("organization")
     own = next((r for r in approved if r.organization_id == organization.pk), None)
-    others = [r for r in approved if side_of(r.organization) != side]
+    if own is None:
+        return AskChoices(None, [], [], [])
+    others = [r for r in approved if r.organization_id != organization.pk]
+    by_id = {r.organization_id: r.organization for r in others}
     if side == "enterprise":
-        needs = await FinancingNeed.filter(id__in=own.need_ids if own else []).order_by("id")
-        products = await Product.filter(organization_id__in=[r.organization_id for r in others],
-                                        status=PublicationStatus.PUBLISHED).order_by("id").prefetch_related(
-                                            "organization")
+        needs = await FinancingNeed.filter(id__in=own.need_ids, enterprise_id=organization.pk).order_by("id")
+        products = await Product.filter(organization_id__in=list(by_id), status=PublicationStatus.PUBLISHED
+                                        ).order_by("id")
+        for need in needs:
+            need.enterprise = organization
+        for product in products:
+            product.organization = by_id[product.organization_id]
     else:
-        needs = await FinancingNeed.filter(id__in=[n for r in others for n in r.need_ids]).order_by(
-            "id").prefetch_related("enterprise")
+        needs = await FinancingNeed.filter(id__in=[n for r in others for n in r.need_ids]).order_by("id")
+        needs = [need for need in needs if need.enterprise_id in by_id]
+        for need in needs:
+            need.enterprise = by_id[need.enterprise_id]
         products = await Product.filter(organization=organization, status=PublicationStatus.PUBLISHED).order_by("id")
+        for product in products:
+            product.organization = organization
     return AskChoices(own, [r.organization for r in others], needs, products)
 
 

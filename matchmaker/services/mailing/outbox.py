@@ -329,6 +329,14 @@ async def outbox_listing(organization: Organization, *, state: object = "", page
                                states=[s.value for s in OutboxState], state=state, page=page, order_by=("-id",))
 
 
+async def mail_by_state() -> dict[str, int]:
+    """Outbox rows of every organization by state (every state present, 0 when none): /metrics."""
+    counts = dict.fromkeys((s.value for s in OutboxState), 0)
+    for state, n in await OutboxMail.all().annotate(n=Count("id")).group_by("state").values_list("state", "n"):
+        counts[str(state)] = n
+    return counts
+
+
 async def _count_by_state(organization_id: int) -> list[tuple[str, int]]:
     return await (OutboxMail.filter(organization_id=organization_id)
                   .annotate(n=Count("id")).group_by("state").values_list("state", "n"))

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tortoise.functions import Count, Max, Sum
-
 from matchmaker import matching
 from matchmaker.matching.formats import FormatError
 from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus
@@ -51,18 +49,25 @@ class OfferCatalogue:
         return matching.compile_offer(offer, self.fields, self.rules)
 
 
-async def _fingerprint() -> tuple[Any, ...]:
-    async def summary(model: type[Product] | type[Policy]) -> tuple[Any, ...]:
-        row = await (model.filter(status=PublicationStatus.PUBLISHED)
-                     .annotate(n=Count("id"), latest=Max("updated_at"), ids=Sum("id"))
-                     .first().values("n", "latest", "ids"))
-        return (row["n"], str(row["latest"]), row["ids"]) if row else (0, None, None)
+#: One statement: what was published (count, latest change, id sum of products and policies)
+#: and the active platform rules and custom fields themselves, every value as text.
+_FINGERPRINT_SQL = """
+SELECT 'a' AS k, CAST(COUNT(id) AS TEXT) AS v1, CAST(MAX(updated_at) AS TEXT) AS v2, CAST(SUM(id) AS TEXT) AS v3,
+       NULL AS v4, 0 AS o FROM product WHERE status = 'published'
+UNION ALL
+SELECT 'b', CAST(COUNT(id) AS TEXT), CAST(MAX(updated_at) AS TEXT), CAST(SUM(id) AS TEXT), NULL, 0
+  FROM policy WHERE status = 'published'
+UNION ALL
+SELECT 'c', CAST(id AS TEXT), "text", CAST(criteria AS TEXT), CAST(applies_to_policies AS TEXT), id
+  FROM platform_rule WHERE active
+UNION ALL
+SELECT 'd', "key", "type", "label", CAST(options AS TEXT), id FROM custom_field
+ORDER BY 1, 6"""
 
-    rules = await PlatformRule.filter(active=True).order_by("id").values_list(
-        "id", "text", "criteria", "applies_to_policies")
-    customs = await CustomField.all().order_by("id").values_list("key", "type", "label", "options")
-    return (await summary(Product), await summary(Policy),
-            json.dumps(rules, ensure_ascii=False, default=str), json.dumps(customs, ensure_ascii=False))
+
+async def _fingerprint() -> tuple[Any, ...]:
+    rows = await Product._meta.db.execute_query_dict(_FINGERPRINT_SQL)
+    return tuple((row["k"], row["v1"], row["v2"], row["v3"], row["v4"]) for row in rows)
 
 
 def _compile_each(offers: list[Any], fields: matching.FieldRegistry, rules: tuple[matching.PlatformRule, ...],

@@ -5,6 +5,7 @@ Meeting-request suggestions at an event are built on this (services/requests.py)
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,15 +41,21 @@ async def fitting_pairs(needs: list[FinancingNeed], products: list[Product], *, 
     offered = [product for product in products if str(product.pk) in published]
     if not open_needs or not offered:
         return []
-    index = open_needs_index(open_needs, await profiles_of_needs(open_needs), as_of, innovation_weights)
-    matrix = index.evaluate([published[str(product.pk)] for product in offered])
+    profiles = await profiles_of_needs(open_needs)
     visible = (await visibility_for(viewer, {n.enterprise_id for n in open_needs})) if viewer is not None else None
-    hides_score = [amount_reads_financials(published[str(product.pk)]) for product in offered]
-    pairs = []
-    for offer, product in enumerate(offered):
-        for row in fitting_rows(matrix, index, offer):
-            need = open_needs[row]
-            withheld = visible is not None and hides_score[offer] and not visible[need.enterprise_id].financials
-            pairs.append(FittingPair(need, product, None if withheld else float(matrix.score[offer, row])))
+
+    def evaluate() -> list[FittingPair]:  # CPU-bound: run in a worker thread, never on the event loop
+        index = open_needs_index(open_needs, profiles, as_of, innovation_weights)
+        matrix = index.evaluate([published[str(product.pk)] for product in offered])
+        hides_score = [amount_reads_financials(published[str(product.pk)]) for product in offered]
+        found = []
+        for offer, product in enumerate(offered):
+            for row in fitting_rows(matrix, index, offer):
+                need = open_needs[row]
+                withheld = visible is not None and hides_score[offer] and not visible[need.enterprise_id].financials
+                found.append(FittingPair(need, product, None if withheld else float(matrix.score[offer, row])))
+        return found
+
+    pairs = await asyncio.to_thread(evaluate)
     ranked = sorted((p for p in pairs if p.score is not None), key=lambda pair: -pair.score)  # type: ignore[operator]
     return ranked + sorted((p for p in pairs if p.score is None), key=lambda p: (p.need.pk, p.product.pk))

@@ -197,7 +197,7 @@ async def institution_choices(institution: Organization) -> FilterChoices:
     event_ids = LeadLink.filter(lead__institution_id=institution.pk, event_id__isnull=False).values("event_id")
     events = await Event.filter(id__in=Subquery(event_ids)).order_by("-id")
     products = await Product.filter(organization_id=institution.pk).order_by("name")
-    members = await Membership.filter(organization_id=institution.pk).prefetch_related("user").order_by("user_id")
+    members = await Membership.filter(organization_id=institution.pk).select_related("user").order_by("user_id")
     return FilterChoices(events, products, [(m.user_id, m.user.name) for m in members],
                          {s.value: label for s, label in stages.STAGE_LABELS.items()})
 

@@ -64,7 +64,7 @@ async def get_programme(organizer: Organization, programme_id: object) -> Progra
 async def readable_programme(viewer: Organization, programme_id: object) -> Programme:
     """The programme if the viewer organizes it or is one of its partners; NotFound otherwise."""
     key = row_id(programme_id)
-    programme = await Programme.get_or_none(id=key)
+    programme = await Programme.get_or_none(id=key).select_related("organizer")
     if programme is None:
         raise NotFound()
     if programme.organizer_id == viewer.pk:

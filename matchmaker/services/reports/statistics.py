@@ -47,8 +47,7 @@ class Statistics:
 
 async def programme_scope(viewer: Organization, programme_id: object) -> Scope:
     programme = await readable_programme(viewer, programme_id)
-    organizer = await Organization.get(id=programme.organizer_id)
-    return Scope(kind="programme", id=programme.pk, title=programme.name, organizer=organizer.name,
+    return Scope(kind="programme", id=programme.pk, title=programme.name, organizer=programme.organizer.name,
                  event_ids=tuple(await event_ids_of(programme)),
                  default_period=date_range(programme.starts_on, programme.ends_on), programme=programme,
                  is_organizer=programme.organizer_id == viewer.pk)
@@ -56,19 +55,18 @@ async def programme_scope(viewer: Organization, programme_id: object) -> Scope:
 
 async def event_scope(viewer: Organization, event_id: object) -> Scope:
     """An event the viewer organizes, or one of a programme the viewer is a partner of."""
-    event = await Event.get_or_none(id=row_id(event_id))
+    event = await Event.get_or_none(id=row_id(event_id)).select_related("organizer", "programme")
     if event is None:
         raise NotFound()
     is_organizer = event.organizer_id == viewer.pk
     if not is_organizer and not (event.programme_id and await ProgrammePartner.filter(
             programme_id=event.programme_id, organization_id=viewer.pk).exists()):
         raise NotFound()
-    programme = await Programme.get_or_none(id=event.programme_id) if event.programme_id else None
+    programme = event.programme if event.programme_id else None
     day = event_day(event.sessions) or datetime.now(UTC).astimezone(SHANGHAI).date()
     period = (date_range(programme.starts_on, programme.ends_on) if programme
               else date_range(date(day.year, 1, 1), date(day.year, 12, 31)))
-    organizer = await Organization.get(id=event.organizer_id)
-    return Scope(kind="event", id=event.pk, title=event.title, organizer=organizer.name, event_ids=(event.pk,),
+    return Scope(kind="event", id=event.pk, title=event.title, organizer=event.organizer.name, event_ids=(event.pk,),
                  default_period=period, programme=programme, is_organizer=is_organizer)
 
 

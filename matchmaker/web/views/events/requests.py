@@ -53,16 +53,16 @@ async def read_request_form(form: FormData, asker: Organization) -> RequestDraft
 
 async def _page(request: Request, viewer: Viewer, event: Event, problems: dict, values: dict,
                 status_code: int = 200) -> Response:
-    choices = await request_service.ask_choices(event, viewer.organization)
+    page = await request_service.requests_page(event, viewer.organization, as_of=matching_date(),
+                                               cache=catalogue_cache(request),
+                                               innovation_weights=innovation_weights(request))
+    choices = page.choices
     if choices.own_registration is None:
         raise NotAllowed("报名通过审核后才能查看和发起约见 (registration not approved)")
-    sent, received = await request_service.requests_of(event, viewer.organization)
     return render(request, "events/requests.html", {
         "counterparts": choices.counterparts, "needs": choices.needs, "products": choices.products,
-        "viewer": viewer, "event": event, "side": side_of(viewer.organization), "sent": sent,
-        "received": received, "suggestions": await request_service.suggestions(
-            event, viewer.organization, as_of=matching_date(), cache=catalogue_cache(request),
-            innovation_weights=innovation_weights(request)),
+        "viewer": viewer, "event": event, "side": side_of(viewer.organization), "sent": page.sent,
+        "received": page.received, "suggestions": page.suggestions,
         "priority_labels": PRIORITY_LABELS, "state_labels": STATE_LABELS, "problems": problems, "values": values,
     }, status_code=status_code)
 
