@@ -22,7 +22,7 @@ from tortoise.functions import Count, Max, Sum
 
 from matchmaker import matching
 from matchmaker.matching.formats import FormatError
-from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus
+from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus, RegistryList
 from matchmaker.services.matching.inputs import field_registry, platform_rule_input, policy_input, product_input
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,12 @@ async def _fingerprint() -> tuple[Any, ...]:
     rules = await PlatformRule.filter(active=True).order_by("id").values_list(
         "id", "text", "criteria", "applies_to_policies")
     customs = await CustomField.all().order_by("id").values_list("key", "type", "label", "options")
+    # a list's updated_at moves with every change of its members, so results computed against
+    # the catalogue (which read memberships) are dropped too
+    lists = await RegistryList.all().order_by("id").values_list("key", "name", "updated_at")
     return (await summary(Product), await summary(Policy),
-            json.dumps(rules, ensure_ascii=False, default=str), json.dumps(customs, ensure_ascii=False))
+            json.dumps(rules, ensure_ascii=False, default=str), json.dumps(customs, ensure_ascii=False),
+            json.dumps(lists, ensure_ascii=False, default=str))
 
 
 def _compile_each(offers: list[Any], fields: matching.FieldRegistry, rules: tuple[matching.PlatformRule, ...],
@@ -82,7 +86,7 @@ def _compile_each(offers: list[Any], fields: matching.FieldRegistry, rules: tupl
 
 
 async def build_catalogue() -> OfferCatalogue:
-    fields = field_registry(await CustomField.all())
+    fields = field_registry(await CustomField.all(), await RegistryList.all().order_by("id"))
     rules = []
     for row in await PlatformRule.filter(active=True).order_by("id"):
         try:
