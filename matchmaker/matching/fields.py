@@ -271,7 +271,7 @@ def list_field(key: str, *, label: str | None = None) -> Field:
         return (start is None or start <= as_of) and (end is None or as_of <= end)
 
     name = label or key
-    return Field(LIST_PREFIX + key, f"在名单“{name}”上", F.BOOL, getter, source="list",
+    return Field(LIST_PREFIX + key, f"在名单“{name}”上（按评估日期有效）", F.BOOL, getter, source="list",
                  definition=f"企业在名单“{name}”上，且评估日期在名单有效期内")
 
 

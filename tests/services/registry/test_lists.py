@@ -68,7 +68,7 @@ async def test_membership_counts_only_within_the_lists_validity(organizer):
     def on(day: date, who=profile) -> bool:
         return field.value(who, None, day)
 
-    assert field.type is matching.FieldType.BOOL and field.label == "在名单“2026年度星河市科技型企业守信红名单”上"
+    assert field.type is matching.FieldType.BOOL and field.label == "在名单“2026年度星河市科技型企业守信红名单”上（按评估日期有效）"
     assert (on(date(2025, 12, 31)), on(date(2026, 1, 1)), on(date(2026, 6, 30)), on(date(2026, 12, 31)),
             on(date(2027, 1, 1))) == (False, True, True, True, False)
     assert on(date(2026, 6, 30), outsider) is False
