@@ -30,7 +30,8 @@ async def load_lists(*, organizer: Organization, enterprises: list[Organization]
         return [e for e in enterprises if e.pk in profiles and test(profiles[e.pk])]
 
     members = {
-        "red2026": picked(lambda p: p.tax_rating == "A" and not p.dishonest_debtor and not p.serious_violation),
+        # a red list names a few: the first twelve A-rated enterprises with a clean record
+        "red2026": picked(lambda p: p.tax_rating == "A" and not p.dishonest_debtor and not p.serious_violation)[:12],
         "golden_seed": picked(lambda p: bool(p.vc_backed)) or enterprises[:8],
         "listing_reserve": picked(lambda p: (p.revenue or 0) >= 50_000_000),
     }
