@@ -3,7 +3,9 @@ report by row, paging and search, downloads, another organizer's list answers 40
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 from openpyxl import Workbook, load_workbook
 
@@ -130,3 +132,29 @@ async def test_forms_without_the_csrf_token_are_refused(client, make_organizatio
                                  files={"file": ("x.xlsx", _workbook([next_uscc(), "", "", None]))})
     assert created.status_code == 403 and imported.status_code == 403
     assert not await RegistryList.exists(key="nocsrf") and await ListMember.all().count() == 0
+
+
+async def test_the_list_pages_in_english_show_no_chinese_labels(client, other_client, settings):
+    from matchmaker.demo.city import load_demo
+    from tests.web.accounts.test_one_language import _chinese_labels, _data, _in_english
+
+    await load_demo(settings.var_dir)
+    await _in_english(client, "organizer@demo.matchmaker.cn")
+    data = [*await _data()]
+    for row in await RegistryList.all().values_list("name", "issuer", "source_document"):
+        data.extend(v for v in row if v)
+    for row in await ListMember.all().values_list("name", "note"):
+        data.extend(v for v in row if v)
+    data.sort(key=len, reverse=True)
+    red = await RegistryList.get(key="red2026")
+    for path in ("/organizer/lists", f"/organizer/lists/{red.pk}", f"/organizer/lists/{red.pk}/edit", "/organizer/lists/new"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        assert _chinese_labels(page.text, data) == [], path
+    await _in_english(other_client, "bank1@demo.matchmaker.cn")
+    page = await other_client.get("/institution/products/1/lists")
+    assert page.status_code == 200
+    # the engine's reasons are Chinese data, as on the product's fitting-needs page
+    reasons = re.findall(r'<span class="(?:text|source muted)">([^<]*)</span>', page.text)
+    assert reasons
+    assert _chinese_labels(page.text, sorted({*data, *map(html.unescape, reasons)}, key=len, reverse=True)) == []
