@@ -219,8 +219,7 @@ async def members_page(organizer: Organization, list_id: object, *, search: str 
     return row, members, total
 
 
-def _parse_members(headers: list[str], rows: list[tuple[int, list[Any]]],
-                   today: date) -> list[dict[str, Any]]:
+def _parse_members(headers: list[str], rows: list[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
     by_header = {col.header: col for col in MEMBER_COLUMNS}
     problems = [RowProblem("第 1 行", h, "未知的列，请使用模板中的表头") for h in headers if h and h not in by_header]
     if "统一社会信用代码" not in headers:
@@ -266,7 +265,7 @@ async def import_members(organizer: Organization, list_id: object, filename: str
         sheet = await read_upload(data, max_bytes=limits.max_bytes, max_rows=limits.max_rows)
     except UnsafeFile as error:
         raise ImportRejected([RowProblem("文件", "", str(error))]) from None
-    parsed = _parse_members(sheet.headers, sheet.rows, today)
+    parsed = _parse_members(sheet.headers, sheet.rows)
     existing = {m.uscc: m for m in await ListMember.filter(registry_list_id=row.pk)}
     in_file = {m["uscc"] for m in parsed}
     added = updated = 0
