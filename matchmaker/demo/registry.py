@@ -12,6 +12,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from matchmaker.demo.lists import load_lists
 from matchmaker.models import (
     EnterpriseProfile,
     FinancingNeed,
@@ -301,4 +302,5 @@ async def load_registries(*, organizer: Organization, enterprises: list[Organiza
                               criteria=_c("dishonest", "dishonest_debtor", "false"))
     await PlatformRule.create(text="列入严重违法失信名单的企业不得参与", created_by=organizer,
                               criteria=_c("violation", "serious_violation", "false"))
-    return {"products": products, "policies": len(POLICIES)}
+    lists = await load_lists(organizer=organizer, enterprises=enterprises)
+    return {"products": products, "policies": len(POLICIES), "lists": lists}

@@ -18,7 +18,7 @@ from matchmaker.matching.criteria import (
     validate_criteria,
 )
 from matchmaker.matching.evaluate import Reason, Subject, Verdict, explain
-from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields
+from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields, list_field
 from matchmaker.matching.formats import (
     Catalogue,
     FormatError,
@@ -51,7 +51,7 @@ __all__ = [
     "OPERATOR_WORDS", "KINDS", "KIND_FAMILY",
     "AllOf", "AnyOf", "Comparison", "NotOf", "ProcessStep", "Node", "CriteriaError",
     "parse_criteria", "criteria_to_json", "validate_criteria", "render_criterion", "render_tree",
-    "Field", "FieldRegistry", "FieldType", "custom_field", "default_fields",
+    "Field", "FieldRegistry", "FieldType", "custom_field", "default_fields", "list_field",
     "EnterpriseProfile", "FinancingNeed", "Region", "Product", "Policy", "PlatformRule",
     "AmountRule", "AmountTier", "TermRule",
     "CompiledOffer", "compile_offer", "compile_offers",

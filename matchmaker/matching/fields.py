@@ -14,6 +14,8 @@ Key families:
 - `qualification_age_years.<资质名>`: years since that qualification was obtained (any name);
 - `custom.<名称>`: organizer-defined custom fields, known only once declared
   (`FieldRegistry.with_custom`);
+- `list.<key>`: membership of an organizer's list (名单) valid on the as-of date
+  (`FieldRegistry.with_lists`, values in `EnterpriseProfile.lists`);
 - `need.*` and `debt_ratio_after_loan`: read the financing need; they are evaluated only when
   the need's kind family matches the product's (see `Field.needs_need`).
 """
@@ -79,7 +81,7 @@ class Field:
     unit: str = ""
     choices: tuple[str, ...] = ()
     definition: str = ""
-    source: str = "enterprise"  # enterprise | derived | need | custom
+    source: str = "enterprise"  # enterprise | derived | need | custom | list
 
     @property
     def needs_need(self) -> bool:
@@ -218,6 +220,7 @@ _BUILTIN: tuple[Field, ...] = (
 
 QUALIFICATION_AGE_PREFIX = "qualification_age_years."
 CUSTOM_PREFIX = "custom."
+LIST_PREFIX = "list."
 
 
 def qualification_age_field(name: str) -> Field:
@@ -256,6 +259,22 @@ def custom_field(name: str, type: FieldType, *, label: str | None = None, unit: 
     return Field(CUSTOM_PREFIX + name, label or name, type, getter, unit=unit, choices=choices, source="custom")
 
 
+def list_field(key: str, *, label: str | None = None) -> Field:
+    """`list.<key>`: the enterprise is on list `key` and the as-of date lies within the list's
+    validity (`EnterpriseProfile.lists[key]` = (valid_from, valid_until), either end open)."""
+
+    def getter(e: EnterpriseProfile, n: FinancingNeed | None, as_of: date) -> bool:
+        validity = e.lists.get(key)
+        if validity is None:
+            return False
+        start, end = validity
+        return (start is None or start <= as_of) and (end is None or as_of <= end)
+
+    name = label or key
+    return Field(LIST_PREFIX + key, f"在名单“{name}”上（按评估日期有效）", F.BOOL, getter, source="list",
+                 definition=f"企业在名单“{name}”上，且评估日期在名单有效期内")
+
+
 class FieldRegistry:
     """The fields criteria may test: built-ins, `qualification_age_years.*`, declared customs."""
 
@@ -279,6 +298,10 @@ class FieldRegistry:
     def with_custom(self, custom: Iterable[Field]) -> FieldRegistry:
         """A registry that also knows the organizer's custom fields (see `custom_field`)."""
         return FieldRegistry([*self._fields.values(), *custom])
+
+    def with_lists(self, lists: Iterable[Field]) -> FieldRegistry:
+        """A registry that also knows the organizer's lists (see `list_field`)."""
+        return FieldRegistry([*self._fields.values(), *lists])
 
 
 def default_fields() -> FieldRegistry:

@@ -98,6 +98,7 @@ class EnterpriseProfile:
     phd_count: int | None = None
     high_level_talent_count: int | None = None  # 高层次人才 (national/provincial programmes)
     custom: Mapping[str, Any] = field(default_factory=dict)  # organizer-defined, e.g. 白名单
+    lists: Mapping[str, tuple[date | None, date | None]] = field(default_factory=dict)  # 名单 key -> validity
 
 
 @dataclass(frozen=True)

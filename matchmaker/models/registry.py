@@ -280,3 +280,52 @@ class ProfileValueSource(Model):
         table = "profile_value_source"
         unique_together = (("profile", "field"),)
 
+
+
+class ListKind(StrEnum):
+    WHITE = "white"              # 白名单
+    KEY_SUPPORT = "key_support"  # 重点支持名单
+    RED = "red"                  # 守信红名单
+    BLACK = "black"              # 失信黑名单
+    LISTING_RESERVE = "listing_reserve"  # 挂牌上市后备企业库
+    GOLDEN_SEED = "golden_seed"  # 金种子
+    OTHER = "other"
+
+
+class RegistryList(Model):
+    """名单: a dated list of enterprises (by USCC) issued by a department, kept by an organizer.
+    Criteria test membership as `list.<key>` on the as-of date (valid_from..valid_until)."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=40, unique=True)
+    name = fields.CharField(max_length=100)
+    kind = fields.CharEnumField(ListKind, max_length=16)
+    issuer = fields.CharField(max_length=100, default="")
+    source_document = fields.CharField(max_length=300, default="")  # 文号 / title of the notice
+    source_file_name = fields.CharField(max_length=200, default="")
+    source_file = fields.BinaryField(null=True)
+    valid_from = fields.DateField(null=True)
+    valid_until = fields.DateField(null=True)
+    priority = fields.BooleanField(default=False)  # red lists: scheduling and ranking priority
+    organization = fields.ForeignKeyField("matchmaker.Organization", related_name="registry_lists",
+                                          on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)  # touched on every member change (catalogue cache)
+
+    class Meta:
+        table = "registry_list"
+
+
+class ListMember(Model):
+    """One enterprise on a list, by its 统一社会信用代码 (it need not be registered on the platform)."""
+
+    id = fields.IntField(primary_key=True)
+    registry_list = fields.ForeignKeyField("matchmaker.RegistryList", related_name="members", on_delete=fields.CASCADE)
+    uscc = fields.CharField(max_length=18, db_index=True)
+    name = fields.CharField(max_length=100, default="")  # as printed on the list
+    note = fields.CharField(max_length=200, default="")
+    added_on = fields.DateField()
+
+    class Meta:
+        table = "list_member"
+        unique_together = (("registry_list", "uscc"),)

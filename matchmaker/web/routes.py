@@ -130,6 +130,8 @@ routes = [
     Route("/institution/matches", matching.institution_matches, name="institution_matches"),
     Route("/institution/products/{product_id}/matches", matching.institution_product_matches,
           name="institution_product_matches"),
+    Route("/institution/products/{product_id}/lists", matching.institution_product_lists,
+          name="institution_product_lists"),
     Route("/institution/products/{product_id}/claims", matching.institution_claim, methods=["POST"],
           name="institution_claim"),
     Route("/organizer/matching", matching.organizer_matching, name="organizer_matching"),

@@ -13,6 +13,7 @@ from matchmaker.models import (
     EventKind,
     EventStatus,
     FinancingNeed,
+    ListMember,
     MeetingRequest,
     Organization,
     Pitch,
@@ -20,6 +21,7 @@ from matchmaker.models import (
     Policy,
     Product,
     Registration,
+    RegistryList,
 )
 
 PATTERNS = {
@@ -30,6 +32,8 @@ PATTERNS = {
     "products": r"with (\d+)\s+products",
     "policies": r"(\d+) policies",
     "rules": r"(\d+) platform rules",
+    "lists": r"(\d+) lists \(名单\)",
+    "members": r"lists \(名单\) with (\d+) members",
     "docking_enterprises": r"docking event \((\d+) enterprises",
     "docking_institutions": r"(\d+) institutions, \d+\s+meeting requests",
     "docking_requests": r"(\d+)\s+meeting requests",
@@ -62,6 +66,7 @@ async def test_readme_demo_counts_match_the_database(db, settings):
         "institutions": await Organization.filter(kind__not_in=["enterprise", "government"]).count(),
         "products": await Product.all().count(), "policies": await Policy.all().count(),
         "rules": await PlatformRule.all().count(),
+        "lists": await RegistryList.all().count(), "members": await ListMember.all().count(),
         "docking_enterprises": await Registration.filter(event=docking, organization__kind="enterprise").count(),
         "docking_institutions": await Registration.filter(event=docking).exclude(organization__kind="enterprise").count(),
         "docking_requests": await MeetingRequest.filter(event=docking).count(),

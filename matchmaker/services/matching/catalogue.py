@@ -10,7 +10,6 @@ differs. Writers that bypass `Model.save()` (queryset `.update()`) must touch `u
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -20,7 +19,7 @@ from typing import Any
 
 from matchmaker import matching
 from matchmaker.matching.formats import FormatError
-from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus
+from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus, RegistryList
 from matchmaker.services.matching.inputs import field_registry, platform_rule_input, policy_input, product_input
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,8 @@ class OfferCatalogue:
 
 
 #: One statement: what was published (count, latest change, id sum of products and policies)
-#: and the active platform rules and custom fields themselves, every value as text.
+#: and the active platform rules, custom fields and lists themselves, every value as text. A list's
+#: updated_at moves with every change of its members, so results that read memberships are dropped too.
 _FINGERPRINT_SQL = """
 SELECT 'a' AS k, CAST(COUNT(id) AS TEXT) AS v1, CAST(MAX(updated_at) AS TEXT) AS v2, CAST(SUM(id) AS TEXT) AS v3,
        NULL AS v4, 0 AS o FROM product WHERE status = 'published'
@@ -62,6 +62,8 @@ SELECT 'c', CAST(id AS TEXT), "text", CAST(criteria AS TEXT), CAST(applies_to_po
   FROM platform_rule WHERE active
 UNION ALL
 SELECT 'd', "key", "type", "label", CAST(options AS TEXT), id FROM custom_field
+UNION ALL
+SELECT 'e', "key", "name", CAST(updated_at AS TEXT), NULL, id FROM registry_list
 ORDER BY 1, 6"""
 
 
@@ -87,7 +89,7 @@ def _compile_each(offers: list[Any], fields: matching.FieldRegistry, rules: tupl
 
 
 async def build_catalogue() -> OfferCatalogue:
-    fields = field_registry(await CustomField.all())
+    fields = field_registry(await CustomField.all(), await RegistryList.all().order_by("id"))
     rules = []
     for row in await PlatformRule.filter(active=True).order_by("id"):
         try:

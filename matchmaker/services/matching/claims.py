@@ -25,6 +25,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.audit import audit
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
+from matchmaker.services.registry.lists import memberships
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
 from matchmaker.services.matching.institution import SEEKING
 from matchmaker.services.mailing.notifications import notify
@@ -59,7 +60,8 @@ async def claim_need(institution_org: Organization, *, product_id: object, need_
     catalogue = await load_catalogue(cache)
     offer = catalogue.compile(product_input(product, institution_org.name))
     profile = await EnterpriseProfile.get_or_none(organization_id=need.enterprise_id)
-    subject = matching.Subject(enterprise_input(profile, need.enterprise), need_input(need), as_of)
+    lists = (await memberships([need.enterprise.uscc])).get(need.enterprise.uscc) if need.enterprise.uscc else None
+    subject = matching.Subject(enterprise_input(profile, need.enterprise, lists=lists), need_input(need), as_of)
     verdict = matching.explain(subject, offer)
     if not verdict.eligible or KIND_FAMILY.get(str(need.kind)) != offer.family:
         raise NotAllowed("该需求不符合本产品的准入条件，不能抢单")

@@ -13,7 +13,16 @@ from typing import Any
 
 from matchmaker import matching
 from matchmaker.matching.formats import amount_rule_from_json
-from matchmaker.models import CustomField, EnterpriseProfile, FinancingNeed, Organization, PlatformRule, Policy, Product
+from matchmaker.models import (
+    CustomField,
+    EnterpriseProfile,
+    FinancingNeed,
+    Organization,
+    PlatformRule,
+    Policy,
+    Product,
+    RegistryList,
+)
 
 #: CustomField.type (the registry's form vocabulary) -> the engine's field type
 CUSTOM_FIELD_TYPES: Mapping[str, matching.FieldType] = {
@@ -44,10 +53,13 @@ def _qualifications(raw: Mapping[str, Any]) -> tuple[dict[str, date], dict[str, 
     return obtained, valid_until
 
 
-def enterprise_input(profile: EnterpriseProfile | None, organization: Organization) -> matching.EnterpriseProfile:
-    """The engine's view of an enterprise; without a profile row only its name and USCC are known."""
+def enterprise_input(profile: EnterpriseProfile | None, organization: Organization, *,
+                     lists: Mapping[str, tuple[date | None, date | None]] | None = None) -> matching.EnterpriseProfile:
+    """The engine's view of an enterprise; without a profile row only its name and USCC are known.
+    `lists`: the lists (名单) it is on, key -> validity (services.registry.lists.memberships)."""
     if profile is None:
-        return matching.EnterpriseProfile(uscc=organization.uscc or str(organization.pk), name=organization.name)
+        return matching.EnterpriseProfile(uscc=organization.uscc or str(organization.pk), name=organization.name,
+                                          lists=dict(lists or {}))
     obtained, valid_until = _qualifications(profile.qualifications)
     return matching.EnterpriseProfile(
         uscc=organization.uscc or str(organization.pk),
@@ -86,6 +98,7 @@ def enterprise_input(profile: EnterpriseProfile | None, organization: Organizati
         phd_count=profile.phd_count,
         high_level_talent_count=profile.high_level_talent_count,
         custom=dict(profile.custom or {}),
+        lists=dict(lists or {}),
     )
 
 
@@ -132,9 +145,12 @@ def platform_rule_input(rule: PlatformRule) -> matching.PlatformRule:
     return matching.PlatformRule(str(rule.pk), rule.text, criteria, rule.applies_to_policies)
 
 
-def field_registry(custom_fields: Iterable[CustomField]) -> matching.FieldRegistry:
-    """Built-in fields plus the organizer's custom fields (custom.<key>); unknown types are skipped."""
+def field_registry(custom_fields: Iterable[CustomField],
+                   lists: Iterable[RegistryList] = ()) -> matching.FieldRegistry:
+    """Built-in fields plus the organizer's custom fields (custom.<key>; unknown types are skipped)
+    and lists (list.<key>)."""
     declared = [matching.custom_field(row.key, CUSTOM_FIELD_TYPES[row.type], label=row.label,
                                       choices=tuple(row.options or ()))
                 for row in custom_fields if row.type in CUSTOM_FIELD_TYPES]
-    return matching.default_fields().with_custom(declared)
+    return matching.default_fields().with_custom(declared).with_lists(
+        [matching.list_field(row.key, label=row.name) for row in lists])

@@ -22,6 +22,7 @@ from matchmaker.services.accounts.consent import Visibility, visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
 from matchmaker.services.matching.redaction import amount_reads_financials, redact_financials
+from matchmaker.services.registry.lists import memberships, priority_lists_of
 from matchmaker.services.tenancy import get_scoped, scoped
 
 
@@ -52,6 +53,7 @@ class NeedMatch:
     contact: Contact | None
     financials: Financials | None
     claim: NeedClaim | None
+    priority_lists: tuple[str, ...] = ()  # valid priority lists (红名单) it is on: why it ranks first
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,19 @@ async def _open_needs_with_profiles() -> tuple[list[FinancingNeed], dict[int, En
     return needs, await profiles_of_needs(needs)
 
 
+async def memberships_of_needs(needs: list[FinancingNeed]) -> dict[str, dict[str, tuple[date | None, date | None]]]:
+    """USCC -> the lists (名单) each needing enterprise is on (needs come with their enterprise)."""
+    return await memberships(n.enterprise.uscc for n in needs if n.enterprise.uscc)
+
+
 def open_needs_index(needs: list[FinancingNeed], profiles: dict[int, EnterpriseProfile | None], as_of: date,
-                     weights: matching.InnovationWeights) -> matching.MatchIndex:
-    """One row per open need (the enterprise repeated per need)."""
-    enterprises = {org_id: enterprise_input(profiles[org_id], need.enterprise) for need in needs
-                   for org_id in [need.enterprise_id]}
+                     weights: matching.InnovationWeights, *,
+                     lists: dict[str, dict[str, tuple[date | None, date | None]]] | None = None) -> matching.MatchIndex:
+    """One row per open need (the enterprise repeated per need); `lists` from memberships_of_needs."""
+    lists = lists or {}
+    enterprises = {org_id: enterprise_input(profiles[org_id], need.enterprise,
+                                            lists=lists.get(need.enterprise.uscc or ""))
+                   for need in needs for org_id in [need.enterprise_id]}
     return matching.MatchIndex([enterprises[n.enterprise_id] for n in needs], as_of,
                                needs=[need_input(n) for n in needs], innovation_weights=weights)
 
@@ -111,9 +121,12 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
     needs, profiles = await _open_needs_with_profiles()
     if not needs:
         return ProductMatches(product, compiled.offer, [])  # type: ignore[arg-type]
-    index = open_needs_index(needs, profiles, as_of, innovation_weights)
+    index = open_needs_index(needs, profiles, as_of, innovation_weights, lists=await memberships_of_needs(needs))
     matrix = index.evaluate([compiled])
     rows = fitting_rows(matrix, index, 0)
+    # 守信红名单 / 重点支持名单 set to priority: their members come first, by fit within each group
+    priority = await priority_lists_of({needs[r].enterprise.uscc for r in rows}, as_of)
+    rows.sort(key=lambda r: not priority.get(needs[r].enterprise.uscc or ""))
     visible = await visibility_for(institution_org, [needs[r].enterprise_id for r in rows])
     rows = consented_order(rows, needs, visible, compiled, published=product.status == PublicationStatus.PUBLISHED)
     claims = {c.need_id: c for c in await NeedClaim.filter(institution_id=institution_org.pk, product_id=product.pk)}
@@ -132,6 +145,7 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
             financials=Financials(profile.revenue, profile.total_assets, profile.existing_debt, profile.valuation)
             if may.financials and profile else None,
             claim=claims.get(need.pk),
+            priority_lists=tuple(priority.get(need.enterprise.uscc or "", ())),
         ))
     return ProductMatches(product, compiled.offer, matches)  # type: ignore[arg-type]
 
@@ -174,7 +188,8 @@ async def products_with_match_counts(institution_org: Organization, *, as_of: da
             compiled.append(_compiled(product, institution_org.name, catalogue))
         except (matching.CriteriaError, matching.FormatError):
             compiled.append(None)
-    index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights())
+    index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights(),
+                             lists=await memberships_of_needs(needs))
     usable = [c for c in compiled if c is not None]
     matrix = index.evaluate(usable)
     visible = await visibility_for(institution_org, {n.enterprise_id for n in needs})

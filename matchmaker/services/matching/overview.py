@@ -14,7 +14,11 @@ from matchmaker.matching.model import KIND_FAMILY, KINDS
 from matchmaker.matching.outcomes import FAIL
 from matchmaker.models import FinancingNeed
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
-from matchmaker.services.matching.institution import _open_needs_with_profiles, open_needs_index
+from matchmaker.services.matching.institution import (
+    _open_needs_with_profiles,
+    memberships_of_needs,
+    open_needs_index,
+)
 
 NO_CHAIN = "未标注产业链"
 
@@ -53,7 +57,8 @@ async def match_overview(*, as_of: date, cache: CatalogueCache | None = None) ->
     needs, profiles = await _open_needs_with_profiles()
     if not needs:
         return MatchOverview([], [], 0, len(catalogue.products))
-    index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights())
+    index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights(),
+                             lists=await memberships_of_needs(needs))
     matrix = index.evaluate(catalogue.products)
     # fitting = eligible AND the product's kind family answers the need's kind
     row_family = np.array([KIND_FAMILY.get(str(n.kind), "") for n in needs])

@@ -13,7 +13,12 @@ from matchmaker import matching
 from matchmaker.models import FinancingNeed, NeedStatus, Organization, Product
 from matchmaker.services.accounts.consent import visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, load_catalogue
-from matchmaker.services.matching.institution import fitting_rows, open_needs_index, profiles_of_needs
+from matchmaker.services.matching.institution import (
+    fitting_rows,
+    memberships_of_needs,
+    open_needs_index,
+    profiles_of_needs,
+)
 from matchmaker.services.matching.redaction import amount_reads_financials
 
 
@@ -42,10 +47,11 @@ async def fitting_pairs(needs: list[FinancingNeed], products: list[Product], *, 
     if not open_needs or not offered:
         return []
     profiles = await profiles_of_needs(open_needs)
+    lists = await memberships_of_needs(open_needs)
     visible = (await visibility_for(viewer, {n.enterprise_id for n in open_needs})) if viewer is not None else None
 
     def evaluate() -> list[FittingPair]:  # CPU-bound: run in a worker thread, never on the event loop
-        index = open_needs_index(open_needs, profiles, as_of, innovation_weights)
+        index = open_needs_index(open_needs, profiles, as_of, innovation_weights, lists=lists)
         matrix = index.evaluate([published[str(product.pk)] for product in offered])
         hides_score = [amount_reads_financials(published[str(product.pk)]) for product in offered]
         found = []

@@ -11,6 +11,7 @@ from matchmaker.matching.fields import held_qualifications
 from matchmaker.matching.model import KIND_FAMILY
 from matchmaker.models import EnterpriseProfile, FinancingNeed, NeedStatus, Organization
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
+from matchmaker.services.registry.lists import memberships
 from matchmaker.services.matching.inputs import enterprise_input, need_input
 from matchmaker.services.tenancy import get_scoped, scoped
 
@@ -42,7 +43,14 @@ class NeedRecommendations:
 
 async def _enterprise_of(organization: Organization) -> matching.EnterpriseProfile:
     profile = await EnterpriseProfile.get_or_none(organization_id=organization.pk)
-    return enterprise_input(profile, organization)
+    return enterprise_input(profile, organization, lists=await _lists_of(organization))
+
+
+async def _lists_of(organization: Organization) -> dict[str, tuple[date | None, date | None]]:
+    """The lists (名单) the enterprise is on, key -> validity."""
+    if not organization.uscc:
+        return {}
+    return (await memberships([organization.uscc])).get(organization.uscc, {})
 
 
 async def recommendations_for_need(enterprise_org: Organization, need_id: object, *, as_of: date,
@@ -54,7 +62,7 @@ async def recommendations_for_need(enterprise_org: Organization, need_id: object
     Another enterprise's need answers NotFound."""
     need = await get_scoped(FinancingNeed, enterprise_org, need_id, via="enterprise")
     profile = await EnterpriseProfile.get_or_none(organization_id=enterprise_org.pk)
-    enterprise = enterprise_input(profile, enterprise_org)
+    enterprise = enterprise_input(profile, enterprise_org, lists=await _lists_of(enterprise_org))
     catalogue = await load_catalogue(cache)
 
     async def compute() -> tuple[list[OfferMatch], int, list[OfferMatch], list[OfferMatch]]:

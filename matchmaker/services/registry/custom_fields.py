@@ -50,11 +50,14 @@ def custom_column(field: CustomField) -> columns.Column:
 
 
 async def criteria_fields() -> FieldRegistry:
-    """What criteria may test: the engine's built-in fields plus every declared custom field."""
+    """What criteria may test: the engine's built-in fields, every declared custom field and every
+    list (`list.<key>`)."""
+    from matchmaker.services.registry.lists import all_lists, list_fields
+
     declared = [custom_field(f.key, CUSTOM_TYPES[f.type][0], label=f.label, choices=tuple(f.options),
                              unit="万元" if f.type == "money" else "")
                 for f in await custom_fields()]
-    return default_fields().with_custom(declared)
+    return default_fields().with_custom(declared).with_lists(list_fields(await all_lists()))
 
 
 def _checked(draft: CustomFieldDraft) -> dict:

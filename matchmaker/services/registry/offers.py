@@ -79,7 +79,8 @@ def describe_amount(rule: dict[str, Any] | None, fields: FieldRegistry) -> list[
 
 def editor_fields(fields: FieldRegistry) -> list[dict[str, Any]]:
     """The field list the criteria editor offers: key, label, type, unit, choices, group."""
-    groups = {"enterprise": "企业信息", "derived": "推算指标", "need": "融资需求", "custom": "地方特色指标"}
+    groups = {"enterprise": "企业信息", "derived": "推算指标", "need": "融资需求", "custom": "地方特色指标",
+              "list": "名单（按评估日期有效）"}
     return [{"key": f.key, "label": f.label, "type": f.type.value, "unit": f.unit, "choices": list(f.choices),
              "group": groups.get(f.source, "企业信息"), "definition": f.definition} for f in fields]
 

@@ -16,13 +16,18 @@ with at least one meeting. The format has one bonus for all enterprises, so the 
 (`first_loan_bonus_percent`) is carried by the first-loan enterprises' requests instead: each of
 their requests gains `coverage_bonus * percent / 100` divided by the number of their accepted
 requests (rounded up), so meeting a first-loan enterprise at all is worth about that much more.
+
+Priority lists. An enterprise on a list the organizer marked for scheduling and ranking priority
+(a 守信红名单 or 重点支持名单 valid on the event's first day) gains `PRIORITY_LIST_POINTS` on each
+of its requests: one step of priority (like asking "want" instead of "ok"), so that its meetings
+are kept first when tables run short.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from matchmaker.models import (
@@ -30,6 +35,7 @@ from matchmaker.models import (
     EnterpriseProfile,
     Event,
     MeetingRequest,
+    Organization,
     Pitch,
     PitchStatus,
     Priority,
@@ -40,9 +46,12 @@ from matchmaker.models import (
 from matchmaker.services.events.setup import event_slots
 from matchmaker.services.events.registrations import side_of
 from matchmaker.services.events.slots import Slot, parse_hhmm, slots_available
+from matchmaker.services.registry.lists import priority_lists_of
 
 PROBLEM_FORMAT = "matchmaker.schedule-problem/1"
 PRIORITY_POINTS = {Priority.MUST: 10, Priority.WANT: 5, Priority.OK: 2}
+#: Added to every request of an enterprise on a valid priority list (red list).
+PRIORITY_LIST_POINTS = 3
 
 
 def request_weight(asker: Priority, receiver: Priority) -> int:
@@ -69,6 +78,14 @@ def _available(slots: list[Slot], rows: dict[str, Availability]) -> list[str]:
         leave: time | None = parse_hhmm(row.leave_at) if row and row.leave_at else None
         result.extend(slots_available(slots, session, arrive, leave))
     return result
+
+
+async def _on_priority_lists(enterprise_ids: set[int], on: date | None) -> set[int]:
+    """The enterprises on a priority list (红名单) valid on the event's first day."""
+    if not enterprise_ids or on is None:
+        return set()
+    codes = dict(await Organization.filter(id__in=list(enterprise_ids), uscc__isnull=False).values_list("uscc", "id"))
+    return {codes[code] for code in await priority_lists_of(codes, on) if code in codes}
 
 
 async def export_problem(event: Event) -> dict[str, Any]:
@@ -100,6 +117,7 @@ async def export_problem(event: Event) -> dict[str, Any]:
                 and (not r.after_pitch or r.enterprise_id in pitching)]
     first_loan = set(await EnterpriseProfile.filter(organization_id__in=list(approved_enterprises), first_loan=True
                                                     ).values_list("organization_id", flat=True))
+    on_priority_list = await _on_priority_lists(approved_enterprises, slots[0].start.date() if slots else None)
     requests_per_enterprise = defaultdict(int)
     for request in accepted:
         requests_per_enterprise[request.enterprise_id] += 1
@@ -114,6 +132,8 @@ async def export_problem(event: Event) -> dict[str, Any]:
         weight = request_weight(asker, receiver)
         if request.enterprise_id in first_loan and extra:
             weight += math.ceil(extra / requests_per_enterprise[request.enterprise_id])
+        if request.enterprise_id in on_priority_list:
+            weight += PRIORITY_LIST_POINTS
         key = (request.enterprise_id, request.institution_id)
         entry = merged.get(key)
         if entry is None:

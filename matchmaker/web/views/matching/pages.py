@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from matchmaker.models import FinancingKind
 from matchmaker.services import matching as service
+from matchmaker.services.matching.prequalified import prequalified_members
 from matchmaker.web.auth import enterprise_of, institution_of, organizer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.i18n import N_
@@ -84,6 +85,21 @@ async def institution_product_matches(request: Request) -> Response:
                                                       innovation_weights=innovation_weights(request))
     return _page(request, "matching/institution_product.html", {
         "viewer": viewer, "result": result, "claimed": request.query_params.get("claimed", ""), "now": _now()})
+
+
+async def institution_product_lists(request: Request) -> Response:
+    """预授信: the members of the valid lists (名单) that fit the product, as consent allows."""
+    viewer = await institution_of(request)
+    try:
+        list_id = int(request.query_params.get("list", "")) if request.query_params.get("list") else None
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        list_id, page = None, 1
+    result = await prequalified_members(viewer.organization, request.path_params["product_id"],
+                                        as_of=matching_date(), list_id=list_id, page=page,
+                                        cache=catalogue_cache(request))
+    return _page(request, "matching/institution_lists.html", {"viewer": viewer, "result": result,
+                                                               "as_of": matching_date()})
 
 
 async def institution_claim(request: Request) -> Response:

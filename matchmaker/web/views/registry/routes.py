@@ -7,6 +7,7 @@ from starlette.routing import Route
 from matchmaker.web.api import api_routes
 from matchmaker.web.views.registry import catalog, needs, offer_forms
 from matchmaker.web.views.registry import io as registry_io
+from matchmaker.web.views.registry import lists as registry_lists
 from matchmaker.web.views.registry import organizer as organizer_registry
 from matchmaker.web.views.registry import products, profiles
 from matchmaker.web.views.accounts import api_tokens as api_tokens_view
@@ -58,6 +59,18 @@ registry_routes = [
     Route("/account/api-tokens", api_tokens_view.token_page, methods=["GET"], name="api_tokens"),
     Route("/account/api-tokens", api_tokens_view.issue, methods=["POST"], name="issue_api_token"),
     Route("/account/api-tokens/{token_id}/revoke", api_tokens_view.revoke, methods=["POST"], name="revoke_api_token"),
+    Route("/organizer/lists", registry_lists.list_index, methods=["GET"], name="lists"),
+    Route("/organizer/lists", registry_lists.save_list, methods=["POST"], name="create_list"),
+    Route("/organizer/lists/new", registry_lists.new_list_form, methods=["GET"], name="new_list"),
+    Route("/organizer/lists/template", registry_lists.members_template, methods=["GET"], name="list_template"),
+    Route("/organizer/lists/{list_id}", registry_lists.list_detail, methods=["GET"], name="list_detail"),
+    Route("/organizer/lists/{list_id}/edit", registry_lists.edit_list_form, methods=["GET"], name="edit_list"),
+    Route("/organizer/lists/{list_id}/edit", registry_lists.save_list, methods=["POST"], name="update_list"),
+    Route("/organizer/lists/{list_id}/members", registry_lists.import_members, methods=["POST"],
+          name="import_list_members"),
+    Route("/organizer/lists/{list_id}/members.xlsx", registry_lists.export_members, methods=["GET"],
+          name="export_list_members"),
+    Route("/organizer/lists/{list_id}/source", registry_lists.source_file, methods=["GET"], name="list_source"),
     Route("/organizer/import", registry_io.import_page, methods=["GET"], name="import_page"),
     Route("/organizer/import", registry_io.upload, methods=["POST"], name="import_upload"),
     Route("/organizer/import/{kind}/template", registry_io.template, methods=["GET"], name="import_template"),

@@ -1,0 +1,146 @@
+"""The organizer's lists (名单): the list of lists, create/edit, members (paged, searched),
+member import (all or nothing) and export, the member template, the source document."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from matchmaker.errors import InvalidInput, NotFound
+from matchmaker.services.registry import lists
+from matchmaker.services.registry.io.transfer import ImportRejected, Limits, RowProblem
+from matchmaker.web.auth import organizer_of
+from matchmaker.web.pages import redirect, render, settings_of
+from matchmaker.web.views.matching.terms import matching_date
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM_FIELDS = ("key", "name", "kind", "issuer", "source_document", "valid_from", "valid_until")
+
+
+def _download(data: bytes, filename: str, media_type: str = XLSX) -> Response:
+    return Response(data, media_type=media_type,
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+def _limits(request: Request) -> Limits:
+    settings = settings_of(request)
+    return Limits(max_bytes=settings.registry_import_max_bytes, max_rows=settings.registry_import_max_rows)
+
+
+async def list_index(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    return render(request, "registry/lists/index.html", {
+        "viewer": viewer, "lists": await lists.lists_of(viewer.organization), "kind_labels": lists.KIND_LABELS,
+        "today": matching_date(), "valid_on": lists.valid_on, "notice": request.query_params.get("notice", "")})
+
+
+async def _form(request: Request, viewer, *, row=None, values: dict, problems: dict,
+                status_code: int = 200) -> Response:
+    return render(request, "registry/lists/form.html", {
+        "viewer": viewer, "row": row, "values": values, "problems": problems, "kind_labels": lists.KIND_LABELS,
+        "priority_kinds": lists.PRIORITY_KINDS}, status_code=status_code)
+
+
+async def new_list_form(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    return await _form(request, viewer, values={"kind": "white"}, problems={})
+
+
+async def edit_list_form(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    row = await lists.get_list(viewer.organization, request.path_params["list_id"])
+    values = {"key": row.key, "name": row.name, "kind": str(row.kind), "issuer": row.issuer,
+              "source_document": row.source_document, "valid_from": row.valid_from.isoformat() if row.valid_from else "",
+              "valid_until": row.valid_until.isoformat() if row.valid_until else "",
+              "priority": "1" if row.priority else ""}
+    return await _form(request, viewer, row=row, values=values, problems={})
+
+
+async def save_list(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    list_id = request.path_params.get("list_id")
+    row = await lists.get_list(viewer.organization, list_id) if list_id else None
+    async with request.form() as form:
+        values = {name: str(form.get(name, "")) for name in FORM_FIELDS}
+        values["priority"] = "1" if form.get("priority") == "1" else ""
+        upload = form.get("source_file")
+        source_file = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            source_file = lists.SourceFile(upload.filename, await upload.read(lists.MAX_SOURCE_FILE_BYTES + 1))
+    draft = lists.ListDraft(**{name: values[name] for name in FORM_FIELDS}, priority=values["priority"] == "1")
+    try:
+        if row is None:
+            row = await lists.create_list(viewer.organization, draft=draft, by=viewer.user, source_file=source_file)
+        else:
+            await lists.update_list(viewer.organization, row.pk, draft=draft, by=viewer.user, source_file=source_file)
+    except InvalidInput as error:
+        return await _form(request, viewer, row=row, values=values, problems=error.problems, status_code=400)
+    return redirect(f"/organizer/lists/{row.pk}?notice=saved")
+
+
+def _page_number(request: Request) -> int:
+    try:
+        return max(1, min(int(request.query_params.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
+
+
+async def _detail(request: Request, viewer, *, problems: list[RowProblem] | None = None, imported=None,
+                  status_code: int = 200) -> Response:
+    search = request.query_params.get("q", "")[:60]
+    page = _page_number(request)
+    row, members, total = await lists.members_page(viewer.organization, request.path_params["list_id"],
+                                                   search=search, page=page)
+    pages = max(1, -(-total // lists.PAGE_SIZE))
+    return render(request, "registry/lists/detail.html", {
+        "viewer": viewer, "row": row, "members": members, "total": total, "page": page, "pages": pages,
+        "search": search, "kind_labels": lists.KIND_LABELS, "problems": problems or [], "imported": imported,
+        "valid_today": lists.valid_on(row, matching_date()), "notice": request.query_params.get("notice", ""),
+        "first": (page - 1) * lists.PAGE_SIZE + 1 if members else 0,
+        "last": (page - 1) * lists.PAGE_SIZE + len(members)}, status_code=status_code)
+
+
+async def list_detail(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    return await _detail(request, viewer)
+
+
+async def import_members(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    limits = _limits(request)
+    row = await lists.get_list(viewer.organization, request.path_params["list_id"])
+    async with request.form() as form:
+        replace = form.get("mode") == "replace"
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await _detail(request, viewer, status_code=400,
+                                 problems=[RowProblem("文件", "", "请选择要导入的 .xlsx 文件")])
+        filename, data = upload.filename, await upload.read(limits.max_bytes + 1)
+    try:
+        result = await lists.import_members(viewer.organization, row.pk, filename, data, replace=replace,
+                                            by=viewer.user, limits=limits, today=matching_date())
+    except ImportRejected as error:
+        return await _detail(request, viewer, problems=error.problems, status_code=400)
+    return await _detail(request, viewer, imported=result)
+
+
+async def export_members(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    row, data = await lists.export_members(viewer.organization, request.path_params["list_id"])
+    return _download(data, f"{row.key}-members.xlsx")
+
+
+async def members_template(request: Request) -> Response:
+    await organizer_of(request)
+    return _download(lists.members_template(), "list-members-template.xlsx")
+
+
+async def source_file(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    row = await lists.get_list(viewer.organization, request.path_params["list_id"])
+    if not row.source_file:
+        raise NotFound()
+    return _download(bytes(row.source_file), row.source_file_name or "source", "application/octet-stream")
