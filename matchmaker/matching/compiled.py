@@ -3,7 +3,7 @@
 Compiling resolves every comparison's field and threshold once, so neither evaluation path
 re-parses values per pair, and lists the offer's *units*: the criteria whose failure is
 reported in `failed_criteria`, in this order: platform rules, the product's top-level criteria
-(see `criteria.top_level_units`), the region served, the amount rule. A unit's position is its
+(see `criteria.top_level_units`), the region served, the amount rule, the term range. A unit's position is its
 bit in the vectorised path's failed-criteria mask.
 """
 
@@ -32,6 +32,7 @@ from matchmaker.matching.regions import parse_regions
 
 REGION_UNIT_ID = "product.region"
 AMOUNT_UNIT_ID = "product.amount"
+TERM_UNIT_ID = "product.term"
 PLATFORM_UNIT_PREFIX = "platform."
 
 
@@ -79,7 +80,7 @@ CompiledNode = Union[Test, Group, Caveat]
 
 @dataclass(frozen=True)
 class Unit:
-    """One reportable criterion of an offer. `kind`: platform | criterion | region | amount."""
+    """One reportable criterion of an offer. `kind`: platform | criterion | region | amount | term."""
 
     id: str
     kind: str
@@ -179,6 +180,9 @@ def _compile_one(offer: Offer, fields: FieldRegistry, platform: list[tuple[Platf
     amount = _compile_amount(offer.amount, fields, local)
     if amount is not None:
         units.append(Unit(AMOUNT_UNIT_ID, "amount", "授信额度规则"))
+    term = getattr(offer, "term", None)
+    if term is not None and (term.min_months is not None or term.max_months is not None):
+        units.append(Unit(TERM_UNIT_ID, "term", "期限范围"))
     if len(units) > MAX_UNITS:
         local[offer.criteria.id if offer.criteria else "criteria"] = f"条件 (含平台规则) 超过 {MAX_UNITS} 条"
     problems.update({f"{offer.id}.{key}": message for key, message in local.items()})
@@ -208,6 +212,5 @@ def _compile_amount(rule: AmountRule | None, fields: FieldRegistry,
         problems["amount"] = "额度规则只能是固定上限、分档或按比例之一"
     key = ("amount", rule.max, rule.min, rule.share_field, rule.share_percent,
            *((tier.max, None if tier.when is None else tier.when.key) for tier in tiers))
-    uses_need = any(tier.when is not None and tier.when.uses_need for tier in tiers) or bool(
-        share_field and share_field.needs_need)
-    return CompiledAmount(rule, tiers, share_field, key, uses_need)
+    # the need's amount is always held against the result, so the result depends on the need
+    return CompiledAmount(rule, tiers, share_field, key, True)

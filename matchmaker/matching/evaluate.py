@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from matchmaker.matching import outcomes, scoring
-from matchmaker.matching.amounts import amount_for_pair
+from matchmaker.matching.amounts import amount_for_pair, term_for_pair
 from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Test, Unit
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.fields import Field, FieldType
@@ -217,6 +217,10 @@ def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: Innov
             reasons.append(Reason(unit.id, result, amount.text, "amount"))
             if result == UNKNOWN:
                 caveats.append(amount.text)
+        elif unit.kind == "term":
+            assert offer.term is not None
+            result, text = term_for_pair(offer.term, subject.value, subject.need_applies(offer.family))
+            reasons.append(Reason(unit.id, result, text, "term"))
         else:
             result = _explain_unit(subject, offer, unit, reasons, caveats)
         if result == FAIL:

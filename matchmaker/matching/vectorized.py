@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from matchmaker.matching import scoring
-from matchmaker.matching.amounts import amount_columns
+from matchmaker.matching.amounts import amount_columns, term_columns
 from matchmaker.matching.compiled import Caveat, CompiledAmount, CompiledNode, CompiledOffer, Group, Test, compile_offers
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.evaluate import Subject, Verdict, explain
@@ -228,6 +228,9 @@ class MatchIndex:
                     assert offer.amount is not None
                     granted, fail = walker.amount(offer.amount)
                     fails.append(fail)
+                elif unit.kind == "term":
+                    assert offer.term is not None
+                    fails.append(term_columns(offer.term, self.numbers, walker.applies))
                 else:
                     assert unit.tree is not None
                     fails.append(walker.tri(unit.tree).fail_mask())

@@ -95,14 +95,16 @@ amount_rules = st.sampled_from([
     AmountRule(max=3_000_000, min=500_000),
     AmountRule(share_field="need.collateral_value", share_percent=50, max=10_000_000, min=1_000_000),
     AmountRule(share_field="revenue", share_percent=10),
+    AmountRule(min=2_000_000),
     AmountRule(tiers=(AmountTier(8_000_000, parse_criteria({"id": "t1", "field": "need.amount", "op": "ge",
                                                             "value": 5_000_000})),
                       AmountTier(2_000_000, parse_criteria({"id": "t2", "field": "rd_ratio", "op": "ge", "value": 3})))),
 ])
 products = st.builds(
-    lambda tree, kind, amount, regions, chains: compile_offer(Product(
-        "P", "随机产品", "银行", kind, parse_criteria(with_ids(tree)), amount, TermRule(6, 24), regions, chains), FIELDS),
+    lambda tree, kind, amount, term, regions, chains: compile_offer(Product(
+        "P", "随机产品", "银行", kind, parse_criteria(with_ids(tree)), amount, term, regions, chains), FIELDS),
     trees, st.sampled_from(list(KINDS)), amount_rules,
+    st.sampled_from([TermRule(6, 24), TermRule(None, 24), TermRule(12, None), None]),
     st.sampled_from([(), ("浙江省",), ("浙江省/杭州市/滨江区", "江苏省")]), st.sampled_from([(), ("集成电路",)]))
 
 
