@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from matchmaker.matching.compiled import CompiledAmount, CompiledNode
+from matchmaker.matching.expressions import MISSING, ZERO, evaluate_columns, evaluate_scalar, render_expr
 from matchmaker.matching.fields import Field, default_fields
 from matchmaker.matching.model import TermRule
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
@@ -78,6 +79,23 @@ def amount_for_pair(amount: CompiledAmount, value_of: Callable[[Field], Any], ne
         if rule.max is not None:
             granted = min(granted, rule.max)
         how = f"{_share_text(field, percent)}：{format_value(field, value)}"
+    elif amount.expr is not None:
+        expr = amount.expr
+        formula = f"按公式 {render_expr(expr.expr, expr.fields)} 计"
+        if expr.uses_need and not need_applies:
+            return AmountOutcome(None, UNKNOWN, f"额度{formula}：未按需求判断，额度待定")
+        value, status, detail = evaluate_scalar(expr, value_of)
+        if status == MISSING:
+            return AmountOutcome(None, FAIL, f"{detail} 未填写，无法计算额度（{formula}）" + FAIL_MARK)
+        if status == ZERO:
+            return AmountOutcome(None, UNKNOWN, f"{detail}为 0，无法计算额度（{formula}），额度待定")
+        assert value is not None
+        granted = max(math.floor(value), 0)
+        if rule.max is not None:
+            granted = min(granted, rule.max)
+        how = f"{formula}：{_wan(value)}"
+        if granted <= 0:
+            return AmountOutcome(0, FAIL, f"可贷额度为 0（{how}）" + FAIL_MARK)
     elif rule.max is not None:
         granted, how = rule.max, "产品最高额度"
     else:
@@ -128,6 +146,16 @@ def amount_columns(amount: CompiledAmount, column_of: Callable[[Field], tuple[np
         granted = np.where(applies & present, np.floor(values * percent / 100), np.nan)
         if rule.max is not None:
             granted = np.minimum(granted, float(rule.max))  # NaN (unknown) stays NaN
+    elif amount.expr is not None:
+        values, missing, zero = evaluate_columns(amount.expr, column_of, n)
+        applies = need_applies if amount.expr.uses_need else np.ones(n, bool)
+        computed = applies & ~missing & ~zero
+        fail = applies & missing
+        with np.errstate(invalid="ignore"):
+            granted = np.where(computed, np.maximum(np.floor(values), 0.0), np.nan)
+            if rule.max is not None:
+                granted = np.minimum(granted, float(rule.max))
+            fail = fail | (computed & (granted <= 0))
     elif rule.max is not None:
         granted, fail = np.full(n, float(rule.max)), np.zeros(n, bool)
     else:
@@ -154,7 +182,7 @@ def term_for_pair(term: TermRule, value_of: Callable[[Field], Any], need_applies
         return FAIL, f"需求期限 {months} > 本产品最长 {term.max_months} 个月，可申请 {span}" + FAIL_MARK
     if term.min_months is not None and wanted < term.min_months:
         return FAIL, f"需求期限 {months} < 本产品最短 {term.min_months} 个月，可申请 {span}" + FAIL_MARK
-    return PASS, f"需求期限 {months}，在本产品期限 {span} 内" + PASS_MARK
+    return PASS, f"需求期限 {months}，在本产品期限 {span}内" + PASS_MARK
 
 
 def term_columns(term: TermRule, column_of: Callable[[Field], tuple[np.ndarray, np.ndarray]],

@@ -19,14 +19,22 @@ import numpy as np
 
 from matchmaker.matching import outcomes, scoring
 from matchmaker.matching.amounts import amount_for_pair, term_for_pair
-from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Test, Unit
+from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, ExprTest, Test, Unit
+from matchmaker.matching.expressions import ZERO, evaluate_scalar
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.fields import Field, FieldType
 from matchmaker.matching.innovation import InnovationScore, InnovationWeights, innovation_score
 from matchmaker.matching.model import KIND_FAMILY, KINDS, EnterpriseProfile, FinancingNeed
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
 from matchmaker.matching.regions import served_depth
-from matchmaker.matching.render import FAIL_MARK, PASS_MARK, comparison_reason, phrase
+from matchmaker.matching.render import (
+    FAIL_MARK,
+    PASS_MARK,
+    comparison_reason,
+    computed_phrase,
+    computed_reason,
+    phrase,
+)
 from matchmaker.matching.scoring import FitBreakdown, FitWeights
 
 
@@ -161,6 +169,8 @@ class _Explainer:
             return UNKNOWN
         if isinstance(node, Test):
             return self._test(node, record)
+        if isinstance(node, ExprTest):
+            return self._computed(node, record)
         results = [self.outcome(child, record) for child in node.children]
         if isinstance(node.node, AllOf):
             result = outcomes.all_of(results)
@@ -192,6 +202,33 @@ class _Explainer:
             text = comparison_reason(field, node.op, test.threshold, value, passed)
             self.reasons.append(Reason(node.id, PASS if passed else FAIL, text, self.source, node.text))
         return PASS if passed else FAIL
+
+
+    def _computed(self, test: ExprTest, record: bool) -> str:
+        node = test.node
+        if test.uses_need and not self.need_applies:
+            if record:
+                why = self.why_need_not_judged()
+                wanted = computed_phrase(test.expr, node.op, test.threshold)
+                self.reasons.append(Reason(node.id, UNKNOWN, f"{wanted}：{why}，未判断", self.source, node.text))
+                self.caveats.append(f"{wanted}（{why}，未判断）")
+            return UNKNOWN
+        value, status, detail = evaluate_scalar(test.expr, self.subject.value)
+        if status == ZERO:
+            result = UNKNOWN
+        else:
+            result = PASS if value is not None and compare_number(node.op, test.threshold, value) else FAIL
+        if record:
+            text = computed_reason(test.expr, node.op, test.threshold, value, status, detail)
+            self.reasons.append(Reason(node.id, result, text, self.source, node.text))
+            if status == ZERO:
+                self.caveats.append(text)
+        return result
+
+
+def compare_number(op: str, threshold: float, value: float) -> bool:
+    return {"ge": value >= threshold, "gt": value > threshold, "le": value <= threshold, "lt": value < threshold,
+            "eq": value == threshold, "ne": value != threshold}[op]
 
 
 def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: InnovationWeights = InnovationWeights(),

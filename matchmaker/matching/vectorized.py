@@ -20,7 +20,17 @@ import numpy as np
 
 from matchmaker.matching import scoring
 from matchmaker.matching.amounts import amount_columns, term_columns
-from matchmaker.matching.compiled import Caveat, CompiledAmount, CompiledNode, CompiledOffer, Group, Test, compile_offers
+from matchmaker.matching.compiled import (
+    Caveat,
+    CompiledAmount,
+    CompiledNode,
+    CompiledOffer,
+    ExprTest,
+    Group,
+    Test,
+    compile_offers,
+)
+from matchmaker.matching.expressions import evaluate_columns
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.evaluate import Subject, Verdict, explain
 from matchmaker.matching.fields import NUMERIC_TYPES, Field, FieldRegistry, FieldType
@@ -365,6 +375,8 @@ class _Walker:
             if not node.field.needs_need:
                 return Tri(passes)
             return Tri(passes & self.applies, ~passes & self.applies)
+        if isinstance(node, ExprTest):
+            return self._computed(node)
         assert isinstance(node, Group)
         parts = [self.tri(child) for child in node.children]
         if isinstance(node.node, AllOf):
@@ -372,6 +384,19 @@ class _Walker:
         if isinstance(node.node, AnyOf):
             return any_of(parts)
         return parts[0].negate()
+
+
+    def _computed(self, test: ExprTest) -> Tri:
+        values, missing, zero = evaluate_columns(test.expr, self.index.numbers, self.index.size)
+        x = test.threshold
+        with np.errstate(invalid="ignore"):
+            holds = {"ge": lambda: values >= x, "gt": lambda: values > x, "le": lambda: values <= x,
+                     "lt": lambda: values < x, "eq": lambda: values == x, "ne": lambda: values != x}[test.node.op]()
+        judged = ~missing & ~zero
+        passes, fails = judged & holds, missing | (judged & ~holds)
+        if test.uses_need:
+            passes, fails = passes & self.applies, fails & self.applies
+        return Tri(passes, fails)
 
 
 class EligibilityMatrix:
