@@ -22,7 +22,7 @@ from matchmaker.matching.amounts import amount_for_pair, term_for_pair
 from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, ExprTest, Test, Unit
 from matchmaker.matching.expressions import ZERO, evaluate_scalar
 from matchmaker.matching.criteria import AllOf, AnyOf
-from matchmaker.matching.fields import Field, FieldType
+from matchmaker.matching.fields import INNOVATION_SCORE, Field, FieldType
 from matchmaker.matching.innovation import InnovationScore, InnovationWeights, innovation_score
 from matchmaker.matching.model import KIND_FAMILY, KINDS, EnterpriseProfile, FinancingNeed
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
@@ -93,8 +93,12 @@ class Subject:
         self.enterprise, self.need, self.as_of = enterprise, need, as_of
         self._values: dict[str, Any] = {}
         self._innovation: tuple[InnovationWeights, InnovationScore] | None = None
+        #: the weights the `innovation_score` field is read with (explain sets the ones it is given)
+        self.innovation_weights = InnovationWeights()
 
     def value(self, field: Field) -> Any:
+        if field.key == INNOVATION_SCORE:
+            return self.innovation(self.innovation_weights).total
         try:
             return self._values[field.key]
         except KeyError:
@@ -235,6 +239,7 @@ def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: Innov
             fit_weights: FitWeights = FitWeights()) -> Verdict:
     """The verdict of `subject` for `offer` with a reason for every evaluated criterion."""
     enterprise, need = subject.enterprise, subject.need
+    subject.innovation_weights = innovation_weights
     reasons: list[Reason] = []
     caveats: list[str] = []
     failed: list[str] = []

@@ -33,7 +33,7 @@ from matchmaker.matching.compiled import (
 from matchmaker.matching.expressions import evaluate_columns
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.evaluate import Subject, Verdict, explain
-from matchmaker.matching.fields import NUMERIC_TYPES, Field, FieldRegistry, FieldType
+from matchmaker.matching.fields import INNOVATION_SCORE, NUMERIC_TYPES, Field, FieldRegistry, FieldType
 from matchmaker.matching.innovation import InnovationWeights, innovation_score
 from matchmaker.matching.model import KIND_FAMILY, EnterpriseProfile, FinancingNeed, Offer, PlatformRule
 from matchmaker.matching.regions import served_depth
@@ -166,6 +166,8 @@ class MatchIndex:
         return zip(self.enterprises, self.needs)
 
     def column(self, field: Field) -> Column:
+        if field.key == INNOVATION_SCORE and field.key not in self._columns:  # with the index's weights
+            self._columns[field.key] = Column(field, self.innovation.tolist())
         if field.key not in self._columns:
             self._columns[field.key] = Column(field, [field.value(e, n, self.as_of) for e, n in self.rows()])
         return self._columns[field.key]

@@ -66,8 +66,8 @@ def test_share_of_the_appraised_collateral_and_the_minimum():
 def test_innovation_score_breakdown_with_default_weights():
     e = make_enterprise(rd_ratio=5.0, rd_staff_ratio=45.0, invention_patents=2, ic_layouts=1, utility_patents=12,
                         phd_count=2, high_level_talent_count=3,
-                        qualifications={"高新技术企业": date(2025, 1, 1), "专精特新小巨人": date(2024, 1, 1),
-                                        "瞪羚": date(2026, 7, 1)})
+                        qualifications={"高新技术企业": date(2025, 1, 1), "专精特新“小巨人”企业": date(2024, 1, 1),
+                                        "瞪羚企业": date(2026, 7, 1)})
 
     score = innovation_score(e, AS_OF)
 
