@@ -68,6 +68,7 @@ class Verdict:
     max_amount: int | None
     score: float | None  # fit score, only for eligible pairs
     breakdown: FitBreakdown | None = None
+    kind_exact: bool = True  # the need's kind is the product's own (not only the same family)
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON line (docs/formats.md, "eligibility output")."""
@@ -269,10 +270,27 @@ def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: Innov
             failed.append(unit.id)
     eligible = not failed
     kind_match = subject.kind_match(offer.family)
+    kind_exact = _kind_exact(subject, offer)
+    if kind_match and not kind_exact:
+        assert need is not None
+        product_kind = getattr(offer.offer, "kind", "")
+        reasons.append(Reason(KIND_REASON_ID, PASS, f"产品类型为{KINDS.get(product_kind, product_kind)}，与需求类型"
+                              f"（{KINDS.get(need.kind, need.kind)}）不同，同属{FAMILY_WORDS.get(offer.family or '', '')}",
+                              "kind"))
     breakdown = fit_breakdown(subject, offer, max_amount, depth, innovation_weights, fit_weights) if eligible else None
     return Verdict(enterprise.uscc, need.id if need else None, offer.id, eligible, kind_match, tuple(failed),
                    tuple(reasons), tuple(dict.fromkeys(caveats)), max_amount,
-                   breakdown.total if breakdown else None, breakdown)
+                   breakdown.total if breakdown else None, breakdown, kind_exact)
+
+
+KIND_REASON_ID = "product.kind"
+FAMILY_WORDS = {"loan": "贷款类"}
+
+
+def _kind_exact(subject: Subject, offer: CompiledOffer) -> bool:
+    """Whether the need asks for exactly the product's kind (policies and no need: True)."""
+    kind = getattr(offer.offer, "kind", None)
+    return subject.need is None or kind is None or subject.need.kind == kind
 
 
 def _explain_unit(subject: Subject, offer: CompiledOffer, unit: Unit, reasons: list[Reason],

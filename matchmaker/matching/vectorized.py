@@ -437,10 +437,19 @@ class EligibilityMatrix:
         return explain(subject, self.offers[offer], innovation_weights=self.index.innovation_weights,
                        fit_weights=self.fit_weights)
 
+    def kind_exact(self, row: int) -> np.ndarray:
+        """Per offer: the row's need asks for exactly the offer's kind (no need, or a policy: True)."""
+        need = self.index.needs[row]
+        if need is None:
+            return np.ones(len(self.offers), bool)
+        return np.array([getattr(o.offer, "kind", need.kind) == need.kind for o in self.offers], bool)
+
     def ranked(self, row: int) -> list[int]:
-        """Offer positions eligible for `row`, best fit first (ties in offer order)."""
+        """Offer positions eligible for `row`: the need's exact kind first (a credit-loan need
+        sees credit loans before guarantee loans of the same family), then best fit first
+        (ties in offer order)."""
         eligible = np.flatnonzero(self.eligible[:, row])
-        order = np.argsort(-self.score[eligible, row], kind="stable")
+        order = np.lexsort((-self.score[eligible, row], ~self.kind_exact(row)[eligible]))
         return eligible[order].tolist()
 
     def near_misses(self, row: int, max_failed: int = 2) -> list[tuple[int, tuple[str, ...]]]:
