@@ -389,7 +389,13 @@ class _Walker:
 
 
     def _computed(self, test: ExprTest) -> Tri:
-        values, missing, zero = evaluate_columns(test.expr, self.index.numbers, self.index.size)
+        # the values of one formula serve every threshold compared with it (cache keys of trees
+        # start with "test", "exprtest" or a node type: no clash)
+        key = ("exprvalues", test.expr.key)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = evaluate_columns(test.expr, self.index.numbers, self.index.size)
+        values, missing, zero = found
         x = test.threshold
         with np.errstate(invalid="ignore"):
             holds = {"ge": lambda: values >= x, "gt": lambda: values > x, "le": lambda: values <= x,
