@@ -395,5 +395,42 @@
     showPreview(serialize(root));
   }
 
-  document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("textarea[data-criteria-editor]").forEach(mount));
+  // ---- an amount formula (textarea[data-expr-editor]): one term builder and its plain-Chinese reading
+  const LABEL_OF = (key) => (FIELD[key] ? FIELD[key].label : key);
+  const PRECEDENCE = { add: 1, sub: 1, mul: 2, div: 2 };
+  function renderExpr(expr, parent = 0, right = false) {
+    if (typeof expr === "number" || typeof expr === "string") return String(expr);
+    if (!expr || typeof expr !== "object") return "";
+    if ("percent" in expr) return `${expr.percent}%`;
+    if ("field" in expr) return LABEL_OF(expr.field);
+    if (expr.op === "min" || expr.op === "max") return `${expr.op === "min" ? "较小值" : "较大值"}(${expr.args.map((a) => renderExpr(a)).join(", ")})`;
+    const level = PRECEDENCE[expr.op];
+    const text = expr.args.map((a, i) => renderExpr(a, level, i > 0 && (expr.op === "sub" || expr.op === "div"))).join(` ${EXPR_SYMBOL[expr.op]} `);
+    return level < parent || (right && level === parent) ? `(${text})` : text;
+  }
+
+  function mountFormula(textarea) {
+    let expr = null;
+    try { expr = textarea.value.trim() ? JSON.parse(textarea.value) : null; } catch (e) { return; }  // bad JSON: the server says why
+    const start = { op: "sub", args: [{ op: "mul", args: [{ percent: 50 }, { field: FIELD.valuation ? "valuation" : NUMERIC[0].key }] },
+                                      { field: FIELD.existing_debt ? "existing_debt" : NUMERIC[0].key }] };
+    const reading = el("p", { class: "preview amount-expr-preview", "aria-live": "polite" });
+    let root = null;
+    const sync = () => {
+      const value = serializeTerm(root);
+      textarea.value = JSON.stringify(value);
+      const type = exprType(value);
+      reading.textContent = `额度 = ${renderExpr(value)}` + (type === "money" ? "" : "（结果须为金额）");
+    };
+    root = termElement(expr || start, () => sync());
+    root.classList.add("expr-root");
+    textarea.hidden = true;
+    textarea.after(el("div", { class: "crit-expr amount-expr" }, root), reading);
+    sync();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("textarea[data-criteria-editor]").forEach(mount);
+    document.querySelectorAll("textarea[data-expr-editor]").forEach(mountFormula);
+  });
 })();

@@ -42,11 +42,22 @@ def test_institution_builds_a_formula_criterion(live_server, page, phone, screen
     terms.nth(1).get_by_label("字段").select_option("need.amount")
     expect(formula.locator(".crit-error")).to_be_hidden()
 
+    # the amount by a formula: 50% × 最近估值 − 现有负债, built the same way
+    page.get_by_role("radio", name="按公式计算").check()
+    amount = page.locator(".amount-expr")
+    expect(page.locator(".amount-expr-preview")).to_have_text("额度 = 50% × 最近估值 − 现有负债")
+    amount.locator(".expr-root > .expr-body > .expr-op").select_option("min")
+    expect(page.locator(".amount-expr-preview")).to_have_text("额度 = 较小值(50% × 最近估值, 现有负债)")
+    amount.locator(".expr-root > .expr-body > .expr-op").select_option("sub")
+    screenshot(page, "amount-formula")
+
     page.get_by_role("button", name="保存产品").click()
     expect(page).to_have_url(re.compile(r"/institution/products\?notice=created"))
     page.get_by_role("button", name="发布").click()
     page.get_by_role("link", name="查看公开页").click()
     expect(page.locator("pre.preview")).to_contain_text("(现有负债 + 需求金额) ÷ 营业收入不超过 60%")
+    expect(page.get_by_text("按公式 50% × 最近估值 − 现有负债 核定，最高 500 万元")).to_be_visible()
+    screenshot(page, "product-detail")
 
     phone.goto(f"{live_server}/login")
     phone.get_by_label("邮箱").fill("formula@example.cn")
