@@ -9,6 +9,7 @@ from matchmaker.matching.criteria import (
     AllOf,
     AnyOf,
     Comparison,
+    Computed,
     CriteriaError,
     Node,
     NotOf,
@@ -18,6 +19,7 @@ from matchmaker.matching.criteria import (
     validate_criteria,
 )
 from matchmaker.matching.evaluate import Reason, Subject, Verdict, explain
+from matchmaker.matching.expressions import Expr, compile_expr, expr_to_json, parse_expr, render_expr
 from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields, list_field
 from matchmaker.matching.formats import (
     Catalogue,
@@ -49,8 +51,9 @@ from matchmaker.matching.vectorized import EligibilityMatrix, MatchIndex
 
 __all__ = [
     "OPERATOR_WORDS", "KINDS", "KIND_FAMILY",
-    "AllOf", "AnyOf", "Comparison", "NotOf", "ProcessStep", "Node", "CriteriaError",
+    "AllOf", "AnyOf", "Comparison", "Computed", "NotOf", "ProcessStep", "Node", "CriteriaError",
     "parse_criteria", "criteria_to_json", "validate_criteria", "render_criterion", "render_tree",
+    "Expr", "parse_expr", "expr_to_json", "compile_expr", "render_expr",
     "Field", "FieldRegistry", "FieldType", "custom_field", "default_fields", "list_field",
     "EnterpriseProfile", "FinancingNeed", "Region", "Product", "Policy", "PlatformRule",
     "AmountRule", "AmountTier", "TermRule",

@@ -6,6 +6,12 @@ the amount criterion fails); a share of a field (floor(value × percent / 100) �
 `max`; the field missing fails, a need field on a need of another kind leaves the amount
 unknown); or a fixed `max`. A computed maximum below `min` fails the amount criterion.
 
+For a need of the offer's kind family, the need's amount is then held against that result:
+above the enterprise's maximum, or below the product's minimum, fails the amount criterion
+("需求 800 万元 > 本产品对贵企业最高 300 万元，可申请 300 万元"). A need without an amount is
+not judged on it. The product's term range is judged likewise (`term_for_pair`,
+`term_columns`): a need term outside [min, max] months fails `product.term`.
+
 `amount_for_pair` and `amount_columns` implement the same rule for one pair and for all rows;
 the arithmetic is the same float64 operations in both so the results are identical.
 """
@@ -20,7 +26,9 @@ from typing import Any
 import numpy as np
 
 from matchmaker.matching.compiled import CompiledAmount, CompiledNode
-from matchmaker.matching.fields import Field
+from matchmaker.matching.expressions import MISSING, ZERO, evaluate_columns, evaluate_scalar, render_expr
+from matchmaker.matching.fields import Field, default_fields
+from matchmaker.matching.model import TermRule
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
 from matchmaker.matching.render import FAIL_MARK, PASS_MARK, format_value
 
@@ -30,6 +38,12 @@ class AmountOutcome:
     amount: int | None  # None: unknown
     outcome: str  # pass | fail | unknown
     text: str
+
+
+_FIELDS = default_fields()
+NEED_AMOUNT = _FIELDS.get("need.amount")
+NEED_TERM = _FIELDS.get("need.term_months")
+assert NEED_AMOUNT is not None and NEED_TERM is not None
 
 
 def _wan(amount: float) -> str:
@@ -65,13 +79,45 @@ def amount_for_pair(amount: CompiledAmount, value_of: Callable[[Field], Any], ne
         if rule.max is not None:
             granted = min(granted, rule.max)
         how = f"{_share_text(field, percent)}：{format_value(field, value)}"
+    elif amount.expr is not None:
+        expr = amount.expr
+        formula = f"按公式 {render_expr(expr.expr, expr.fields)} 计"
+        if expr.uses_need and not need_applies:
+            return AmountOutcome(None, UNKNOWN, f"额度{formula}：未按需求判断，额度待定")
+        value, status, detail = evaluate_scalar(expr, value_of)
+        if status == MISSING:
+            return AmountOutcome(None, FAIL, f"{detail} 未填写，无法计算额度（{formula}）" + FAIL_MARK)
+        if status == ZERO:
+            return AmountOutcome(None, UNKNOWN, f"{detail}为 0，无法计算额度（{formula}），额度待定")
+        assert value is not None
+        granted = max(math.floor(value), 0)
+        if rule.max is not None:
+            granted = min(granted, rule.max)
+        how = f"{formula}：{_wan(value)}"
+        if granted <= 0:
+            return AmountOutcome(0, FAIL, f"可贷额度为 0（{how}）" + FAIL_MARK)
     elif rule.max is not None:
         granted, how = rule.max, "产品最高额度"
     else:
-        return AmountOutcome(None, PASS, "额度由机构核定")
+        return _against_need(None, rule.min, "", value_of(NEED_AMOUNT) if need_applies else None)
     if rule.min is not None and granted < rule.min:
         return AmountOutcome(granted, FAIL, f"可贷额度 {_wan(granted)} < 起贷额度 {_wan(rule.min)}（{how}）" + FAIL_MARK)
-    return AmountOutcome(granted, PASS, f"可贷额度最高 {_wan(granted)}（{how}）" + PASS_MARK)
+    return _against_need(granted, rule.min, how, value_of(NEED_AMOUNT) if need_applies else None)
+
+
+def _against_need(granted: int | None, minimum: int | None, how: str, wanted: Any) -> AmountOutcome:
+    """The need's amount against [minimum, granted] (granted None: no upper limit stated)."""
+    if wanted is not None and granted is not None and wanted > granted:
+        return AmountOutcome(granted, FAIL, f"需求 {_wan(wanted)} > 本产品对贵企业最高 {_wan(granted)}（{how}），"
+                             f"可申请 {_wan(granted)}" + FAIL_MARK)
+    if wanted is not None and minimum is not None and wanted < minimum:
+        upto = "" if granted is None else f"–{_wan(granted)}"
+        return AmountOutcome(granted, FAIL, f"需求 {_wan(wanted)} < 起贷额度 {_wan(minimum)}，"
+                             f"可申请 {_wan(minimum)}{upto}" + FAIL_MARK)
+    if granted is None:
+        return AmountOutcome(None, PASS, "额度由机构核定" + (f"，需求 {_wan(wanted)}" + PASS_MARK if wanted is not None else ""))
+    tail = f"，需求 {_wan(wanted)}在额度内" if wanted is not None else ""
+    return AmountOutcome(granted, PASS, f"可贷额度最高 {_wan(granted)}（{how}）{tail}" + PASS_MARK)
 
 
 def amount_columns(amount: CompiledAmount, column_of: Callable[[Field], tuple[np.ndarray, np.ndarray]],
@@ -100,11 +146,62 @@ def amount_columns(amount: CompiledAmount, column_of: Callable[[Field], tuple[np
         granted = np.where(applies & present, np.floor(values * percent / 100), np.nan)
         if rule.max is not None:
             granted = np.minimum(granted, float(rule.max))  # NaN (unknown) stays NaN
+    elif amount.expr is not None:
+        values, missing, zero = evaluate_columns(amount.expr, column_of, n)
+        applies = need_applies if amount.expr.uses_need else np.ones(n, bool)
+        computed = applies & ~missing & ~zero
+        fail = applies & missing
+        with np.errstate(invalid="ignore"):
+            granted = np.where(computed, np.maximum(np.floor(values), 0.0), np.nan)
+            if rule.max is not None:
+                granted = np.minimum(granted, float(rule.max))
+            fail = fail | (computed & (granted <= 0))
     elif rule.max is not None:
         granted, fail = np.full(n, float(rule.max)), np.zeros(n, bool)
     else:
-        return np.full(n, np.nan), np.zeros(n, bool)
-    if rule.min is not None:
-        with np.errstate(invalid="ignore"):
-            fail = fail | (granted < rule.min)
+        granted, fail = np.full(n, np.nan), np.zeros(n, bool)
+    wanted, wanted_present = column_of(NEED_AMOUNT)
+    judged = need_applies & wanted_present
+    with np.errstate(invalid="ignore"):
+        if rule.min is not None:
+            fail = fail | (granted < rule.min) | (judged & (wanted < rule.min))
+        fail = fail | (judged & (wanted > granted))  # NaN (unknown or no upper limit) never exceeded
     return granted, fail
+
+
+def term_for_pair(term: TermRule, value_of: Callable[[Field], Any], need_applies: bool) -> tuple[str, str]:
+    """(outcome, reason) of the product's term range for one pair."""
+    span = _term_span(term)
+    if not need_applies:
+        return UNKNOWN, f"期限 {span}（未按需求判断）"
+    wanted = value_of(NEED_TERM)
+    if wanted is None:
+        return UNKNOWN, f"期限 {span}（需求未填写期限）"
+    months = f"{wanted:g} 个月"
+    if term.max_months is not None and wanted > term.max_months:
+        return FAIL, f"需求期限 {months} > 本产品最长 {term.max_months} 个月，可申请 {span}" + FAIL_MARK
+    if term.min_months is not None and wanted < term.min_months:
+        return FAIL, f"需求期限 {months} < 本产品最短 {term.min_months} 个月，可申请 {span}" + FAIL_MARK
+    return PASS, f"需求期限 {months}，在本产品期限 {span}内" + PASS_MARK
+
+
+def term_columns(term: TermRule, column_of: Callable[[Field], tuple[np.ndarray, np.ndarray]],
+                 need_applies: np.ndarray) -> np.ndarray:
+    """Rows whose need term falls outside the product's range (the fail mask of `product.term`)."""
+    wanted, present = column_of(NEED_TERM)
+    judged = need_applies & present
+    fail = np.zeros(need_applies.shape[0], bool)
+    with np.errstate(invalid="ignore"):
+        if term.max_months is not None:
+            fail |= judged & (wanted > term.max_months)
+        if term.min_months is not None:
+            fail |= judged & (wanted < term.min_months)
+    return fail
+
+
+def _term_span(term: TermRule) -> str:
+    if term.min_months is not None and term.max_months is not None:
+        return f"{term.min_months}–{term.max_months} 个月"
+    if term.max_months is not None:
+        return f"{term.max_months} 个月以内（含）"
+    return f"{term.min_months} 个月以上（含）"

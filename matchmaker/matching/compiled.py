@@ -3,7 +3,7 @@
 Compiling resolves every comparison's field and threshold once, so neither evaluation path
 re-parses values per pair, and lists the offer's *units*: the criteria whose failure is
 reported in `failed_criteria`, in this order: platform rules, the product's top-level criteria
-(see `criteria.top_level_units`), the region served, the amount rule. A unit's position is its
+(see `criteria.top_level_units`), the region served, the amount rule, the term range. A unit's position is its
 bit in the vectorised path's failed-criteria mask.
 """
 
@@ -18,20 +18,24 @@ from matchmaker.matching.criteria import (
     AllOf,
     AnyOf,
     Comparison,
+    Computed,
     CriteriaError,
     Node,
     NotOf,
     ProcessStep,
     check_comparison,
+    check_computed,
     coerce_value,
     top_level_units,
 )
+from matchmaker.matching.expressions import CompiledExpr, compile_expr
 from matchmaker.matching.fields import Field, FieldRegistry, default_fields
 from matchmaker.matching.model import KIND_FAMILY, AmountRule, Offer, PlatformRule, Policy, Product, TermRule
 from matchmaker.matching.regions import parse_regions
 
 REGION_UNIT_ID = "product.region"
 AMOUNT_UNIT_ID = "product.amount"
+TERM_UNIT_ID = "product.term"
 PLATFORM_UNIT_PREFIX = "platform."
 
 
@@ -56,6 +60,21 @@ class Test:
 
 
 @dataclass(frozen=True)
+class ExprTest:
+    """An arithmetic comparison with its compiled expression and numeric threshold."""
+
+    node: Computed
+    expr: CompiledExpr
+    threshold: float
+    key: tuple[Any, ...] = ()
+    uses_need: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", ("exprtest", self.expr.key, self.node.op, self.threshold))
+        object.__setattr__(self, "uses_need", self.expr.uses_need)
+
+
+@dataclass(frozen=True)
 class Group:
     """An all / any / not node with compiled children (one child for not)."""
 
@@ -74,12 +93,12 @@ class Caveat:
     uses_need: bool = False
 
 
-CompiledNode = Union[Test, Group, Caveat]
+CompiledNode = Union[Test, ExprTest, Group, Caveat]
 
 
 @dataclass(frozen=True)
 class Unit:
-    """One reportable criterion of an offer. `kind`: platform | criterion | region | amount."""
+    """One reportable criterion of an offer. `kind`: platform | criterion | region | amount | term."""
 
     id: str
     kind: str
@@ -101,6 +120,7 @@ class CompiledAmount:
     share_field: Field | None
     key: tuple[Any, ...] = ()  # what the rule computes, for sharing results between offers
     uses_need: bool = False
+    expr: CompiledExpr | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +156,14 @@ def compile_node(node: Node, fields: FieldRegistry, problems: dict[str, str]) ->
         field = fields.get(node.field)
         assert field is not None
         return Test(node, field, coerce_value(field, node.op, node.value))
+    if isinstance(node, Computed):
+        message = check_computed(node, fields)
+        if message:
+            problems[node.id] = message
+            return Caveat(ProcessStep(node.id, node.text))
+        compiled, _ = compile_expr(node.expr, fields)
+        assert compiled is not None
+        return ExprTest(node, compiled, float(node.value))
     children = tuple(compile_node(child, fields, problems)
                      for child in ((node.child,) if isinstance(node, NotOf) else node.children))
     key = (type(node).__name__, *(child.key for child in children))
@@ -179,6 +207,9 @@ def _compile_one(offer: Offer, fields: FieldRegistry, platform: list[tuple[Platf
     amount = _compile_amount(offer.amount, fields, local)
     if amount is not None:
         units.append(Unit(AMOUNT_UNIT_ID, "amount", "授信额度规则"))
+    term = getattr(offer, "term", None)
+    if term is not None and (term.min_months is not None or term.max_months is not None):
+        units.append(Unit(TERM_UNIT_ID, "term", "期限范围"))
     if len(units) > MAX_UNITS:
         local[offer.criteria.id if offer.criteria else "criteria"] = f"条件 (含平台规则) 超过 {MAX_UNITS} 条"
     problems.update({f"{offer.id}.{key}": message for key, message in local.items()})
@@ -204,10 +235,16 @@ def _compile_amount(rule: AmountRule | None, fields: FieldRegistry,
             problems["amount.share"] = f"额度按比例计算的字段 {rule.share_field} 应为已知的金额字段"
         if rule.share_percent is None or rule.share_percent <= 0:
             problems["amount.share"] = "额度比例 percent 应为正数"
-    if sum([bool(rule.tiers), rule.share_field is not None]) > 1:
-        problems["amount"] = "额度规则只能是固定上限、分档或按比例之一"
-    key = ("amount", rule.max, rule.min, rule.share_field, rule.share_percent,
+    expr = None
+    if rule.expr is not None:
+        expr, message = compile_expr(rule.expr, fields)
+        if message:
+            problems["amount.expr"] = message
+        elif expr is not None and expr.type != "money":
+            problems["amount.expr"] = "额度公式的结果应为金额 (如 最近估值 × 50% − 现有负债)"
+    if sum([bool(rule.tiers), rule.share_field is not None, rule.expr is not None]) > 1:
+        problems["amount"] = "额度规则只能是固定上限、分档、按比例或公式之一"
+    key = ("amount", rule.max, rule.min, rule.share_field, rule.share_percent, None if expr is None else expr.key,
            *((tier.max, None if tier.when is None else tier.when.key) for tier in tiers))
-    uses_need = any(tier.when is not None and tier.when.uses_need for tier in tiers) or bool(
-        share_field and share_field.needs_need)
-    return CompiledAmount(rule, tiers, share_field, key, uses_need)
+    # the need's amount is always held against the result, so the result depends on the need
+    return CompiledAmount(rule, tiers, share_field, key, True, expr)

@@ -7,6 +7,8 @@ come from and a `basis` (stated | inferred | process):
      "field": "rd_ratio", "op": "ge", "value": 3}
     {"id": "root", "all": [ ...nodes ]}      {"id": "p", "any": [ ...nodes ]}
     {"id": "n", "not": {node}}               {"id": "x", "basis": "process", "text": "名单制"}
+    {"id": "d", "expr": {"op": "div", "args": [{"field": "existing_debt"}, {"field": "revenue"}]},
+     "op": "le", "value": 50}                 arithmetic on fields (matching/expressions.py)
 
 A node with basis `process` is never evaluated (bank-internal approval, 名单制): it comes back as
 a caveat. Thresholds are in the field's storage unit: 元 for money, percentage points for
@@ -20,11 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Union
 
+from matchmaker.matching.expressions import Expr, compile_expr, expr_to_json, parse_expr
 from matchmaker.matching.fields import NUMERIC_TYPES, OPERATORS_BY_TYPE, Field, FieldRegistry, FieldType
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "nin", "contains", "true", "false")
 BASES = ("stated", "inferred", "process")
 VALUELESS_OPERATORS = frozenset({"true", "false"})
+#: operators an arithmetic comparison may use
+EXPR_OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge")
 LIST_OPERATORS = frozenset({"in", "nin"})
 RESERVED_ID_PREFIXES = ("platform.", "product.")
 
@@ -37,6 +42,18 @@ MAX_UNITS = 64
 class Comparison:
     id: str
     field: str
+    op: str
+    value: Any = None
+    text: str = ""
+    basis: str = "stated"
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A comparison of an arithmetic expression on fields with a number (expressions.py)."""
+
+    id: str
+    expr: Expr
     op: str
     value: Any = None
     text: str = ""
@@ -76,7 +93,7 @@ class ProcessStep:
     basis: str = "process"
 
 
-Node = Union[Comparison, AllOf, AnyOf, NotOf, ProcessStep]
+Node = Union[Comparison, Computed, AllOf, AnyOf, NotOf, ProcessStep]
 
 
 class CriteriaError(ValueError):
@@ -123,11 +140,18 @@ def _parse(raw: Any, path: str, problems: dict[str, str], seen: set[str]) -> Nod
         if not text:
             problems[key] = "流程类条件 (process) 须写明条件原文 text"
         return ProcessStep(node_id, text)
-    shapes = [k for k in ("all", "any", "not", "field") if k in raw]
+    shapes = [k for k in ("all", "any", "not", "field", "expr") if k in raw]
     if len(shapes) != 1:
-        problems[key] = "条件须且只能有 all / any / not / field 之一"
+        problems[key] = "条件须且只能有 all / any / not / field / expr 之一"
         return None
     shape = shapes[0]
+    if shape == "expr":
+        op = raw.get("op")
+        if op not in EXPR_OPERATORS:
+            problems[key] = f"公式条件的运算符 op 应为 {' '.join(EXPR_OPERATORS)} 之一, 而不是 {op!r}"
+            return None
+        expr = parse_expr(raw["expr"], f"{key}.expr", problems)
+        return None if expr is None else Computed(node_id, expr, op, raw.get("value"), text, basis)
     if shape in ("all", "any"):
         items = raw[shape]
         if not isinstance(items, list) or not items:
@@ -161,6 +185,8 @@ def criteria_to_json(node: Node) -> dict[str, Any]:
         out.update(field=node.field, op=node.op)
         if node.op not in VALUELESS_OPERATORS:
             out["value"] = node.value
+    elif isinstance(node, Computed):
+        out.update(expr=expr_to_json(node.expr), op=node.op, value=node.value)
     elif isinstance(node, (AllOf, AnyOf)):
         out["all" if isinstance(node, AllOf) else "any"] = [criteria_to_json(c) for c in node.children]
     elif isinstance(node, NotOf):
@@ -252,6 +278,16 @@ def check_comparison(node: Comparison, fields: FieldRegistry) -> str | None:
     return None
 
 
+def check_computed(node: Computed, fields: FieldRegistry) -> str | None:
+    """Why the arithmetic comparison `node` cannot be evaluated (Chinese), or None."""
+    _, message = compile_expr(node.expr, fields)
+    if message:
+        return message
+    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        return "公式条件的比较值应为数字 (金额以元计, 比例以百分点计, 如 50 表示 50%)"
+    return None
+
+
 def validate_criteria(tree: Any, fields: FieldRegistry) -> dict[str, str]:
     """Problems that stop `tree` (JSON or parsed) from evaluating: criterion id -> Chinese message.
 
@@ -270,6 +306,10 @@ def validate_criteria(tree: Any, fields: FieldRegistry) -> dict[str, str]:
     for node in iter_nodes(tree):
         if isinstance(node, Comparison):
             message = check_comparison(node, fields)
+            if message:
+                problems[node.id] = message
+        elif isinstance(node, Computed):
+            message = check_computed(node, fields)
             if message:
                 problems[node.id] = message
         elif isinstance(node, NotOf) and any(isinstance(n, ProcessStep) for n in iter_nodes(node.child)):

@@ -18,15 +18,23 @@ from typing import Any
 import numpy as np
 
 from matchmaker.matching import outcomes, scoring
-from matchmaker.matching.amounts import amount_for_pair
-from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, Test, Unit
+from matchmaker.matching.amounts import amount_for_pair, term_for_pair
+from matchmaker.matching.compiled import Caveat, CompiledNode, CompiledOffer, ExprTest, Test, Unit
+from matchmaker.matching.expressions import ZERO, evaluate_scalar
 from matchmaker.matching.criteria import AllOf, AnyOf
-from matchmaker.matching.fields import Field, FieldType
+from matchmaker.matching.fields import INNOVATION_SCORE, Field, FieldType
 from matchmaker.matching.innovation import InnovationScore, InnovationWeights, innovation_score
 from matchmaker.matching.model import KIND_FAMILY, KINDS, EnterpriseProfile, FinancingNeed
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
 from matchmaker.matching.regions import served_depth
-from matchmaker.matching.render import FAIL_MARK, PASS_MARK, comparison_reason, phrase
+from matchmaker.matching.render import (
+    FAIL_MARK,
+    PASS_MARK,
+    comparison_reason,
+    computed_phrase,
+    computed_reason,
+    phrase,
+)
 from matchmaker.matching.scoring import FitBreakdown, FitWeights
 
 
@@ -60,6 +68,7 @@ class Verdict:
     max_amount: int | None
     score: float | None  # fit score, only for eligible pairs
     breakdown: FitBreakdown | None = None
+    kind_exact: bool = True  # the need's kind is the product's own (not only the same family)
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON line (docs/formats.md, "eligibility output")."""
@@ -85,8 +94,12 @@ class Subject:
         self.enterprise, self.need, self.as_of = enterprise, need, as_of
         self._values: dict[str, Any] = {}
         self._innovation: tuple[InnovationWeights, InnovationScore] | None = None
+        #: the weights the `innovation_score` field is read with (explain sets the ones it is given)
+        self.innovation_weights = InnovationWeights()
 
     def value(self, field: Field) -> Any:
+        if field.key == INNOVATION_SCORE:
+            return self.innovation(self.innovation_weights).total
         try:
             return self._values[field.key]
         except KeyError:
@@ -161,6 +174,8 @@ class _Explainer:
             return UNKNOWN
         if isinstance(node, Test):
             return self._test(node, record)
+        if isinstance(node, ExprTest):
+            return self._computed(node, record)
         results = [self.outcome(child, record) for child in node.children]
         if isinstance(node.node, AllOf):
             result = outcomes.all_of(results)
@@ -194,10 +209,38 @@ class _Explainer:
         return PASS if passed else FAIL
 
 
+    def _computed(self, test: ExprTest, record: bool) -> str:
+        node = test.node
+        if test.uses_need and not self.need_applies:
+            if record:
+                why = self.why_need_not_judged()
+                wanted = computed_phrase(test.expr, node.op, test.threshold)
+                self.reasons.append(Reason(node.id, UNKNOWN, f"{wanted}：{why}，未判断", self.source, node.text))
+                self.caveats.append(f"{wanted}（{why}，未判断）")
+            return UNKNOWN
+        value, status, detail = evaluate_scalar(test.expr, self.subject.value)
+        if status == ZERO:
+            result = UNKNOWN
+        else:
+            result = PASS if value is not None and compare_number(node.op, test.threshold, value) else FAIL
+        if record:
+            text = computed_reason(test.expr, node.op, test.threshold, value, status, detail)
+            self.reasons.append(Reason(node.id, result, text, self.source, node.text))
+            if status == ZERO:
+                self.caveats.append(text)
+        return result
+
+
+def compare_number(op: str, threshold: float, value: float) -> bool:
+    return {"ge": value >= threshold, "gt": value > threshold, "le": value <= threshold, "lt": value < threshold,
+            "eq": value == threshold, "ne": value != threshold}[op]
+
+
 def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: InnovationWeights = InnovationWeights(),
             fit_weights: FitWeights = FitWeights()) -> Verdict:
     """The verdict of `subject` for `offer` with a reason for every evaluated criterion."""
     enterprise, need = subject.enterprise, subject.need
+    subject.innovation_weights = innovation_weights
     reasons: list[Reason] = []
     caveats: list[str] = []
     failed: list[str] = []
@@ -217,16 +260,37 @@ def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: Innov
             reasons.append(Reason(unit.id, result, amount.text, "amount"))
             if result == UNKNOWN:
                 caveats.append(amount.text)
+        elif unit.kind == "term":
+            assert offer.term is not None
+            result, text = term_for_pair(offer.term, subject.value, subject.need_applies(offer.family))
+            reasons.append(Reason(unit.id, result, text, "term"))
         else:
             result = _explain_unit(subject, offer, unit, reasons, caveats)
         if result == FAIL:
             failed.append(unit.id)
     eligible = not failed
     kind_match = subject.kind_match(offer.family)
+    kind_exact = _kind_exact(subject, offer)
+    if kind_match and not kind_exact:
+        assert need is not None
+        product_kind = getattr(offer.offer, "kind", "")
+        reasons.append(Reason(KIND_REASON_ID, PASS, f"产品类型为{KINDS.get(product_kind, product_kind)}，与需求类型"
+                              f"（{KINDS.get(need.kind, need.kind)}）不同，同属{FAMILY_WORDS.get(offer.family or '', '')}",
+                              "kind"))
     breakdown = fit_breakdown(subject, offer, max_amount, depth, innovation_weights, fit_weights) if eligible else None
     return Verdict(enterprise.uscc, need.id if need else None, offer.id, eligible, kind_match, tuple(failed),
                    tuple(reasons), tuple(dict.fromkeys(caveats)), max_amount,
-                   breakdown.total if breakdown else None, breakdown)
+                   breakdown.total if breakdown else None, breakdown, kind_exact)
+
+
+KIND_REASON_ID = "product.kind"
+FAMILY_WORDS = {"loan": "贷款类"}
+
+
+def _kind_exact(subject: Subject, offer: CompiledOffer) -> bool:
+    """Whether the need asks for exactly the product's kind (policies and no need: True)."""
+    kind = getattr(offer.offer, "kind", None)
+    return subject.need is None or kind is None or subject.need.kind == kind
 
 
 def _explain_unit(subject: Subject, offer: CompiledOffer, unit: Unit, reasons: list[Reason],

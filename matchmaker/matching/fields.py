@@ -140,6 +140,13 @@ def _debt_ratio_after_loan(e: EnterpriseProfile, n: FinancingNeed | None, as_of:
     return _ratio_percent(e.existing_debt + n.amount, e.total_assets)
 
 
+def _innovation_score(e: EnterpriseProfile, n: FinancingNeed | None, as_of: date) -> float:
+    # with the default weights; Subject and MatchIndex read it with the configured ones
+    from matchmaker.matching.innovation import innovation_score
+
+    return innovation_score(e, as_of).total
+
+
 def _industry_prefix(length: int) -> Getter:
     return lambda e, n, d: e.industry[:length] if e.industry and len(e.industry) >= length else None
 
@@ -153,6 +160,7 @@ def _set(value: Iterable[str] | None) -> frozenset[str] | None:
 
 
 F = FieldType
+INNOVATION_SCORE = "innovation_score"
 _KIND_CHOICES = ("credit_loan", "ip_pledge_loan", "guaranteed_loan", "equity", "insurance", "leasing", "bond")
 
 _BUILTIN: tuple[Field, ...] = (
@@ -208,6 +216,8 @@ _BUILTIN: tuple[Field, ...] = (
     Field("valuation", "最近估值", F.MONEY, _attr("valuation"), unit="万元"),
     Field("phd_count", "博士人数", F.NUMBER, _attr("phd_count"), unit="人"),
     Field("high_level_talent_count", "高层次人才人数", F.NUMBER, _attr("high_level_talent_count"), unit="人"),
+    Field(INNOVATION_SCORE, "科创积分", F.NUMBER, _innovation_score, unit="分", source="derived",
+          definition="评估日的科创积分 (0–100): 研发投入、研发人员、Ⅰ/Ⅱ类知识产权、人才与有效资质按平台配置的权重计分"),
     Field("need.kind", "需求类型", F.ENUM, _need_attr("kind"), choices=_KIND_CHOICES, source="need"),
     Field("need.amount", "需求金额", F.MONEY, _need_attr("amount"), unit="万元", source="need"),
     Field("need.term_months", "需求期限", F.NUMBER, _need_attr("term_months"), unit="个月", source="need"),

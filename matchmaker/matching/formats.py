@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from matchmaker.matching.criteria import CriteriaError, Node, parse_criteria
+from matchmaker.matching.expressions import parse_expr
 from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields
 from matchmaker.matching.model import (
     KINDS,
@@ -112,7 +113,7 @@ def _criteria(raw: Any, path: str) -> Node | None:
 def amount_rule_from_json(raw: Any, path: str) -> AmountRule | None:
     if raw is None:
         return None
-    obj = _object(raw, path, {"max", "min", "tiers", "share"})
+    obj = _object(raw, path, {"max", "min", "tiers", "share", "expr"})
     tiers = []
     for i, tier in enumerate(_list(obj.get("tiers", []), f"{path}.tiers")):
         t = _object(tier, f"{path}.tiers[{i}]", {"max", "when", "label"}, {"max"})
@@ -124,8 +125,15 @@ def amount_rule_from_json(raw: Any, path: str) -> AmountRule | None:
         share = _object(obj["share"], f"{path}.share", {"field", "percent"}, {"field", "percent"})
         share_field = _value(share["field"], str, f"{path}.share.field")
         share_percent = _value(share["percent"], float, f"{path}.share.percent")
+    expr = None
+    if obj.get("expr") is not None:
+        problems: dict[str, str] = {}
+        expr = parse_expr(obj["expr"], f"{path}.expr", problems)
+        if problems:
+            key, message = next(iter(problems.items()))
+            raise FormatError(key, message)
     return AmountRule(_value(obj.get("max"), int | None, f"{path}.max"), tuple(tiers), share_field, share_percent,
-                      _value(obj.get("min"), int | None, f"{path}.min"))
+                      _value(obj.get("min"), int | None, f"{path}.min"), expr)
 
 
 def _term(raw: Any, path: str) -> TermRule | None:

@@ -16,14 +16,15 @@ from typing import Any
 from matchmaker.matching.fields import IP_CLASS1, IP_CLASS2, held_qualifications
 from matchmaker.matching.model import EnterpriseProfile
 
+#: keys are the qualification names profiles hold (services/registry/profiles.QUALIFICATIONS)
 DEFAULT_QUALIFICATION_POINTS: Mapping[str, float] = MappingProxyType({
     "高新技术企业": 8.0,
     "科技型中小企业": 3.0,
     "创新型中小企业": 2.0,
-    "专精特新": 6.0,
-    "专精特新小巨人": 10.0,
-    "瞪羚": 5.0,
-    "单项冠军": 10.0,
+    "专精特新中小企业": 6.0,
+    "专精特新“小巨人”企业": 10.0,
+    "瞪羚企业": 5.0,
+    "制造业单项冠军": 10.0,
 })
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from matchmaker.matching.criteria import Node
+from matchmaker.matching.expressions import Expr
 
 #: Financing kinds with their Chinese names.
 KINDS: Mapping[str, str] = {
@@ -130,7 +131,8 @@ class AmountRule:
 
     Exactly one of: `tiers` (first tier whose condition passes wins), `share_field` with
     `share_percent` (e.g. 50% of need.collateral_value, floored to whole 元, capped by `max`
-    if given), or a fixed `max`. `min` is the smallest amount the product grants: an enterprise
+    if given), `expr` (a money expression, e.g. 最近估值 × 50% − 现有负债, floored to whole 元,
+    capped by `max`), or a fixed `max`. `min` is the smallest amount the product grants: an enterprise
     whose computed maximum falls below it is not eligible.
     """
 
@@ -139,6 +141,7 @@ class AmountRule:
     share_field: str | None = None
     share_percent: float | None = None
     min: int | None = None
+    expr: Expr | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from matchmaker.matching.criteria import AllOf, AnyOf, Comparison, Node, NotOf, ProcessStep, coerce_value
+from matchmaker.matching.criteria import AllOf, AnyOf, Comparison, Computed, Node, NotOf, ProcessStep, coerce_value
+from matchmaker.matching.expressions import MONEY, RATIO, CompiledExpr, compile_expr, render_expr
 from matchmaker.matching.fields import Field, FieldRegistry, FieldType
 
 #: operator -> the Chinese word(s) it stands for (inclusive words carry "(含)")
@@ -106,10 +107,49 @@ def phrase(field: Field, op: str, threshold: Any) -> str:
     return f"{field.label}{requirement(field, op, threshold)}"
 
 
+def _result_field(expr: CompiledExpr) -> Field:
+    """A stand-in field that formats the expression's result (money in 万元, ratio in %)."""
+    kind = {MONEY: FieldType.MONEY, RATIO: FieldType.PERCENT}.get(expr.type, FieldType.NUMBER)
+    return Field("expr", render_expr(expr.expr, expr.fields), kind, lambda e, n, d: None)
+
+
+def computed_phrase(expr: CompiledExpr, op: str, threshold: float) -> str:
+    """An arithmetic comparison in plain Chinese, e.g. "(现有负债 + 需求金额) ÷ 营业收入不超过 50%"."""
+    field = _result_field(expr)
+    return f"{field.label}{_PHRASE[op]} {format_value(field, threshold)}"
+
+
+def computed_reason(expr: CompiledExpr, op: str, threshold: float, value: float | None, status: str,
+                    detail: str) -> str:
+    """The reason line of an evaluated arithmetic comparison:
+    "(现有负债 + 需求金额) ÷ 营业收入 = 47.2% ≤ 50% ✓"; `status` ok | missing | zero."""
+    field = _result_field(expr)
+    wanted = f"{SYMBOLS[op]} {format_value(field, threshold)}"
+    if status == "missing":
+        return f"{field.label}：{detail} {MISSING}，要求 {wanted}{FAIL_MARK}"
+    if status == "zero":
+        return f"{field.label}：{detail}为 0，无法计算，要求 {wanted}，未判断"
+    passed = _holds(op, value, threshold)
+    shown, limit = format_pair(field, value, threshold)
+    if passed:
+        return f"{field.label} = {shown} {SYMBOLS[op]} {limit}{PASS_MARK}"
+    return f"{field.label} = {shown} {FAILED_RELATION[op]} {limit}，要求 {SYMBOLS[op]} {limit}{FAIL_MARK}"
+
+
+def _holds(op: str, value: Any, threshold: Any) -> bool:
+    return {"ge": value >= threshold, "gt": value > threshold, "le": value <= threshold, "lt": value < threshold,
+            "eq": value == threshold, "ne": value != threshold}[op]
+
+
 def render_criterion(node: Node, fields: FieldRegistry) -> str:
     """One line of plain Chinese for `node` (nested groups in parentheses)."""
     if isinstance(node, ProcessStep):
         return f"{node.text}（由机构审核）"
+    if isinstance(node, Computed):
+        compiled, problem = compile_expr(node.expr, fields)
+        if compiled is None or isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            return f"{render_expr(node.expr, fields)} {node.op} {node.value}（{problem or '取值有误'}）"
+        return computed_phrase(compiled, node.op, float(node.value))
     if isinstance(node, Comparison):
         field = fields.get(node.field)
         if field is None:

@@ -19,11 +19,21 @@ from typing import Any
 import numpy as np
 
 from matchmaker.matching import scoring
-from matchmaker.matching.amounts import amount_columns
-from matchmaker.matching.compiled import Caveat, CompiledAmount, CompiledNode, CompiledOffer, Group, Test, compile_offers
+from matchmaker.matching.amounts import amount_columns, term_columns
+from matchmaker.matching.compiled import (
+    Caveat,
+    CompiledAmount,
+    CompiledNode,
+    CompiledOffer,
+    ExprTest,
+    Group,
+    Test,
+    compile_offers,
+)
+from matchmaker.matching.expressions import evaluate_columns
 from matchmaker.matching.criteria import AllOf, AnyOf
 from matchmaker.matching.evaluate import Subject, Verdict, explain
-from matchmaker.matching.fields import NUMERIC_TYPES, Field, FieldRegistry, FieldType
+from matchmaker.matching.fields import INNOVATION_SCORE, NUMERIC_TYPES, Field, FieldRegistry, FieldType
 from matchmaker.matching.innovation import InnovationWeights, innovation_score
 from matchmaker.matching.model import KIND_FAMILY, EnterpriseProfile, FinancingNeed, Offer, PlatformRule
 from matchmaker.matching.regions import served_depth
@@ -156,6 +166,8 @@ class MatchIndex:
         return zip(self.enterprises, self.needs)
 
     def column(self, field: Field) -> Column:
+        if field.key == INNOVATION_SCORE and field.key not in self._columns:  # with the index's weights
+            self._columns[field.key] = Column(field, self.innovation.tolist())
         if field.key not in self._columns:
             self._columns[field.key] = Column(field, [field.value(e, n, self.as_of) for e, n in self.rows()])
         return self._columns[field.key]
@@ -228,6 +240,9 @@ class MatchIndex:
                     assert offer.amount is not None
                     granted, fail = walker.amount(offer.amount)
                     fails.append(fail)
+                elif unit.kind == "term":
+                    assert offer.term is not None
+                    fails.append(term_columns(offer.term, self.numbers, walker.applies))
                 else:
                     assert unit.tree is not None
                     fails.append(walker.tri(unit.tree).fail_mask())
@@ -362,6 +377,8 @@ class _Walker:
             if not node.field.needs_need:
                 return Tri(passes)
             return Tri(passes & self.applies, ~passes & self.applies)
+        if isinstance(node, ExprTest):
+            return self._computed(node)
         assert isinstance(node, Group)
         parts = [self.tri(child) for child in node.children]
         if isinstance(node.node, AllOf):
@@ -369,6 +386,25 @@ class _Walker:
         if isinstance(node.node, AnyOf):
             return any_of(parts)
         return parts[0].negate()
+
+
+    def _computed(self, test: ExprTest) -> Tri:
+        # the values of one formula serve every threshold compared with it (cache keys of trees
+        # start with "test", "exprtest" or a node type: no clash)
+        key = ("exprvalues", test.expr.key)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = evaluate_columns(test.expr, self.index.numbers, self.index.size)
+        values, missing, zero = found
+        x = test.threshold
+        with np.errstate(invalid="ignore"):
+            holds = {"ge": lambda: values >= x, "gt": lambda: values > x, "le": lambda: values <= x,
+                     "lt": lambda: values < x, "eq": lambda: values == x, "ne": lambda: values != x}[test.node.op]()
+        judged = ~missing & ~zero
+        passes, fails = judged & holds, missing | (judged & ~holds)
+        if test.uses_need:
+            passes, fails = passes & self.applies, fails & self.applies
+        return Tri(passes, fails)
 
 
 class EligibilityMatrix:
@@ -407,10 +443,19 @@ class EligibilityMatrix:
         return explain(subject, self.offers[offer], innovation_weights=self.index.innovation_weights,
                        fit_weights=self.fit_weights)
 
+    def kind_exact(self, row: int) -> np.ndarray:
+        """Per offer: the row's need asks for exactly the offer's kind (no need, or a policy: True)."""
+        need = self.index.needs[row]
+        if need is None:
+            return np.ones(len(self.offers), bool)
+        return np.array([getattr(o.offer, "kind", need.kind) == need.kind for o in self.offers], bool)
+
     def ranked(self, row: int) -> list[int]:
-        """Offer positions eligible for `row`, best fit first (ties in offer order)."""
+        """Offer positions eligible for `row`: the need's exact kind first (a credit-loan need
+        sees credit loans before guarantee loans of the same family), then best fit first
+        (ties in offer order)."""
         eligible = np.flatnonzero(self.eligible[:, row])
-        order = np.argsort(-self.score[eligible, row], kind="stable")
+        order = np.lexsort((-self.score[eligible, row], ~self.kind_exact(row)[eligible]))
         return eligible[order].tolist()
 
     def near_misses(self, row: int, max_failed: int = 2) -> list[tuple[int, tuple[str, ...]]]:

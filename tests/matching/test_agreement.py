@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from matchmaker.matching.compiled import compile_offer
 from matchmaker.matching.criteria import parse_criteria
 from matchmaker.matching.evaluate import Subject, explain
+from matchmaker.matching.expressions import parse_expr
 from matchmaker.matching.model import AmountRule, AmountTier, FinancingNeed, KINDS, Product, Region, TermRule
 from matchmaker.matching.vectorized import MatchIndex
 from tests.matching.factories import AS_OF, FIELDS, make_enterprise
@@ -40,9 +41,24 @@ LEAVES = [
 leaf_specs = st.sampled_from(LEAVES).flatmap(
     lambda spec: st.tuples(st.just(spec[0]), st.sampled_from(spec[1]), st.sampled_from(spec[2])))
 leaves = leaf_specs.map(lambda s: {"field": s[0], "op": s[1], "value": s[2]})
+DEBT_AFTER_LOAN_OVER_REVENUE = {"op": "div", "args": [{"op": "add", "args": [{"field": "existing_debt"},
+                                                                             {"field": "need.amount"}]},
+                                                      {"field": "revenue"}]}
+EXPRESSIONS = [
+    (DEBT_AFTER_LOAN_OVER_REVENUE, [0, 50, 100]),  # a ratio: percentage points; revenue 0 → not judged
+    ({"op": "sub", "args": [{"op": "mul", "args": [{"percent": 50}, {"field": "total_assets"}]},
+                            {"field": "existing_debt"}]}, [0, 1_000_000]),
+    ({"op": "min", "args": [{"field": "revenue"}, {"field": "total_assets"}, 20_000_000]}, [1_000_000]),
+    ({"op": "mul", "args": [{"field": "rd_ratio"}, {"field": "revenue"}]}, [100_000]),  # 3% × revenue: money
+    ({"op": "div", "args": [{"field": "total_assets"}, {"op": "sub", "args": [{"field": "revenue"}, 1_000_000]}]},
+     [0, 1000]),
+]
+expr_leaves = st.sampled_from(EXPRESSIONS).flatmap(lambda spec: st.tuples(
+    st.just(spec[0]), st.sampled_from(["ge", "gt", "le", "lt", "eq", "ne"]), st.sampled_from(spec[1]))).map(
+    lambda s: {"expr": s[0], "op": s[1], "value": s[2]})
 process = st.just({"basis": "process", "text": "名单制"})
 trees = st.recursive(
-    st.one_of(leaves, leaves, leaves, process),
+    st.one_of(leaves, leaves, leaves, expr_leaves, process),
     lambda children: st.one_of(
         st.lists(children, min_size=1, max_size=3).map(lambda c: {"all": c}),
         st.lists(children, min_size=1, max_size=3).map(lambda c: {"any": c}),
@@ -95,14 +111,19 @@ amount_rules = st.sampled_from([
     AmountRule(max=3_000_000, min=500_000),
     AmountRule(share_field="need.collateral_value", share_percent=50, max=10_000_000, min=1_000_000),
     AmountRule(share_field="revenue", share_percent=10),
+    AmountRule(min=2_000_000),
+    AmountRule(expr=parse_expr({"op": "sub", "args": [{"op": "mul", "args": [{"percent": 50}, {"field": "revenue"}]},
+                                                      {"field": "existing_debt"}]}, "e", {}), max=8_000_000),
+    AmountRule(expr=parse_expr({"op": "div", "args": [{"field": "need.collateral_value"}, 2]}, "e", {})),
     AmountRule(tiers=(AmountTier(8_000_000, parse_criteria({"id": "t1", "field": "need.amount", "op": "ge",
                                                             "value": 5_000_000})),
                       AmountTier(2_000_000, parse_criteria({"id": "t2", "field": "rd_ratio", "op": "ge", "value": 3})))),
 ])
 products = st.builds(
-    lambda tree, kind, amount, regions, chains: compile_offer(Product(
-        "P", "随机产品", "银行", kind, parse_criteria(with_ids(tree)), amount, TermRule(6, 24), regions, chains), FIELDS),
+    lambda tree, kind, amount, term, regions, chains: compile_offer(Product(
+        "P", "随机产品", "银行", kind, parse_criteria(with_ids(tree)), amount, term, regions, chains), FIELDS),
     trees, st.sampled_from(list(KINDS)), amount_rules,
+    st.sampled_from([TermRule(6, 24), TermRule(None, 24), TermRule(12, None), None]),
     st.sampled_from([(), ("浙江省",), ("浙江省/杭州市/滨江区", "江苏省")]), st.sampled_from([(), ("集成电路",)]))
 
 

@@ -66,8 +66,8 @@ def test_share_of_the_appraised_collateral_and_the_minimum():
 def test_innovation_score_breakdown_with_default_weights():
     e = make_enterprise(rd_ratio=5.0, rd_staff_ratio=45.0, invention_patents=2, ic_layouts=1, utility_patents=12,
                         phd_count=2, high_level_talent_count=3,
-                        qualifications={"高新技术企业": date(2025, 1, 1), "专精特新小巨人": date(2024, 1, 1),
-                                        "瞪羚": date(2026, 7, 1)})
+                        qualifications={"高新技术企业": date(2025, 1, 1), "专精特新“小巨人”企业": date(2024, 1, 1),
+                                        "瞪羚企业": date(2026, 7, 1)})
 
     score = innovation_score(e, AS_OF)
 
@@ -90,11 +90,13 @@ def test_fit_score_breakdown():
                          regions=("浙江省/杭州市",), industry_chains=("集成电路",))
     e = make_enterprise(industry_chains=("集成电路",), rd_ratio=10.0)
 
-    verdict = explain(Subject(e, make_need(amount=10_000_000, term_months=36), AS_OF), offer)
+    verdict = explain(Subject(e, make_need(amount=3_000_000, term_months=12), AS_OF), offer)
 
     b = verdict.breakdown
-    assert (b.amount, b.term, b.industry_chain, b.region, b.innovation) == (12.5, 10.0, 15.0, 8.0, 7.0)
-    assert verdict.score == b.total == 52.5
+    assert (b.amount, b.term, b.industry_chain, b.region, b.innovation) == (25.0, 15.0, 15.0, 8.0, 7.0)
+    assert verdict.score == b.total == 70.0
+    # a need outside the amount or term range is not eligible at all (tests/matching/test_need_fit.py)
+    assert not explain(Subject(e, make_need(amount=10_000_000, term_months=12), AS_OF), offer).eligible
 
 
 def test_a_need_of_another_family_scores_nothing_on_amount_and_term():

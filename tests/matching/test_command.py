@@ -50,7 +50,7 @@ def test_one_line_per_need_and_product(tmp_path, capsys):
                         "failed_criteria": ["rd"],
                         "reasons": [{"id": "rd", "outcome": "fail", "text": "研发投入占比 2.8% < 要求 ≥ 3% ✗",
                                      "source": "product"},
-                                    {"id": "product.amount", "outcome": "pass", "text": "可贷额度最高 300 万元（产品最高额度） ✓",
+                                    {"id": "product.amount", "outcome": "pass", "text": "可贷额度最高 300 万元（产品最高额度），需求 100 万元在额度内 ✓",
                                      "source": "amount"}],
                         "caveats": [], "max_amount": 3000000, "score": None}
     assert "研发投入占比" in out  # ensure_ascii=False: Chinese as is

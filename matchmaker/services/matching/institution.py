@@ -103,10 +103,13 @@ def _compiled(product: Product, provider: str, catalogue: OfferCatalogue) -> mat
 
 
 def fitting_rows(matrix: matching.EligibilityMatrix, index: matching.MatchIndex, offer: int) -> list[int]:
-    """Rows eligible for the offer whose need is of its kind family, best fit first."""
+    """Rows eligible for the offer whose need is of its kind family: needs of exactly the
+    product's kind first, then best fit first."""
     kind = index.need_applies(matrix.offers[offer].family)
     rows = np.flatnonzero(matrix.eligible[offer] & kind)
-    return rows[np.argsort(-matrix.score[offer, rows], kind="stable")].tolist()
+    product_kind = getattr(matrix.offers[offer].offer, "kind", None)
+    other_kind = np.array([index.needs[r] is not None and index.needs[r].kind != product_kind for r in rows], bool)
+    return rows[np.lexsort((-matrix.score[offer, rows], other_kind))].tolist()
 
 
 async def matching_needs_for_product(institution_org: Organization, product_id: object, *, as_of: date,

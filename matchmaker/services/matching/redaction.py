@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from matchmaker import matching
-from matchmaker.matching.compiled import CompiledNode, Group, Test
-from matchmaker.matching.render import phrase
+from matchmaker.matching.compiled import CompiledNode, ExprTest, Group, Test
+from matchmaker.matching.render import computed_phrase, phrase
 from matchmaker.services.accounts.consent import FINANCIAL_FIELDS
 
 WITHHELD = "（企业未授权查看财务数据）"
@@ -35,6 +35,8 @@ def reads_financials(node: CompiledNode | None) -> bool:
     """Whether judging `node` reads any financial field."""
     if isinstance(node, Test):
         return node.field.key in FINANCIAL_FIELDS
+    if isinstance(node, ExprTest):
+        return any(key in FINANCIAL_FIELDS for key in node.expr.fields)
     if isinstance(node, Group):
         return any(reads_financials(child) for child in node.children)
     return False
@@ -62,6 +64,8 @@ def amount_reads_financials(offer: matching.CompiledOffer) -> bool:
         return False
     if amount.share_field is not None and amount.share_field.key in FINANCIAL_FIELDS:
         return True
+    if amount.expr is not None and any(key in FINANCIAL_FIELDS for key in amount.expr.fields):
+        return True
     return any(reads_financials(tier.when) for tier in amount.tiers)
 
 
@@ -75,6 +79,9 @@ def redact_financials(verdict: matching.Verdict, offer: matching.CompiledOffer) 
         if isinstance(node, Test) and reads_financials(node):
             reason = replace(reason, outcome=WITHHELD_OUTCOME,
                              text=f"{phrase(node.field, node.node.op, node.threshold)}{WITHHELD}")
+        elif isinstance(node, ExprTest) and reads_financials(node):
+            reason = replace(reason, outcome=WITHHELD_OUTCOME,
+                             text=f"{computed_phrase(node.expr, node.node.op, node.threshold)}{WITHHELD}")
         elif isinstance(node, Group) and reads_financials(node):
             label = node.node.text or "组合条件"
             reason = replace(reason, outcome=WITHHELD_OUTCOME, text=f"{label}{WITHHELD}")

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from matchmaker.matching.criteria import parse_criteria, validate_criteria
+from matchmaker.matching.expressions import compile_expr, render_expr
 from matchmaker.matching.fields import FieldRegistry, FieldType
 from matchmaker.matching.formats import FormatError, amount_rule_from_json
 from matchmaker.matching.render import OPERATOR_WORDS, format_value, render_tree
@@ -45,6 +46,14 @@ def amount_problems(rule: dict[str, Any] | None, fields: FieldRegistry) -> dict[
             problems["share_field"] = "按比例计算的依据须为金额字段（如最近估值、担保物评估价值）"
         if not parsed.share_percent or not 0 < parsed.share_percent <= 100:
             problems["share_percent"] = "比例应在 0 到 100 之间"
+    if parsed.expr is not None:
+        compiled, message = compile_expr(parsed.expr, fields)
+        if message:
+            problems["amount_expr"] = message
+        elif compiled is not None and compiled.type != "money":
+            problems["amount_expr"] = "额度公式的结果应为金额（如 最近估值 × 50% − 现有负债）"
+        if sum([bool(parsed.tiers), parsed.share_field is not None]) > 0:
+            problems["amount"] = "额度规则只能是固定上限、分档、按比例或公式之一"
     for index, tier in enumerate(rule.get("tiers", [])):
         if tier.get("when") is not None:
             problems.update(criteria_problems(tier["when"], fields, key=f"tier{index}"))
@@ -70,6 +79,11 @@ def describe_amount(rule: dict[str, Any] | None, fields: FieldRegistry) -> list[
         label = field.label if field else rule["share"]["field"]
         cap = f"，最高 {wan_text(rule['max'])} 万元" if rule.get("max") is not None else ""
         lines.append(f"按{label}的 {rule['share']['percent']:g}% 核定{cap}")
+    elif rule.get("expr") is not None:
+        parsed = amount_rule_from_json(rule, "amount")
+        assert parsed.expr is not None
+        cap = f"，最高 {wan_text(rule['max'])} 万元" if rule.get("max") is not None else ""
+        lines.append(f"按公式 {render_expr(parsed.expr, fields)} 核定{cap}")
     elif rule.get("max") is not None and not rule.get("tiers"):
         lines.append(f"最高 {wan_text(rule['max'])} 万元")
     if rule.get("min") is not None:

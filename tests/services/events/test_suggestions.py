@@ -31,8 +31,8 @@ async def test_an_enterprise_is_offered_the_institutions_whose_products_it_quali
     close_fit, loose_fit, too_strict, equity, draft_only, absent = [
         await make_institution(name) for name in ("星河银行", "江海银行", "大额银行", "星河创投", "草稿银行", "未参会银行")]
     await make_product(close_fit, REVENUE_AT_LEAST_20M, name="科创贷", amount_rule={"max": 5_000_000})
-    await make_product(loose_fit, None, name="普惠贷", amount_rule={"max": 50_000_000},
-                       term_min_months=36, term_max_months=60)
+    # a looser fit: it targets another industry chain (a term outside its range would not fit at all)
+    await make_product(loose_fit, None, name="普惠贷", amount_rule={"max": 50_000_000}, industry_chains=["生物医药"])
     await make_product(too_strict, REVENUE_AT_LEAST_100M, name="大额贷")
     await make_product(equity, None, name="天使投资", kind="equity")
     await make_product(draft_only, None, name="草稿贷", status=PublicationStatus.DRAFT)

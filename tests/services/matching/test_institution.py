@@ -27,16 +27,18 @@ async def test_fitting_open_needs_are_ranked_and_the_others_left_out(db):
     bank = await make_institution("星河银行")
     product = await make_product(bank, REVENUE_AT_LEAST_20M, amount_rule={"max": 5_000_000})
     big = await make_enterprise("规上企业", revenue=60_000_000)
+    innovative = await make_enterprise("研发型企业", revenue=60_000_000, rd_ratio=10.0)
     small = await make_enterprise("小微企业", revenue=5_000_000)
     exact = await make_need(big, title="金额正好", amount=3_000_000)
-    too_big = await make_need(big, title="超过额度", amount=20_000_000)
+    more_innovative = await make_need(innovative, title="研发投入更高", amount=3_000_000)
+    await make_need(big, title="超过额度", amount=20_000_000)  # above the product's 500 万元: not fitting
     await make_need(small, title="营收不够")
     await make_need(big, title="已放款", status=NeedStatus.GRANTED)
     await make_need(big, title="股权需求", kind="equity")
 
     result = await matching_needs_for_product(bank, product.id, as_of=AS_OF)
 
-    assert [m.need.id for m in result.needs] == [exact.id, too_big.id]
+    assert [m.need.id for m in result.needs] == [more_innovative.id, exact.id]
     assert result.needs[0].verdict.score > result.needs[1].verdict.score
 
 

@@ -36,7 +36,7 @@ async def test_eligible_products_come_ranked_with_every_reason(db):
     assert [m.offer.id for m in result.eligible] == [str(on_chain.id), str(fits.id)]
     reasons = {r.criterion_id: (r.outcome, r.text) for r in result.eligible[1].verdict.reasons}
     assert reasons["rd"] == ("pass", "研发投入占比 5% ≥ 要求 ≥ 3% ✓")
-    assert reasons["product.amount"] == ("pass", "可贷额度最高 500 万元（产品最高额度） ✓")
+    assert reasons["product.amount"] == ("pass", "可贷额度最高 500 万元（产品最高额度），需求 300 万元在额度内 ✓")
 
 
 async def test_near_miss_says_what_to_improve(db):

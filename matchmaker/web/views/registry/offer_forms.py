@@ -1,5 +1,5 @@
 """Reading the parts of the product and policy forms that are not plain columns: the criteria
-the editor serialises into a hidden field, and the amount rule (fixed / tiers / share)."""
+the editor serialises into a hidden field, and the amount rule (fixed / tiers / share / formula)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,14 @@ def read_amount_rule(form: FormData, problems: dict[str, str]) -> dict[str, Any]
         rule["share"] = {"field": str(form.get("share_field", "")), "percent": percent or 0}
         if maximum is not None:
             rule["max"] = maximum
+    elif mode == "expr":
+        expr, bad = load_json_field(str(form.get("amount_expr", "")), "amount_expr")
+        problems.update(bad)
+        if expr is None and not bad:
+            problems["amount_expr"] = "请填写额度公式"
+        rule["expr"] = expr
+        if maximum is not None:
+            rule["max"] = maximum
     elif mode == "fixed":
         if maximum is None and "amount_max" not in problems:
             problems["amount_max"] = "请填写最高额度（万元）"
@@ -109,6 +117,8 @@ def amount_form_values(rule: dict[str, Any]) -> dict[str, str]:
             values[f"tier{index}_label"] = tier.get("label", "")
             if tier.get("when") is not None:
                 values[f"tier{index}_when"] = json.dumps(tier["when"], ensure_ascii=False)
+    elif rule.get("expr") is not None:
+        values.update(amount_mode="expr", amount_expr=json.dumps(rule["expr"], ensure_ascii=False))
     elif rule.get("share"):
         values.update(amount_mode="share", share_field=rule["share"]["field"],
                       share_percent=f"{rule['share']['percent']:g}")
