@@ -81,6 +81,8 @@ def summary(solution: Solution) -> str:
             f"gap {100 * stats.get('gap', 0):.2f}%, meetings {len(solution.meetings)}, "
             f"idle gaps {stats.get('idle_gaps')} (enterprises {stats.get('enterprise_idle_gaps')}, "
             f"institutions {stats.get('institution_idle_gaps')}), {stats.get('seconds')} s")
+    if stats.get("stopped"):
+        line += f", stopped: {stats['stopped']}"
     if "kept_slot" in stats:
         line += f", kept {stats['kept_slot']}/{stats['still_valid']} previous meetings in place"
     return line

@@ -39,6 +39,7 @@ def test_solves_writes_a_checked_solution_and_summarises(problem_file: Path, tmp
     solution = load_solution(out)
     assert (solution.status, solution.objective, solution.upper_bound) == ("optimal", 7, 7)
     assert result.stderr.startswith("optimal: objective 7, bound 7, gap 0.00%, meetings 2, idle gaps 0")
+    assert result.stderr.rstrip().endswith(", stopped: optimal")   # at the bound with no idle gap
     assert result.stderr.count("\n") == 1
 
 
