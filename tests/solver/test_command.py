@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,9 @@ def test_checker_rejection_exits_1_and_writes_nothing(problem_file: Path, tmp_pa
     assert code == 1
     assert capsys.readouterr().err == "错误 error: 解答未通过检查 (solution rejected by the checker):\n  rule broken\n"
     assert not (tmp_path / "out.json").exists()
+
+
+def test_the_time_limit_counts_the_process_from_its_start():
+    before = command.process_seconds()
+    time.sleep(0.2)
+    assert 0 < before < command.process_seconds()   # pytest has been running: wall time since start grows
