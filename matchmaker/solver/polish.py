@@ -12,8 +12,10 @@ import random
 
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
+from matchmaker.solver.model import ENTERPRISE_GAP
 from matchmaker.solver.place import place_enterprise
 from matchmaker.solver.schedule import UNMET, Schedule
+
 
 
 def repack_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
@@ -100,10 +102,10 @@ def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] 
                 mine = [r for r in inst.ent_requests[e] if sched.slot_of[r] != UNMET and r not in inst.locked]
                 before_off = off(mine)
                 institutions = {inst.req_institution[r] for r in mine}
-                before = sched.ent_gaps(e) + sum(sched.inst_gaps(i) for i in institutions)
+                before = ENTERPRISE_GAP * sched.ent_gaps(e) + sum(sched.inst_gaps(i) for i in institutions)
                 old = {r: sched.slot_of[r] for r in mine}
                 if repack_enterprise(sched, e, rng):
-                    gain = before - sched.ent_gaps(e) - sum(sched.inst_gaps(i) for i in institutions)
+                    gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sum(sched.inst_gaps(i) for i in institutions)
                     cost = off(mine) - before_off
                     if affordable(gain, cost):
                         spent += cost
@@ -128,16 +130,69 @@ def _best_single_move(sched: Schedule, e: int, off, affordable) -> tuple[int, in
         if s0 == UNMET or r in inst.locked:
             continue
         i = inst.req_institution[r]
-        before = sched.ent_gaps(e) + sched.inst_gaps(i)
+        before = ENTERPRISE_GAP * sched.ent_gaps(e) + sched.inst_gaps(i)
         before_off = off((r,))
         sched.remove(r)
         for s in bits(sched.free_slots(r) & ~(1 << s0)):
             sched.place(r, s)
-            gain = before - sched.ent_gaps(e) - sched.inst_gaps(i)
+            gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sched.inst_gaps(i)
             cost = off((r,)) - before_off
             sched.remove(r)
             key = (gain - cost, gain, -s)
             if affordable(gain, cost) and (best_key is None or key > best_key):
                 best, best_key = (r, s, cost), key
+        sched.place(r, s0)
+    return best
+
+
+def pull_early(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] | None = None,
+               passes: int = 4) -> int:
+    """Move single meetings to earlier slots where that opens no idle gap (the enterprise's or
+    its institution's): first into the event's first hour, then anywhere earlier, so that runs
+    slide towards the start of the day and the hall fills from the first slot (DESIGN §5).
+    Meetings in `previous` (a repair) stay. Returns how many moves were made."""
+    inst = sched.inst
+    previous = previous or {}
+    moved = 0
+    for _ in range(passes):
+        changed = 0
+        for e in range(len(sched.ent_busy)):
+            if deadline.remaining() < 0.05:
+                return moved + changed
+            while True:
+                move = _best_early_move(sched, e, previous)
+                if move is None:
+                    break
+                r, s = move
+                sched.remove(r)
+                sched.place(r, s)
+                changed += 1
+        moved += changed
+        if not changed:
+            break
+    return moved
+
+
+def _best_early_move(sched: Schedule, e: int, previous: dict[int, int]) -> tuple[int, int] | None:
+    inst = sched.inst
+    best, best_key = None, (0, 0, 0)
+    for r in inst.ent_requests[e]:
+        s0 = sched.slot_of[r]
+        if s0 == UNMET or r in inst.locked or r in previous:
+            continue
+        earlier = sched.free_slots(r) & ((1 << s0) - 1) if s0 else 0
+        if not earlier:
+            continue
+        i = inst.req_institution[r]
+        before = ENTERPRISE_GAP * sched.ent_gaps(e) + sched.inst_gaps(i)
+        was_early = inst.early >> s0 & 1
+        sched.remove(r)
+        for s in bits(sched.free_slots(r) & ((1 << s0) - 1)):
+            sched.place(r, s)
+            gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sched.inst_gaps(i)
+            sched.remove(r)
+            key = (gain, (inst.early >> s & 1) - was_early, s0 - s)
+            if gain >= 0 and key > best_key:
+                best, best_key = (r, s), key
         sched.place(r, s0)
     return best
