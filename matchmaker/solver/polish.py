@@ -146,9 +146,9 @@ def _best_single_move(sched: Schedule, e: int, off, affordable) -> tuple[int, in
 
 
 def pull_early(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] | None = None,
-               passes: int = 4) -> int:
-    """Move single meetings to earlier slots where that opens no idle gap (the enterprise's or
-    its institution's): first into the event's first hour, then anywhere earlier, so that runs
+               passes: int = 2) -> int:
+    """Move single meetings to earlier slots where that opens no idle gap for the enterprise
+    and no more weighted idle gaps with its institution's: first into the event's first hour, then anywhere earlier, so that runs
     slide towards the start of the day and the hall fills from the first slot (DESIGN §5).
     Meetings in `previous` (a repair) stay. Returns how many moves were made."""
     inst = sched.inst
@@ -184,15 +184,17 @@ def _best_early_move(sched: Schedule, e: int, previous: dict[int, int]) -> tuple
         if not earlier:
             continue
         i = inst.req_institution[r]
-        before = ENTERPRISE_GAP * sched.ent_gaps(e) + sched.inst_gaps(i)
+        ent_before = sched.ent_gaps(e)
+        before = ENTERPRISE_GAP * ent_before + sched.inst_gaps(i)
         was_early = inst.early >> s0 & 1
         sched.remove(r)
         for s in bits(sched.free_slots(r) & ((1 << s0) - 1)):
             sched.place(r, s)
-            gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sched.inst_gaps(i)
+            ent_after = sched.ent_gaps(e)
+            gain = before - ENTERPRISE_GAP * ent_after - sched.inst_gaps(i)
             sched.remove(r)
             key = (gain, (inst.early >> s & 1) - was_early, s0 - s)
-            if gain >= 0 and key > best_key:
+            if gain >= 0 and ent_after <= ent_before and key > best_key:
                 best, best_key = (r, s), key
         sched.place(r, s0)
     return best
