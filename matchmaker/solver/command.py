@@ -9,7 +9,9 @@ checker rejects the solution (nothing is written: nobody may see an unchecked sc
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 
 from matchmaker.solver.check import check
 from matchmaker.solver.problem import ProblemError, load_problem
@@ -23,7 +25,8 @@ def register(subparsers) -> None:
                     "matchmaker.schedule-solution/1 file.")
     parser.add_argument("problem", metavar="PROBLEM.json")
     parser.add_argument("-o", "--output", metavar="SOLUTION.json", required=True)
-    parser.add_argument("--time-limit", type=_positive, default=30.0, metavar="SECONDS")
+    parser.add_argument("--time-limit", type=_positive, default=30.0, metavar="SECONDS",
+                        help="wall time of the whole command, reading and writing included")
     parser.add_argument("--seed", type=int, default=0, metavar="N")
     parser.add_argument("--repair", metavar="PREVIOUS_SOLUTION.json",
                         help="re-solve keeping as many meetings of this published schedule as possible")
@@ -42,21 +45,37 @@ def _positive(text: str) -> float:
     return value
 
 
+def process_seconds() -> float:
+    """Wall seconds since this process started (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            return max(0.0, float(uptime.read().split()[0]) - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def run(args: argparse.Namespace) -> int:
+    loading = time.monotonic()
     try:
         problem = load_problem(args.problem)
         previous = load_solution(args.repair) if args.repair else None
     except (ProblemError, SolutionError) as error:
         print(f"错误 error: {error}", file=sys.stderr)
         return 2
+    loaded = time.monotonic() - loading
     # imported here so every `python -m matchmaker` command (and a bad input) skips loading OR-Tools
     from matchmaker.solver.repair import repair
     from matchmaker.solver.solve import solve
 
+    # --time-limit is the whole command's: start-up and reading so far, checking and writing
+    # after (together about 1.5 times as long as reading the problem) come out of the solver's share
+    limit = max(0.1, args.time_limit - process_seconds() - 1.5 * loaded)
     if previous is None:
-        solution = solve(problem, time_limit=args.time_limit, seed=args.seed)
+        solution = solve(problem, time_limit=limit, seed=args.seed)
     else:
-        solution = repair(problem, previous, time_limit=args.time_limit, seed=args.seed,
+        solution = repair(problem, previous, time_limit=limit, seed=args.seed,
                           move_penalty=args.move_penalty)
     violations = check(problem, solution)
     if violations:
@@ -81,6 +100,8 @@ def summary(solution: Solution) -> str:
             f"gap {100 * stats.get('gap', 0):.2f}%, meetings {len(solution.meetings)}, "
             f"idle gaps {stats.get('idle_gaps')} (enterprises {stats.get('enterprise_idle_gaps')}, "
             f"institutions {stats.get('institution_idle_gaps')}), {stats.get('seconds')} s")
+    if stats.get("stopped"):
+        line += f", stopped: {stats['stopped']}"
     if "kept_slot" in stats:
         line += f", kept {stats['kept_slot']}/{stats['still_valid']} previous meetings in place"
     return line

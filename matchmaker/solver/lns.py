@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import Instance
-from matchmaker.solver.model import build_neighbourhood, free_value
+from matchmaker.solver.model import ENTERPRISE_GAP, build_neighbourhood, free_value
 from matchmaker.solver.schedule import UNMET, Schedule
 
 MAX_VARIABLES = 800         # summed feasible slots of freed requests: CP-SAT closes these in ~0.1 s
@@ -43,7 +43,8 @@ class Search:
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
-        self.gaps = sum(self.sched.gaps())   # kept up to date move by move, not recounted
+        enterprise_gaps, institution_gaps = self.sched.gaps()
+        self.gaps = ENTERPRISE_GAP * enterprise_gaps + institution_gaps   # weighted; kept up to date
         self.whole = [r for r in range(self.inst.n_requests) if r not in self.inst.locked]
         self.fits_whole = sum(mask.bit_count() for mask in self.inst.req_slots) <= MAX_VARIABLES
 
@@ -55,7 +56,7 @@ def local_score(search: Search, free: list[int]) -> tuple[int, int, int]:
     kept = sum(1 for r in free if r in search.previous and sched.slot_of[r] == search.previous[r])
     ents = {inst.req_enterprise[r] for r in free}
     insts = {inst.req_institution[r] for r in free}
-    gaps = sum(sched.ent_gaps(e) for e in ents) + sum(sched.inst_gaps(i) for i in insts)
+    gaps = ENTERPRISE_GAP * sum(sched.ent_gaps(e) for e in ents) + sum(sched.inst_gaps(i) for i in insts)
     early = sum(1 for r in free if sched.slot_of[r] != UNMET and inst.early >> sched.slot_of[r] & 1)
     return sched.objective + search.move_penalty * kept, -gaps, early
 

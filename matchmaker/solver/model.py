@@ -18,6 +18,9 @@ from matchmaker.solver.instance import Instance, bits
 from matchmaker.solver.schedule import UNMET, Schedule
 
 Key = tuple[int, int]
+#: An enterprise's idle gap weighs this many institution idle gaps: its one representative sits
+#: and waits, while an institution is idle only when every one of its tables is.
+ENTERPRISE_GAP = 2
 
 
 @dataclass
@@ -28,7 +31,8 @@ class Neighbourhood:
     meet: dict[Key, cp_model.IntVar]
     free: list[int]
     weight_terms: list = field(default_factory=list)     # (coefficient, literal): value gained
-    idle_terms: list = field(default_factory=list)       # literals: one idle gap each
+    idle_terms: list = field(default_factory=list)       # literals: one idle gap each (an
+                                                         # enterprise's listed ENTERPRISE_GAP times)
     kept_terms: list = field(default_factory=list)       # literals: a previous meeting kept
 
 
@@ -220,7 +224,8 @@ def _idle_terms(model, inst: Instance, sched: Schedule, meet, fixed: _FixedLoad,
             else:
                 keys = by_es.get((e, s), [])
                 occupied.append(sum(meet[k] for k in keys) if keys else 0)
-        terms += add_idle_gaps(model, occupied, [sched.ent_busy[e] >> s & 1 for s in usable], f"e{e}")
+        terms += ENTERPRISE_GAP * add_idle_gaps(model, occupied, [sched.ent_busy[e] >> s & 1 for s in usable],
+                                                f"e{e}")
     for i in {i for (i, _) in by_is}:
         occupied = []
         available = bits(inst.inst_available[i])

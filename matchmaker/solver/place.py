@@ -15,7 +15,8 @@ from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
 from matchmaker.solver.schedule import UNMET, Schedule, mask_gaps
 
-EARLY_PULL = 1.5   # cost of the last slot against the first; less than one idle gap or a full table
+EARLY_PULL = 3.0   # cost of the last slot against the first: the hall fills from the first slot
+LOAD_WEIGHT = 0.3  # cost of a full table against an empty one
 
 
 def match_into(free: dict[int, int], window: int) -> dict[int, int]:
@@ -52,7 +53,7 @@ def placement_cost(sched: Schedule, r: int, s: int) -> float:
     gap_delta = mask_gaps(busy | 1 << s, inst.inst_available[i]) - mask_gaps(busy, inst.inst_available[i])
     ent_busy = sched.ent_busy[e]
     gap_delta += mask_gaps(ent_busy | 1 << s, inst.ent_usable[e]) - mask_gaps(ent_busy, inst.ent_usable[e])
-    return sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta + EARLY_PULL * s / inst.n_slots
+    return LOAD_WEIGHT * sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta + EARLY_PULL * s / inst.n_slots
 
 
 def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.Random) -> list[int]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import random
 
 from matchmaker.solver.clock import Deadline
+from matchmaker.solver.instance import bits
+from matchmaker.solver.model import ENTERPRISE_GAP
 from matchmaker.solver.place import place_enterprise
 from matchmaker.solver.schedule import UNMET, Schedule
+
 
 
 def repack_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
@@ -54,3 +57,144 @@ def repack_all(sched: Schedule, rng: random.Random, deadline: Deadline, passes: 
         if not moved:
             break
     return kept
+
+
+def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] | None = None,
+               budget: int | None = None, rng: random.Random | None = None) -> int:
+    """Move single meetings into idle gaps, then re-pack, enterprise by enterprise (most gaps
+    first), keeping a change only when idle gaps (the enterprise's plus its institutions') fall.
+
+    In a repair, `previous` holds the published slots: each previous meeting taken off its slot
+    must be paid for by at least one idle gap removed (first the moves that remove two), and at
+    most `budget` of them move in all.
+    Returns how many previous meetings left their slot.
+    """
+    inst = sched.inst
+    previous = previous or {}
+    rng = rng or random.Random(0)
+    spent = 0
+
+    def off(rs) -> int:
+        return sum(1 for r in rs if r in previous and sched.slot_of[r] != previous[r])
+
+    ratio = 2   # first the moves that remove two gaps per previous meeting moved, then one
+
+    def affordable(gain: int, cost: int) -> bool:
+        return gain > 0 and gain >= ratio * cost and (budget is None or spent + cost <= budget)
+
+    for ratio in (2, 2, 1, 1):
+        order = sorted((e for e in range(len(sched.ent_busy)) if sched.ent_gaps(e)),
+                       key=lambda e: (-sched.ent_gaps(e), e))
+        changed = False
+        for e in order:
+            while sched.ent_gaps(e) and deadline.remaining() > 0.05:
+                move = _best_single_move(sched, e, off, affordable)
+                if move is None:
+                    break
+                r, s, cost = move
+                sched.remove(r)
+                sched.place(r, s)
+                spent += cost
+                changed = True
+            if deadline.remaining() <= 0.05:
+                return spent
+            if sched.ent_gaps(e):
+                mine = [r for r in inst.ent_requests[e] if sched.slot_of[r] != UNMET and r not in inst.locked]
+                before_off = off(mine)
+                institutions = {inst.req_institution[r] for r in mine}
+                before = ENTERPRISE_GAP * sched.ent_gaps(e) + sum(sched.inst_gaps(i) for i in institutions)
+                old = {r: sched.slot_of[r] for r in mine}
+                if repack_enterprise(sched, e, rng):
+                    gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sum(sched.inst_gaps(i) for i in institutions)
+                    cost = off(mine) - before_off
+                    if affordable(gain, cost):
+                        spent += cost
+                        changed = True
+                    else:
+                        for r in mine:
+                            sched.remove(r)
+                        for r, s in old.items():
+                            sched.place(r, s)
+        if not changed and ratio == 1:
+            break
+    return spent
+
+
+def _best_single_move(sched: Schedule, e: int, off, affordable) -> tuple[int, int, int] | None:
+    """The move of one of e's meetings to another slot that removes most idle gaps (fewest
+    previous meetings moved on a tie), as (request, slot, previous meetings moved), or None."""
+    inst = sched.inst
+    best, best_key = None, None
+    for r in inst.ent_requests[e]:
+        s0 = sched.slot_of[r]
+        if s0 == UNMET or r in inst.locked:
+            continue
+        i = inst.req_institution[r]
+        before = ENTERPRISE_GAP * sched.ent_gaps(e) + sched.inst_gaps(i)
+        before_off = off((r,))
+        sched.remove(r)
+        for s in bits(sched.free_slots(r) & ~(1 << s0)):
+            sched.place(r, s)
+            gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sched.inst_gaps(i)
+            cost = off((r,)) - before_off
+            sched.remove(r)
+            key = (gain - cost, gain, -s)
+            if affordable(gain, cost) and (best_key is None or key > best_key):
+                best, best_key = (r, s, cost), key
+        sched.place(r, s0)
+    return best
+
+
+def pull_early(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] | None = None,
+               passes: int = 2) -> int:
+    """Move single meetings to earlier slots where that opens no idle gap for the enterprise
+    and no more weighted idle gaps with its institution's: first into the event's first hour, then anywhere earlier, so that runs
+    slide towards the start of the day and the hall fills from the first slot (DESIGN §5).
+    Meetings in `previous` (a repair) stay. Returns how many moves were made."""
+    inst = sched.inst
+    previous = previous or {}
+    moved = 0
+    for _ in range(passes):
+        changed = 0
+        for e in range(len(sched.ent_busy)):
+            if deadline.remaining() < 0.05:
+                return moved + changed
+            while True:
+                move = _best_early_move(sched, e, previous)
+                if move is None:
+                    break
+                r, s = move
+                sched.remove(r)
+                sched.place(r, s)
+                changed += 1
+        moved += changed
+        if not changed:
+            break
+    return moved
+
+
+def _best_early_move(sched: Schedule, e: int, previous: dict[int, int]) -> tuple[int, int] | None:
+    inst = sched.inst
+    best, best_key = None, (0, 0, 0)
+    for r in inst.ent_requests[e]:
+        s0 = sched.slot_of[r]
+        if s0 == UNMET or r in inst.locked or r in previous:
+            continue
+        earlier = sched.free_slots(r) & ((1 << s0) - 1) if s0 else 0
+        if not earlier:
+            continue
+        i = inst.req_institution[r]
+        ent_before = sched.ent_gaps(e)
+        before = ENTERPRISE_GAP * ent_before + sched.inst_gaps(i)
+        was_early = inst.early >> s0 & 1
+        sched.remove(r)
+        for s in bits(sched.free_slots(r) & ((1 << s0) - 1)):
+            sched.place(r, s)
+            ent_after = sched.ent_gaps(e)
+            gain = before - ENTERPRISE_GAP * ent_after - sched.inst_gaps(i)
+            sched.remove(r)
+            key = (gain, (inst.early >> s & 1) - was_early, s0 - s)
+            if gain >= 0 and ent_after <= ent_before and key > best_key:
+                best, best_key = (r, s), key
+        sched.place(r, s0)
+    return best

@@ -3,9 +3,11 @@ possible.
 
 A previous meeting is *still valid* when its pair is still requested and its slot is still
 feasible for both sides. Still-valid meetings are put back first (where they still fit), new
-or freed capacity is filled without moving anyone, and only then may the neighbourhood search
-move meetings — each previous meeting that leaves its slot costs `move_penalty` in the first
-tier of the objective, so a move must buy more value than it costs; idle gaps never justify one.
+or freed capacity is filled without moving anyone. Then idle gaps are closed (`close_gaps`):
+a new meeting may go anywhere, and a previous meeting may move when that removes at least one
+idle gap, at most 1.5 % of them (3 in a small event). Only then may the neighbourhood search
+move meetings — each previous meeting that leaves its (now) slot costs `move_penalty` in the
+first tier of the objective, so a move must buy more value than it costs.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
 from matchmaker.solver.place import fill_unmet, insert_with_one_move, place_locked
+from matchmaker.solver.polish import close_gaps
 from matchmaker.solver.problem import Problem
 from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import UNMET, Schedule
@@ -24,6 +27,8 @@ from matchmaker.solver.solution import Solution
 from matchmaker.solver.solve import Progress, _Reporter, finishing_reserve
 
 REPAIR_STALL_LIMIT = 60
+GAP_MOVE_SHARE = 0.015  # of the movable still-valid meetings, at most this many move to close gaps
+GAP_MOVES_AT_LEAST = 3  # however small the event
 
 
 def still_valid(inst: Instance, previous: Solution) -> dict[int, tuple[int, int]]:
@@ -61,9 +66,16 @@ def repair(problem: Problem, previous: Solution, *, time_limit: float = 10.0, se
         if sched.slot_of[r] == UNMET:
             insert_with_one_move(sched, r, moves=False)
     fill_unmet(sched, rng, moves=False, deadline=deadline)
-    report(sched.objective, selection.bound, "construct", force=True)
     previous_slot = {r: s for r, (s, _) in valid.items()}
-    search = Search(inst, sched, deadline, seed, bound=selection.bound, previous=previous_slot,
+    # cancellations leave holes and new meetings land where a table is free: close those idle
+    # gaps by moving meetings, each moved previous meeting paid for by at least one gap removed
+    movable = len(set(valid) - set(inst.locked))
+    close_gaps(sched, deadline, previous=previous_slot, rng=rng,
+               budget=max(GAP_MOVES_AT_LEAST, int(GAP_MOVE_SHARE * movable)))
+    report(sched.objective, selection.bound, "construct", force=True)
+    # the search then keeps meetings where they are now (a meeting moved to close a gap stays)
+    anchor = {r: s if sched.slot_of[r] == UNMET else sched.slot_of[r] for r, s in previous_slot.items()}
+    search = Search(inst, sched, deadline, seed, bound=selection.bound, previous=anchor,
                     move_penalty=move_penalty,
                     targets={r for r in selection.chosen if sched.slot_of[r] == UNMET},
                     on_improve=lambda: report(sched.objective, selection.bound, "lns"))

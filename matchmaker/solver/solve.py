@@ -18,14 +18,17 @@ from matchmaker.solver.clock import Deadline
 from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
 from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
-from matchmaker.solver.place import fill_unmet, greedy_schedule, place_locked
-from matchmaker.solver.polish import repack_all
+from matchmaker.solver.model import ENTERPRISE_GAP
+from matchmaker.solver.place import fill_unmet, greedy_schedule, insert_with_one_move, place_locked
+from matchmaker.solver.polish import close_gaps, pull_early, repack_all
 from matchmaker.solver.problem import Problem
 from matchmaker.solver.report import build_solution, infeasible_solution
-from matchmaker.solver.schedule import Schedule
+from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import Selection, select_requests
 from matchmaker.solver.solution import Solution
+from matchmaker.solver.sweep import sweep_schedule
 
+SWEEP_REQUESTS = 20_000   # the slot-by-slot construction is tried up to this many requests
 STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
 EXACT_SHARE = 0.6   # of the remaining time, for the exact model of the value: on small fragmented
                     # days it beats the neighbourhoods on value; the rest goes to idle gaps
@@ -99,13 +102,38 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
 def construct(inst: Instance, selection: Selection, rng: random.Random,
               deadline: Deadline) -> tuple[Schedule, list[int]]:
     """Locked meetings, then the flow's choice placed greedily, then whatever else fits, then
-    gap re-packing. Returns the schedule and the chosen requests that could not be placed."""
+    polish; while that is below the flow bound, the same from the slot-by-slot sweep, keeping
+    the better. Returns the schedule and the chosen requests that could not be placed."""
     sched = Schedule(inst)
     place_locked(sched)
     unplaced = greedy_schedule(sched, selection.chosen, rng, deadline)
     fill_unmet(sched, rng, deadline=deadline)
-    repack_all(sched, rng, deadline)
+    polish(sched, rng, deadline)
+    # below the bound (fragmented days), the slot-by-slot construction often does better
+    if sched.objective < selection.bound and inst.n_requests <= SWEEP_REQUESTS and not deadline.expired():
+        alt = Schedule(inst)
+        place_locked(alt)
+        left = [r for r in sweep_schedule(alt, selection.chosen) if not insert_with_one_move(alt, r)]
+        fill_unmet(alt, rng, deadline=deadline)
+        polish(alt, rng, deadline)
+        if score(alt) > score(sched):
+            return alt, left
     return sched, unplaced
+
+
+def score(sched: Schedule) -> tuple[int, int, int]:
+    """(objective, −weighted idle gaps, first-hour meetings): larger is better."""
+    enterprise_gaps, institution_gaps = sched.gaps()
+    early = sum(1 for s in sched.slot_of if s != UNMET and sched.inst.early >> s & 1)
+    return sched.objective, -(ENTERPRISE_GAP * enterprise_gaps + institution_gaps), early
+
+
+def polish(sched: Schedule, rng: random.Random, deadline: Deadline) -> None:
+    """Same meetings, fewer idle gaps, earlier: re-pack enterprises, move single meetings into
+    gaps, then slide meetings towards the first slots where that opens no gap."""
+    repack_all(sched, rng, deadline)
+    close_gaps(sched, deadline, rng=rng)
+    pull_early(sched, deadline)
 
 
 def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadline, seed: int,
@@ -121,7 +149,7 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
     if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
         proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
         # the exact model places for value alone and scatters meetings: re-pack before the search
-        repack_all(sched, random.Random(seed), deadline)
+        polish(sched, random.Random(seed), deadline)
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")

@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ def test_solves_writes_a_checked_solution_and_summarises(problem_file: Path, tmp
     solution = load_solution(out)
     assert (solution.status, solution.objective, solution.upper_bound) == ("optimal", 7, 7)
     assert result.stderr.startswith("optimal: objective 7, bound 7, gap 0.00%, meetings 2, idle gaps 0")
+    assert result.stderr.rstrip().endswith(", stopped: optimal")   # at the bound with no idle gap
     assert result.stderr.count("\n") == 1
 
 
@@ -111,3 +113,9 @@ def test_checker_rejection_exits_1_and_writes_nothing(problem_file: Path, tmp_pa
     assert code == 1
     assert capsys.readouterr().err == "错误 error: 解答未通过检查 (solution rejected by the checker):\n  rule broken\n"
     assert not (tmp_path / "out.json").exists()
+
+
+def test_the_time_limit_counts_the_process_from_its_start():
+    before = command.process_seconds()
+    time.sleep(0.2)
+    assert 0 < before < command.process_seconds()   # pytest has been running: wall time since start grows

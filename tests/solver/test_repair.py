@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from matchmaker.solver.check import check
 from matchmaker.solver.repair import repair
-from matchmaker.solver.solution import Meeting
+from matchmaker.solver.solution import Meeting, Solution
 from matchmaker.solver.solve import solve
 from tests.solver.factories import make_problem, random_problem
 
@@ -90,3 +90,28 @@ def test_after_five_percent_cancel_unaffected_meetings_keep_their_slots():
     assert kept >= 0.95 * len(unaffected)
     assert repaired.stats["kept_slot"] == kept
     assert not any(m.enterprise in gone for m in repaired.meetings)
+
+
+def test_a_newly_accepted_request_leaves_no_idle_gap_where_a_fresh_solve_would_leave_none():
+    """E1 met I1, I3, I4 in s1–s3; I2 (one table, from s4) is booked by E2–E4 in s4–s6. The new
+    E1–I2 request can only go to s7 or s8: left there, E1 would wait through s4–s6. The repair
+    moves E1's own three meetings next to it instead (three moves pay for three idle gaps)."""
+    institutions = ["I1", {"id": "I2", "available": ["s4", "s5", "s6", "s7", "s8"]}, "I3", "I4"]
+    before = [("E1", "I1", 5), ("E1", "I3", 5), ("E1", "I4", 5), ("E2", "I2", 5), ("E3", "I2", 5),
+              ("E4", "I2", 5)]
+    enterprises = ["E1", "E2", "E3", "E4"]
+    published = Solution("optimal", 30, 30, tuple(
+        Meeting(e, i, slot, 1) for (e, i, _), slot in zip(before, ["s1", "s2", "s3", "s4", "s5", "s6"],
+                                                          strict=True)))
+    changed = make_problem(slots=8, enterprises=enterprises, institutions=institutions,
+                           requests=[*before, ("E1", "I2", 4)])
+    assert check(make_problem(slots=8, enterprises=enterprises, institutions=institutions,
+                              requests=before), published) == []
+
+    repaired = repair(changed, published, time_limit=5, seed=0)
+    fresh = solve(changed, time_limit=5, seed=0)
+
+    assert check(changed, repaired) == []
+    assert repaired.objective == fresh.objective == 34
+    assert repaired.stats["enterprise_idle_gaps"] == fresh.stats["enterprise_idle_gaps"] == 0
+    assert repaired.stats["moved"] == 3 and repaired.stats["kept_slot"] == 3   # E2–E4 stay put

@@ -43,6 +43,8 @@ async def test_organizer_runs_the_solver_follows_progress_saves_and_publishes(cl
     assert progress and {"objective", "bound", "gap", "percent", "seconds", "phase"} <= set(progress[0])
     assert events[-1][1]["state"] == "done" and events[-1][1]["percent"] == 100
     assert events[-1][1]["objective"] == events[-1][1]["bound"] == 140
+    # the whole event fits one proven neighbourhood: the solver says it stopped early, and why
+    assert (events[-1][1]["stopped"], events[-1][1]["stopped_label"]) == ("optimal", "已达最优，提前结束")
     assert {data["phase_label"] for data in progress} <= {"初步排程", "计算理论上限", "精确求解", "逐步改进", "整理空档", "完成"}
     assert "已安排的洽谈价值 140，理论上限 140：已是最优。" in run_page.text
     assert saved.headers["location"] == f"{base}/versions/{version.id}"

@@ -28,6 +28,9 @@ DEFAULT_TIME_LIMIT = 10
 #: The solver's phase names (matchmaker.solver.solve) as an organizer reads them.
 PHASE_LABELS = {"construct": N_("初步排程"), "bound": N_("计算理论上限"), "exact": N_("精确求解"),
                 "lns": N_("逐步改进"), "repack": N_("整理空档"), "done": N_("完成")}
+#: Why the solver stopped (its stats.stopped) as an organizer reads it.
+STOPPED_LABELS = {"optimal": N_("已达最优，提前结束"), "stalled": N_("已无改进，提前结束"),
+                  "time limit": N_("已用完时间上限")}
 
 
 async def _event(request: Request) -> tuple[Viewer, Event]:
@@ -100,6 +103,9 @@ def run_summary(run: ScheduleRun) -> dict[str, Any]:
                        gap=_gap_percent(solution["objective"], solution["upper_bound"]),
                        meetings=len(solution["meetings"]), unscheduled=len(solution["unscheduled"]),
                        idle_gaps=solution["stats"].get("idle_gaps"), status=solution["status"])
+        stopped = solution["stats"].get("stopped")
+        if stopped:
+            summary.update(stopped=stopped, stopped_label=gettext(STOPPED_LABELS.get(stopped, stopped)))
     return summary
 
 

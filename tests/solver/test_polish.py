@@ -1,0 +1,89 @@
+"""The cheap moves before and after the CP-SAT phases: single meetings into idle gaps, runs
+sliding to the first slots, and the slot-by-slot construction."""
+
+from __future__ import annotations
+
+from bench.instances import generate
+from matchmaker.solver.check import check
+from matchmaker.solver.clock import Deadline
+from matchmaker.solver.instance import compile_instance
+from matchmaker.solver.place import place_locked
+from matchmaker.solver.polish import close_gaps, pull_early
+from matchmaker.solver.report import build_solution
+from matchmaker.solver.schedule import UNMET, Schedule
+from matchmaker.solver.select import select_requests
+from matchmaker.solver.sweep import sweep_schedule
+from tests.solver.factories import make_problem
+
+
+def schedule_of(problem, placed: dict[tuple[str, str], int]) -> Schedule:
+    inst = compile_instance(problem)
+    sched = Schedule(inst)
+    ent = {ident: e for e, ident in enumerate(inst.enterprise_ids)}
+    ins = {ident: i for i, ident in enumerate(inst.institution_ids)}
+    for (e, i), s in placed.items():
+        sched.place(inst.pair[ent[e], ins[i]], s)
+    return sched
+
+
+def test_a_meeting_moves_into_its_enterprises_idle_gap():
+    problem = make_problem(slots=5, institutions=["I1", "I2"], requests=[("E1", "I1", 3), ("E1", "I2", 3)])
+    sched = schedule_of(problem, {("E1", "I1"): 0, ("E1", "I2"): 3})   # E1 waits through s2, s3
+    assert sched.gaps() == (2, 0)
+
+    moved = close_gaps(sched, Deadline(5))
+
+    assert sched.gaps() == (0, 0) and sched.objective == 6
+    assert moved == 0   # no previous (published) meeting was involved
+
+
+def test_a_published_meeting_moves_only_within_the_budget():
+    problem = make_problem(slots=5, institutions=["I1", "I2"], requests=[("E1", "I1", 3), ("E1", "I2", 3)])
+    sched = schedule_of(problem, {("E1", "I1"): 0, ("E1", "I2"): 3})
+    previous = {r: s for r, s in enumerate(sched.slot_of)}
+
+    moved = close_gaps(sched, Deadline(5), previous=previous, budget=0)
+
+    assert moved == 0 and sched.slot_of == [previous[0], previous[1]] and sched.gaps() == (2, 0)
+
+
+def test_runs_slide_to_the_first_slots_without_opening_a_gap():
+    problem = make_problem(slots=6, enterprises=["E1", "E2"], institutions=["I1", "I2"],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 2)])
+    sched = schedule_of(problem, {("E1", "I1"): 3, ("E1", "I2"): 4, ("E2", "I1"): 5})
+
+    pull_early(sched, Deadline(5))
+
+    inst = sched.inst
+    assert sched.gaps() == (0, 0) and sched.objective == 8
+    assert sorted(sched.slot_of[r] for r in inst.ent_requests[0]) == [0, 1]
+    assert max(sched.slot_of) <= 2   # E2 slides too, and I1 keeps no idle slot
+
+
+def test_sweep_fills_the_first_slot_on_an_open_day():
+    problem = make_problem(slots=4, enterprises=["E1", "E2", "E3"], institutions=["I1", "I2", "I3"],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I2", 3), ("E2", "I3", 3),
+                                     ("E3", "I3", 3), ("E3", "I1", 3)])
+    inst = compile_instance(problem)
+    sched = Schedule(inst)
+
+    left = sweep_schedule(sched, frozenset(range(inst.n_requests)))
+
+    assert left == []
+    assert sorted(sched.slot_of) == [0, 0, 0, 1, 1, 1]   # three tables busy in each of s1, s2
+    assert sched.gaps() == (0, 0)
+
+
+def test_sweep_on_a_fragmented_day_gives_a_checked_schedule_the_same_for_the_same_seed():
+    problem = generate("fragmented", 60, 12, 24, 360, seed=5)
+    inst = compile_instance(problem)
+    runs = []
+    for _ in range(2):
+        sched = Schedule(inst)
+        place_locked(sched)
+        left = sweep_schedule(sched, select_requests(inst).chosen)
+        solution = build_solution(inst, sched, 10 ** 9, 0.0, {})
+        assert check(problem, solution) == []
+        assert all(sched.slot_of[r] == UNMET for r in left)
+        runs.append(solution.meetings)
+    assert runs[0] == runs[1] and len(runs[0]) > len(inst.locked)
