@@ -1,4 +1,5 @@
-"""create_app(settings) -> Starlette: routes, middleware, lifespan (database, mail worker)."""
+"""create_app(settings) -> Starlette: routes, middleware, lifespan (database, mail worker unless a
+worker process does the background work: matchmaker/worker.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from matchmaker.services.matching import CatalogueCache
 from matchmaker.services.mailing.worker import running_worker, worker_from_settings
 from matchmaker.services.mailing.identity import configure as configure_mail_identity
 from matchmaker.services.mailing.identity import identity_from_settings
+from matchmaker.services.scheduling.solver_runs import configure as configure_solver_runs
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
@@ -116,7 +118,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
             async with RegisterTortoise(app, config=tortoise_config(settings)):
-                if not settings.mail_worker_enabled:
+                # With a worker process ([jobs] run_in_web = false) it sends the mail, not this process.
+                if not (settings.mail_worker_enabled and settings.jobs_run_in_web):
                     yield
                     return
                 async with running_worker(worker_from_settings(settings)) as worker:
@@ -151,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     configure_mail_identity(identity_from_settings(settings))
+    configure_solver_runs(in_process=settings.jobs_run_in_web, lease_seconds=settings.jobs_lease_seconds)
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     # One storage for every limit (memory://: this process only; redis://: shared by all processes).

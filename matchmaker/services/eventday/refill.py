@@ -44,10 +44,9 @@ from matchmaker.services.events.setup import event_slots
 from matchmaker.services.scheduling import versions
 from matchmaker.services.scheduling.changes import ParticipantChanges, compare_meetings
 from matchmaker.services.scheduling.problem_export import enterprise_key, export_problem, institution_key
-from matchmaker.services.scheduling.solver_runs import launch
+from matchmaker.services.scheduling.solver_runs import launch, repair_job
 from matchmaker.solver.problem import Enterprise, Institution, LockedMeeting, Problem, parse_problem, problem_to_dict
 from matchmaker.solver.refill import refill_problem
-from matchmaker.solver.repair import repair
 from matchmaker.solver.solution import Meeting as SolverMeeting
 from matchmaker.solver.solution import Solution
 
@@ -175,9 +174,7 @@ async def start_refill(event: Event, *, by: User | None, now: datetime | None = 
                                        seed=seed, problem=stored, from_version_id=plan.version.pk)
         await audit(by, "eventday.refill.start", run, after={"absent": len(plan.absent), "pending": len(plan.pending),
                                                              "frozen_slots": len(plan.frozen)})
-    launch(run, changed, lambda p, progress: repair(p, previous, time_limit=time_limit, seed=seed,
-                                                    on_progress=progress),
-           await versions.participant_names(document))
+    await launch(run, repair_job(previous, await versions.participant_names(document)))
     return run
 
 

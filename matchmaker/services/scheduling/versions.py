@@ -38,13 +38,11 @@ from matchmaker.services.eventday.tables import assign_hall_tables
 from matchmaker.services.scheduling.problem_export import enterprise_key, export_problem, institution_key
 from matchmaker.services.scheduling.changes import ParticipantChanges, compare_meetings
 from matchmaker.services.events.slots import SHANGHAI
-from matchmaker.services.scheduling.solver_runs import launch, name_ids
+from matchmaker.services.scheduling.solver_runs import launch, name_ids, repair_job, solve_job
 from matchmaker.solver.check import check_meetings, idle_gaps, objective_of
 from matchmaker.solver.problem import Problem, ProblemError, parse_problem
-from matchmaker.solver.repair import repair
 from matchmaker.solver.solution import Meeting as SolverMeeting
 from matchmaker.solver.solution import Solution
-from matchmaker.solver.solve import solve
 
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 1, 600
 LIVE = (MeetingState.PLANNED, MeetingState.HELD)  # meetings that are on an agenda
@@ -127,8 +125,7 @@ async def start_run(event: Event, *, by: User | None, time_limit: float, seed: i
                                                                          state__in=LIVE).order_by("id"))
     run, problem = await _create_run(event, by, RunKind.SOLVE, document, time_limit, seed)
     if problem is not None:
-        launch(run, problem, lambda p, progress: solve(p, time_limit=time_limit, seed=seed, on_progress=progress),
-               await participant_names(document))
+        await launch(run, solve_job(await participant_names(document)))
     return run
 
 
@@ -150,9 +147,7 @@ async def repair_run(event: Event, from_version: ScheduleVersion, *, by: User | 
         for m in meetings if m.state in LIVE))
     run, problem = await _create_run(event, by, RunKind.REPAIR, document, time_limit, seed, from_version)
     if problem is not None:
-        launch(run, problem, lambda p, progress: repair(p, previous, time_limit=time_limit, seed=seed,
-                                                        move_penalty=move_penalty, on_progress=progress),
-               await participant_names(document))
+        await launch(run, repair_job(previous, await participant_names(document), move_penalty=move_penalty))
     return run
 
 
