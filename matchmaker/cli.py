@@ -92,8 +92,11 @@ def _start_worker_child():
 
     child = subprocess.Popen([sys.executable, "-m", "matchmaker", "worker"], preexec_fn=die_with_parent)
 
-    def terminate(signum: int, frame: object) -> None:  # uvicorn re-raises SIGTERM after its shutdown
-        raise SystemExit(128 + signum)
+    def terminate(signum: int, frame: object) -> None:
+        """uvicorn re-raises SIGTERM after its shutdown: stop the worker, then die of the signal."""
+        _stop_worker_child(child)
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
 
     signal.signal(signal.SIGTERM, terminate)
     return child
