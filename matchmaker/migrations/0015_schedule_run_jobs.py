@@ -11,5 +11,5 @@ class Migration(migrations.Migration):
         ops.AddField(model_name='ScheduleRun', name='job', field=fields.JSONField(null=True)),
         ops.AddField(model_name='ScheduleRun', name='lease_owner', field=fields.CharField(max_length=80, null=True)),
         ops.AddField(model_name='ScheduleRun', name='lease_expires_at', field=fields.DatetimeField(null=True)),
-        ops.AddField(model_name='ScheduleRun', name='attempts', field=fields.IntField(default=0)),
+        ops.AddField(model_name='ScheduleRun', name='attempts', field=fields.IntField(default=0, db_default=0)),
     ]

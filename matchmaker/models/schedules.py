@@ -69,7 +69,7 @@ class ScheduleRun(Model):
     job = fields.JSONField(null=True)
     lease_owner = fields.CharField(max_length=80, null=True)
     lease_expires_at = fields.DatetimeField(null=True)
-    attempts = fields.IntField(default=0)
+    attempts = fields.IntField(default=0, db_default=0)  # db_default: the column is added to existing rows
 
     class Meta:
         table = "schedule_run"

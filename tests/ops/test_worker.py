@@ -93,6 +93,27 @@ async def test_a_worker_killed_mid_solve_leaves_the_run_to_the_next_one_which_wr
     assert f"solver run {run.pk} taken" in second.log()
 
 
+async def test_a_worker_stopped_mid_solve_gives_the_run_back_at_once(app, settings, make_organization, tmp_path):
+    seeded = await seeded_event(make_organization, enterprises=1)
+    problem = problem_to_dict(generate("docking", 150, 30, 12, 750, seed=1))
+    run = await ScheduleRun.create(event=seeded.event, started_by=seeded.organizer, time_limit=30, problem=problem)
+    await solver_runs.launch(run, solver_runs.solve_job({}))
+    worker = WorkerProcess(tmp_path, worker_env(settings, MATCHMAKER_JOBS_LEASE_SECONDS="60"))
+
+    async def solving() -> bool:
+        return bool((await ScheduleRun.get(id=run.pk)).progress)
+
+    try:
+        await eventually(solving, within=60, what="the worker solves", worker=worker)
+    finally:
+        began = time.monotonic()
+        code = worker.stop()  # SIGTERM (systemd, Ctrl-C): no wait for the 30 s solve or the 60 s lease
+    assert code == 0 and time.monotonic() - began < 20
+    given_back = await ScheduleRun.get(id=run.pk)
+    assert (given_back.state, given_back.lease_owner, given_back.attempts) == (RunState.RUNNING, None, 1)
+    assert f"solver run {run.pk} given back" in worker.log()
+
+
 async def test_a_run_started_on_one_web_process_is_solved_by_the_worker_and_streams_from_another(
         app, client, settings, make_organization, tmp_path):
     seeded = await seeded_event(make_organization)
