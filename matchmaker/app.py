@@ -35,6 +35,7 @@ from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle, close_rate_limit_storage, rate_limit_storage
 from matchmaker.web.routes import routes, upload_body_limits
 from matchmaker.web.templating import build_templates
+from matchmaker.worker import running_in_web
 
 log = logging.getLogger("matchmaker")
 
@@ -118,8 +119,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
             async with RegisterTortoise(app, config=tortoise_config(settings)):
-                # With a worker process ([jobs] run_in_web = false) it sends the mail, not this process.
-                if not (settings.mail_worker_enabled and settings.jobs_run_in_web):
+                if not settings.jobs_run_in_web:  # a worker process does the background work
+                    yield
+                    return
+                if settings.jobs_worker_in_web:  # this process is the worker too
+                    async with running_in_web(settings) as worker:
+                        app.state.worker = worker
+                        yield
+                    return
+                if not settings.mail_worker_enabled:
                     yield
                     return
                 async with running_worker(worker_from_settings(settings)) as worker:

@@ -73,6 +73,9 @@ class Settings:
     # flight. False: the web process only records jobs; `python -m matchmaker worker` (started
     # by `serve --with-worker`, or as its own service) runs solver runs, mail and the periodic jobs.
     jobs_run_in_web: bool = True
+    # With run_in_web: the web process also runs the worker's other loops (runs whose process
+    # died are taken again, the periodic jobs), so a plain `serve` needs neither cron nor a worker.
+    jobs_worker_in_web: bool = True
     jobs_poll_seconds: float = 1.0  # how long an idle worker waits before looking for a run again
     # A solver run's lease, renewed with its progress (twice a second): a worker killed mid-run
     # leaves the run to be taken again this long after.

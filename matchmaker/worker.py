@@ -16,7 +16,8 @@ One asyncio process runs three loops against the database the web processes writ
 Every job is a row in the database, so a job outlives the web process that created it, and a
 worker killed mid-job (SIGKILL, power cut) leaves it to the next worker once its lease is over.
 The web processes run none of this when `[jobs] run_in_web = false`; `serve --with-worker`
-starts one worker as a child process (what `make run` does).
+starts one worker as a child process (what `make run` does). With `run_in_web = true` (the
+default) each web process runs these loops itself (`running_in_web`), the solver in a thread.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -71,8 +72,10 @@ class Worker:
     solved: int = field(default=0, init=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Worker:
-        solver_runs.configure(in_process=False, lease_seconds=settings.jobs_lease_seconds)
+    def from_settings(cls, settings: Settings, *, in_web: bool = False) -> Worker:
+        """The worker process's worker, or (`in_web`) the same loops inside a web process that runs
+        its jobs itself: there `launch` still computes a new run at once, in this process."""
+        solver_runs.configure(in_process=in_web, lease_seconds=settings.jobs_lease_seconds)
         return cls(settings=settings,
                    mail=worker_from_settings(settings) if settings.mail_worker_enabled else None,
                    periodic=[Periodic("expire-requests", settings.jobs_expire_every_seconds, expire_job),
@@ -143,3 +146,19 @@ class Worker:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+@contextlib.asynccontextmanager
+async def running_in_web(settings: Settings, *, grace_seconds: float = 10.0) -> AsyncIterator[Worker]:
+    """The worker's loops as a task of a web process for the duration of the block (the app's
+    lifespan): on exit the mail in flight gets `grace_seconds`, a run in flight is given back."""
+    worker = Worker.from_settings(settings, in_web=True)
+    task = asyncio.create_task(worker.run(), name="worker-in-web")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        try:
+            await asyncio.wait_for(task, timeout=grace_seconds)
+        except TimeoutError:
+            log.warning("the worker loops did not stop within %s s; cancelled", grace_seconds)

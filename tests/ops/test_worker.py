@@ -147,6 +147,41 @@ async def test_a_run_started_on_one_web_process_is_solved_by_the_worker_and_stre
     assert saved.status_code == 303 and await ScheduleVersion.filter(event=seeded.event).count() == 1
 
 
+async def test_a_web_process_that_runs_its_jobs_itself_and_is_killed_mid_solve_finishes_the_run_after_a_restart(
+        app, settings, make_organization, tmp_path):
+    """The embedded set-up without a worker process (`serve`, [jobs] run_in_web = true): the run
+    is a row with a lease, so the restarted web process takes it up again."""
+    seeded = await seeded_event(make_organization, enterprises=1)
+    problem = problem_to_dict(generate("docking", 150, 30, 12, 750, seed=1))
+    run = await ScheduleRun.create(event=seeded.event, started_by=seeded.organizer, time_limit=5, problem=problem)
+    await solver_runs.launch(run, solver_runs.solve_job({}))  # recorded by this test's web process
+    env = {"MATCHMAKER_DATABASE_URL": settings.database_url, "MATCHMAKER_PATHS_VAR_DIR": settings.paths_var_dir,
+           "MATCHMAKER_JOBS_LEASE_SECONDS": "2", "MATCHMAKER_JOBS_POLL_SECONDS": "0.1",
+           "MATCHMAKER_MAIL_WORKER_ENABLED": "false"}
+    first = Served(tmp_path, env, name="first")
+
+    async def solving() -> bool:
+        return len((await ScheduleRun.get(id=run.pk)).progress) >= 2
+
+    try:
+        await eventually(solving, within=90, what="the web process solves")
+    finally:
+        first.process.kill()
+        first.stop()
+    assert (await ScheduleRun.get(id=run.pk)).state == RunState.RUNNING
+
+    second = Served(tmp_path, env, name="second")
+    try:
+        async def finished() -> bool:
+            return (await ScheduleRun.get(id=run.pk)).state != RunState.RUNNING
+        await eventually(finished, within=90, what="the restarted web process finishes the run")
+    finally:
+        assert second.stop()
+    done = await ScheduleRun.get(id=run.pk)
+    assert (done.state, done.attempts) == (RunState.DONE, 2)
+    assert check(parse_problem(problem), parse_solution(done.solution)) == []
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
