@@ -169,12 +169,13 @@ async def start_refill(event: Event, *, by: User | None, now: datetime | None = 
     stored = {**problem_to_dict(changed), "event": document["event"],
               "refill": {"absent": [o.pk for o in plan.absent], "pending": [o.pk for o in plan.pending],
                          "frozen": plan.frozen, "cutoff": plan.cutoff.isoformat(), "at": now.isoformat()}}
+    job = repair_job(previous, await versions.participant_names(document))
     async with in_transaction():
         run = await ScheduleRun.create(event=event, started_by=by, kind=RunKind.REPAIR, time_limit=float(time_limit),
-                                       seed=seed, problem=stored, from_version_id=plan.version.pk)
+                                       seed=seed, problem=stored, job=job, from_version_id=plan.version.pk)
         await audit(by, "eventday.refill.start", run, after={"absent": len(plan.absent), "pending": len(plan.pending),
                                                              "frozen_slots": len(plan.frozen)})
-    await launch(run, repair_job(previous, await versions.participant_names(document)))
+    await launch(run)
     return run
 
 

@@ -1,8 +1,8 @@
 """Solver runs as jobs: the run row is the job, its lease says which process computes it.
 
-`launch` records what to compute on the run (`job`: solve or repair, the previous solution, the
-participants' names) in the row the caller has just created, so a run survives the process that
-asked for it. Who computes it depends on the process (`configure`):
+The run's row says what to compute (`job`: solve or repair, the previous solution, the
+participants' names; written with the row, `solve_job` / `repair_job`), so a run survives the
+process that asked for it. Who computes it depends on the process (`configure`):
 
 - in the web process itself (the default, and what the tests of the services use): `launch`
   takes the lease at once and solves in a worker thread of this process;
@@ -83,11 +83,12 @@ def repair_job(previous: Solution, names: Mapping[str, str], *, move_penalty: in
             "names": dict(names)}
 
 
-async def launch(run: ScheduleRun, job: dict[str, Any]) -> None:
-    """Record `job` on `run` (just created, state running) and have it computed: here and now,
-    or by a worker process."""
-    run.job = job
-    await ScheduleRun.filter(id=run.pk).update(job=job)
+async def launch(run: ScheduleRun, job: dict[str, Any] | None = None) -> None:
+    """Have `run` (just created, state running, its `job` set in the same row, or given here)
+    computed: here and now, or by a worker process."""
+    if job is not None:
+        run.job = job
+        await ScheduleRun.filter(id=run.pk).update(job=job)
     if not _options.in_process:
         return
     token = await _take(run.pk)

@@ -100,9 +100,10 @@ async def _working_version(event: Event) -> ScheduleVersion | None:
 
 
 async def _create_run(event: Event, by: User | None, kind: RunKind, document: dict[str, Any], time_limit: float,
-                      seed: int, from_version: ScheduleVersion | None = None) -> tuple[ScheduleRun, Problem | None]:
-    async with in_transaction():
-        run = await ScheduleRun.create(event=event, started_by=by, kind=kind, time_limit=time_limit, seed=seed,
+                      seed: int, job: dict[str, Any], from_version: ScheduleVersion | None = None
+                      ) -> tuple[ScheduleRun, Problem | None]:
+    async with in_transaction():  # the run and its job (solver_runs.launch) in one row
+        run = await ScheduleRun.create(event=event, started_by=by, kind=kind, time_limit=time_limit, seed=seed, job=job,
                                        problem=document, from_version_id=from_version.pk if from_version else None)
         await audit(by, f"schedule.run.{kind.value}", run)
     try:
@@ -123,9 +124,10 @@ async def start_run(event: Event, *, by: User | None, time_limit: float, seed: i
     if working is not None:
         document["locked"] = _valid_locks(document, await Meeting.filter(version=working, locked=True,
                                                                          state__in=LIVE).order_by("id"))
-    run, problem = await _create_run(event, by, RunKind.SOLVE, document, time_limit, seed)
+    run, problem = await _create_run(event, by, RunKind.SOLVE, document, time_limit, seed,
+                                     solve_job(await participant_names(document)))
     if problem is not None:
-        await launch(run, solve_job(await participant_names(document)))
+        await launch(run)
     return run
 
 
@@ -145,9 +147,10 @@ async def repair_run(event: Event, from_version: ScheduleVersion, *, by: User | 
     previous = Solution("feasible", 0, None, tuple(
         SolverMeeting(enterprise_key(m.enterprise_id), institution_key(m.institution_id), m.slot, m.table)
         for m in meetings if m.state in LIVE))
-    run, problem = await _create_run(event, by, RunKind.REPAIR, document, time_limit, seed, from_version)
+    job = repair_job(previous, await participant_names(document), move_penalty=move_penalty)
+    run, problem = await _create_run(event, by, RunKind.REPAIR, document, time_limit, seed, job, from_version)
     if problem is not None:
-        await launch(run, repair_job(previous, await participant_names(document), move_penalty=move_penalty))
+        await launch(run)
     return run
 
 
