@@ -158,7 +158,7 @@ async def test_a_web_process_that_runs_its_jobs_itself_and_is_killed_mid_solve_f
     env = {"MATCHMAKER_DATABASE_URL": settings.database_url, "MATCHMAKER_PATHS_VAR_DIR": settings.paths_var_dir,
            "MATCHMAKER_JOBS_LEASE_SECONDS": "2", "MATCHMAKER_JOBS_POLL_SECONDS": "0.1",
            "MATCHMAKER_MAIL_WORKER_ENABLED": "false"}
-    first = Served(tmp_path, env, name="first")
+    first = Served(tmp_path, env, "--workers", "1", name="first")  # one process: SIGKILL kills the web process
 
     async def solving() -> bool:
         return len((await ScheduleRun.get(id=run.pk)).progress) >= 2
@@ -170,7 +170,7 @@ async def test_a_web_process_that_runs_its_jobs_itself_and_is_killed_mid_solve_f
         first.stop()
     assert (await ScheduleRun.get(id=run.pk)).state == RunState.RUNNING
 
-    second = Served(tmp_path, env, name="second")
+    second = Served(tmp_path, env, "--workers", "1", name="second")
     try:
         async def finished() -> bool:
             return (await ScheduleRun.get(id=run.pk)).state != RunState.RUNNING
