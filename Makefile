@@ -32,7 +32,7 @@ translations: | $(PY)
 run: install
 	$(PY) -m matchmaker migrate
 	$(PY) -m matchmaker demo
-	$(PY) -m matchmaker serve
+	$(PY) -m matchmaker serve --with-worker
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -1,4 +1,5 @@
-"""create_app(settings) -> Starlette: routes, middleware, lifespan (database, mail worker)."""
+"""create_app(settings) -> Starlette: routes, middleware, lifespan (database, mail worker unless a
+worker process does the background work: matchmaker/worker.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from matchmaker.services.matching import CatalogueCache
 from matchmaker.services.mailing.worker import running_worker, worker_from_settings
 from matchmaker.services.mailing.identity import configure as configure_mail_identity
 from matchmaker.services.mailing.identity import identity_from_settings
+from matchmaker.services.scheduling.solver_runs import configure as configure_solver_runs
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
@@ -35,6 +37,7 @@ from matchmaker.web.pages import render
 from matchmaker.web.ratelimit import LoginThrottle, close_rate_limit_storage, rate_limit_storage
 from matchmaker.web.routes import routes, upload_body_limits
 from matchmaker.web.templating import build_templates
+from matchmaker.worker import running_in_web
 
 log = logging.getLogger("matchmaker")
 
@@ -118,6 +121,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
             async with RegisterTortoise(app, config=tortoise_config(settings)):
+                if not settings.jobs_run_in_web:  # a worker process does the background work
+                    yield
+                    return
+                if settings.jobs_worker_in_web:  # this process is the worker too
+                    async with running_in_web(settings) as worker:
+                        app.state.worker = worker
+                        yield
+                    return
                 if not settings.mail_worker_enabled:
                     yield
                     return
@@ -155,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     metrics.count_statements()
     configure_mail_identity(identity_from_settings(settings))
+    configure_solver_runs(in_process=settings.jobs_run_in_web, lease_seconds=settings.jobs_lease_seconds)
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     # One storage for every limit (memory://: this process only; redis://: shared by all processes).

@@ -1,4 +1,4 @@
-"""Command line: `python -m matchmaker serve | migrate | demo | create-organizer | send-mail | solve | …`.
+"""Command line: `python -m matchmaker serve | worker | migrate | demo | create-organizer | send-mail | solve | …`.
 
 Sub-commands that belong to a pure package (solve, eligibility) live next to their code and
 register themselves through `register(subparsers)`; each sets `handler`, a callable taking the
@@ -74,10 +74,90 @@ def _serve(args: argparse.Namespace) -> int:
     # served, so links in mails default to this host and port when [server] public_url is unset.
     os.environ.update(serving_environment(host, port))
     prepare_metrics_directory(settings.var_dir)  # /metrics adds up every worker's counters
-    uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers,
-                host=host, port=port,
-                proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
-                timeout_worker_healthcheck=30)  # a new worker on a busy machine imports for seconds
+    child = _start_worker_child() if args.with_worker else None
+    try:
+        uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
+                    timeout_worker_healthcheck=30)  # a new worker on a busy machine imports for seconds
+    finally:
+        if child is not None:
+            _stop_worker_child(child)
+    return 0
+
+
+def _start_worker_child():
+    """`python -m matchmaker worker` as a child of `serve --with-worker`; the web processes (which
+    inherit the environment) leave the background work to it. The child gets SIGTERM if this
+    process dies, and SIGINT with it on Ctrl-C (same process group)."""
+    import os
+    import signal
+    import subprocess
+
+    os.environ["MATCHMAKER_JOBS_RUN_IN_WEB"] = "false"
+
+    def die_with_parent() -> None:  # Linux: prctl(PR_SET_PDEATHSIG, SIGTERM)
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+
+    child = subprocess.Popen([sys.executable, "-m", "matchmaker", "worker"], preexec_fn=die_with_parent)
+
+    def terminate(signum: int, frame: object) -> None:
+        """uvicorn re-raises SIGTERM after its shutdown: stop the worker, then die of the signal."""
+        _stop_worker_child(child)
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    return child
+
+
+def _stop_worker_child(child) -> None:
+    import signal
+    import subprocess
+
+    if child.poll() is None:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """The worker process (matchmaker/worker.py) until SIGINT or SIGTERM: a solver run in flight
+    is given back to the queue (the next worker starts it again), the mail in flight finished."""
+    import logging
+    import os
+    import signal
+
+    from tortoise import Tortoise
+
+    from matchmaker.db import tortoise_config
+    from matchmaker.services.mailing.identity import configure, identity_from_settings
+    from matchmaker.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+
+    async def run() -> None:
+        configure(identity_from_settings(settings))
+        await Tortoise.init(config=tortoise_config(settings))
+        worker = Worker.from_settings(settings)
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop_signal, worker.stop)
+        try:
+            await worker.run()
+        finally:
+            await Tortoise.close_connections()
+        if worker.busy:  # the solver thread of the run given back cannot be interrupted: do not wait for it
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+
+    asyncio.run(run())
     return 0
 
 
@@ -316,7 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int,
                        help="processes (default: 1 on SQLite, the number of CPUs on PostgreSQL); "
                             "SIGHUP restarts them one by one")
+    serve.add_argument("--with-worker", action="store_true",
+                       help="also start `worker` as a child process; the web processes leave it the "
+                            "background work (what `make run` does)")
     serve.set_defaults(handler=_serve)
+    subparsers.add_parser("worker", help="run solver runs, mail and the periodic jobs (request expiry, "
+                          "reminders) off the web process").set_defaults(handler=_worker)
 
     subparsers.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
     subparsers.add_parser("demo", help="load the demo city programme once").set_defaults(handler=_demo)

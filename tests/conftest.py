@@ -45,13 +45,15 @@ REDIS_ENV = "MATCHMAKER_TEST_REDIS"  # e.g. redis://127.0.0.1:6379: the app's ra
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    # The app's own mail worker is off: the mail tests run workers they control.
+    # The app's own mail worker and worker loops are off: the mail and worker tests run workers
+    # they control (and a background loop's statements would count in the page budgets).
     shared_limits = {}
     if os.environ.get(REDIS_ENV):  # a key prefix of this test's own: counts start at zero
         shared_limits = {"security_rate_limit_storage": os.environ[REDIS_ENV],
                          "security_rate_limit_key_prefix": f"mm_test_{os.getpid()}_{next(_sequence)}"}
     return load_settings(database_url=database_url, paths_var_dir=str(tmp_path / "var"),
-                         security_password_min_length=10, mail_worker_enabled=False, **shared_limits)
+                         security_password_min_length=10, mail_worker_enabled=False, jobs_worker_in_web=False,
+                         **shared_limits)
 
 
 @pytest.fixture

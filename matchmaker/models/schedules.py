@@ -62,6 +62,14 @@ class ScheduleRun(Model):
     problem = fields.JSONField(null=True)
     solution = fields.JSONField(null=True)
     error = fields.TextField(default="")
+    # The run as a job (matchmaker/worker.py): what to compute besides `problem` ({"mode": "solve" |
+    # "repair", "previous": a solution document, "move_penalty", "names"}), and the lease of the
+    # process computing it. A run whose lease ran out (its process died) is taken again, up to
+    # a few attempts; only the lease holder may write the result.
+    job = fields.JSONField(null=True)
+    lease_owner = fields.CharField(max_length=80, null=True)
+    lease_expires_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0, db_default=0)  # db_default: the column is added to existing rows
 
     class Meta:
         table = "schedule_run"

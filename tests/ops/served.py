@@ -71,6 +71,20 @@ class Served:
                     found.add(int(entry.name))
         return found
 
+    def worker_children(self) -> set[int]:
+        """Process ids of the `worker` child that `serve --with-worker` starts."""
+        found = set()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    command = (entry / "cmdline").read_bytes()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.process.pid and fields[0] != "Z" and command.endswith(b"matchmaker\0worker\0"):
+                    found.add(int(entry.name))
+        return found
+
     def stop(self) -> bool:
         """SIGTERM; True when the server shut down gracefully (uvicorn re-raises the signal
         after its shutdown when it runs one process: exit status -SIGTERM)."""

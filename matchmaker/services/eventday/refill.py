@@ -44,10 +44,9 @@ from matchmaker.services.events.setup import event_slots
 from matchmaker.services.scheduling import versions
 from matchmaker.services.scheduling.changes import ParticipantChanges, compare_meetings
 from matchmaker.services.scheduling.problem_export import enterprise_key, export_problem, institution_key
-from matchmaker.services.scheduling.solver_runs import launch
+from matchmaker.services.scheduling.solver_runs import launch, repair_job
 from matchmaker.solver.problem import Enterprise, Institution, LockedMeeting, Problem, parse_problem, problem_to_dict
 from matchmaker.solver.refill import refill_problem
-from matchmaker.solver.repair import repair
 from matchmaker.solver.solution import Meeting as SolverMeeting
 from matchmaker.solver.solution import Solution
 
@@ -170,14 +169,13 @@ async def start_refill(event: Event, *, by: User | None, now: datetime | None = 
     stored = {**problem_to_dict(changed), "event": document["event"],
               "refill": {"absent": [o.pk for o in plan.absent], "pending": [o.pk for o in plan.pending],
                          "frozen": plan.frozen, "cutoff": plan.cutoff.isoformat(), "at": now.isoformat()}}
+    job = repair_job(previous, await versions.participant_names(document))
     async with in_transaction():
         run = await ScheduleRun.create(event=event, started_by=by, kind=RunKind.REPAIR, time_limit=float(time_limit),
-                                       seed=seed, problem=stored, from_version_id=plan.version.pk)
+                                       seed=seed, problem=stored, job=job, from_version_id=plan.version.pk)
         await audit(by, "eventday.refill.start", run, after={"absent": len(plan.absent), "pending": len(plan.pending),
                                                              "frozen_slots": len(plan.frozen)})
-    launch(run, changed, lambda p, progress: repair(p, previous, time_limit=time_limit, seed=seed,
-                                                    on_progress=progress),
-           await versions.participant_names(document))
+    await launch(run)
     return run
 
 

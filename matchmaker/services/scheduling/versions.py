@@ -38,13 +38,11 @@ from matchmaker.services.eventday.tables import assign_hall_tables
 from matchmaker.services.scheduling.problem_export import enterprise_key, export_problem, institution_key
 from matchmaker.services.scheduling.changes import ParticipantChanges, compare_meetings
 from matchmaker.services.events.slots import SHANGHAI
-from matchmaker.services.scheduling.solver_runs import launch, name_ids
+from matchmaker.services.scheduling.solver_runs import launch, name_ids, repair_job, solve_job
 from matchmaker.solver.check import check_meetings, idle_gaps, objective_of
 from matchmaker.solver.problem import Problem, ProblemError, parse_problem
-from matchmaker.solver.repair import repair
 from matchmaker.solver.solution import Meeting as SolverMeeting
 from matchmaker.solver.solution import Solution
-from matchmaker.solver.solve import solve
 
 MIN_TIME_LIMIT, MAX_TIME_LIMIT = 1, 600
 LIVE = (MeetingState.PLANNED, MeetingState.HELD)  # meetings that are on an agenda
@@ -102,9 +100,10 @@ async def _working_version(event: Event) -> ScheduleVersion | None:
 
 
 async def _create_run(event: Event, by: User | None, kind: RunKind, document: dict[str, Any], time_limit: float,
-                      seed: int, from_version: ScheduleVersion | None = None) -> tuple[ScheduleRun, Problem | None]:
-    async with in_transaction():
-        run = await ScheduleRun.create(event=event, started_by=by, kind=kind, time_limit=time_limit, seed=seed,
+                      seed: int, job: dict[str, Any], from_version: ScheduleVersion | None = None
+                      ) -> tuple[ScheduleRun, Problem | None]:
+    async with in_transaction():  # the run and its job (solver_runs.launch) in one row
+        run = await ScheduleRun.create(event=event, started_by=by, kind=kind, time_limit=time_limit, seed=seed, job=job,
                                        problem=document, from_version_id=from_version.pk if from_version else None)
         await audit(by, f"schedule.run.{kind.value}", run)
     try:
@@ -125,10 +124,10 @@ async def start_run(event: Event, *, by: User | None, time_limit: float, seed: i
     if working is not None:
         document["locked"] = _valid_locks(document, await Meeting.filter(version=working, locked=True,
                                                                          state__in=LIVE).order_by("id"))
-    run, problem = await _create_run(event, by, RunKind.SOLVE, document, time_limit, seed)
+    run, problem = await _create_run(event, by, RunKind.SOLVE, document, time_limit, seed,
+                                     solve_job(await participant_names(document)))
     if problem is not None:
-        launch(run, problem, lambda p, progress: solve(p, time_limit=time_limit, seed=seed, on_progress=progress),
-               await participant_names(document))
+        await launch(run)
     return run
 
 
@@ -148,11 +147,10 @@ async def repair_run(event: Event, from_version: ScheduleVersion, *, by: User | 
     previous = Solution("feasible", 0, None, tuple(
         SolverMeeting(enterprise_key(m.enterprise_id), institution_key(m.institution_id), m.slot, m.table)
         for m in meetings if m.state in LIVE))
-    run, problem = await _create_run(event, by, RunKind.REPAIR, document, time_limit, seed, from_version)
+    job = repair_job(previous, await participant_names(document), move_penalty=move_penalty)
+    run, problem = await _create_run(event, by, RunKind.REPAIR, document, time_limit, seed, job, from_version)
     if problem is not None:
-        launch(run, problem, lambda p, progress: repair(p, previous, time_limit=time_limit, seed=seed,
-                                                        move_penalty=move_penalty, on_progress=progress),
-               await participant_names(document))
+        await launch(run)
     return run
 
 
