@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from matchmaker import matching
 from matchmaker.matching.formats import FormatError
-from matchmaker.models import CustomField, Organization, PlatformRule, Policy, Product, PublicationStatus, RegistryList
+from matchmaker.models import (CustomField, ListMember, Organization, PlatformRule, Policy, Product, PublicationStatus,
+                               RegistryList)
 from matchmaker.services.matching.inputs import field_registry, platform_rule_input, policy_input, product_input
+from matchmaker.services.registry.lists import valid_on
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,20 @@ class OfferCatalogue:
     fields: matching.FieldRegistry
     policy_validity: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
     left_out: tuple[str, ...] = ()  # offers whose stored criteria no longer compile
+    #: uscc -> the lists (名单) it is on, read with the catalogue: the fingerprint follows every
+    #: change of a list or its members, so the pages that judge needs read no membership rows
+    members: dict[str, tuple[RegistryList, ...]] = field(default_factory=dict)
+
+    def memberships(self, usccs: Iterable[str]) -> dict[str, dict[str, tuple[date | None, date | None]]]:
+        """uscc -> {list key: (valid_from, valid_until)}, as `list.<key>` criteria read them."""
+        return {code: {row.key: (row.valid_from, row.valid_until) for row in self.members[code]}
+                for code in usccs if code in self.members}
+
+    def priority_lists(self, usccs: Iterable[str], as_of: date) -> dict[str, list[str]]:
+        """uscc -> names of the priority (red) lists it is on that are valid on `as_of`."""
+        found = {code: [row.name for row in self.members.get(code, ()) if row.priority and valid_on(row, as_of)]
+                 for code in usccs}
+        return {code: names for code, names in found.items() if names}
 
     def policies_valid_on(self, as_of: date) -> list[matching.CompiledOffer]:
         def valid(offer: matching.CompiledOffer) -> bool:
@@ -89,7 +105,12 @@ def _compile_each(offers: list[Any], fields: matching.FieldRegistry, rules: tupl
 
 
 async def build_catalogue() -> OfferCatalogue:
-    fields = field_registry(await CustomField.all(), await RegistryList.all().order_by("id"))
+    lists = {row.pk: row for row in await RegistryList.all().order_by("id")}
+    fields = field_registry(await CustomField.all(), list(lists.values()))
+    members: dict[str, list[RegistryList]] = {}
+    if lists:
+        for code, list_id in await ListMember.all().order_by("id").values_list("uscc", "registry_list_id"):
+            members.setdefault(code, []).append(lists[list_id])
     rules = []
     for row in await PlatformRule.filter(active=True).order_by("id"):
         try:
@@ -114,7 +135,8 @@ async def build_catalogue() -> OfferCatalogue:
     frozen_rules = tuple(rules)
     return OfferCatalogue(_compile_each(products, fields, frozen_rules, left_out),
                           _compile_each(policies, fields, frozen_rules, left_out),
-                          frozen_rules, fields, validity, tuple(left_out))
+                          frozen_rules, fields, validity, tuple(left_out),
+                          {code: tuple(rows) for code, rows in members.items()})
 
 
 class CatalogueCache:

@@ -22,7 +22,6 @@ from matchmaker.services.accounts.consent import Visibility, visibility_for
 from matchmaker.services.matching.catalogue import CatalogueCache, OfferCatalogue, load_catalogue
 from matchmaker.services.matching.inputs import enterprise_input, need_input, product_input
 from matchmaker.services.matching.redaction import amount_reads_financials, redact_financials
-from matchmaker.services.registry.lists import memberships, priority_lists_of
 from matchmaker.services.tenancy import get_scoped, scoped
 
 
@@ -80,9 +79,11 @@ async def _open_needs_with_profiles() -> tuple[list[FinancingNeed], dict[int, En
     return needs, await profiles_of_needs(needs)
 
 
-async def memberships_of_needs(needs: list[FinancingNeed]) -> dict[str, dict[str, tuple[date | None, date | None]]]:
-    """USCC -> the lists (名单) each needing enterprise is on (needs come with their enterprise)."""
-    return await memberships(n.enterprise.uscc for n in needs if n.enterprise.uscc)
+def memberships_of_needs(needs: list[FinancingNeed],
+                         catalogue: OfferCatalogue) -> dict[str, dict[str, tuple[date | None, date | None]]]:
+    """USCC -> the lists (名单) each needing enterprise is on (needs come with their enterprise),
+    as read with the catalogue."""
+    return catalogue.memberships(n.enterprise.uscc for n in needs if n.enterprise.uscc)
 
 
 def open_needs_index(needs: list[FinancingNeed], profiles: dict[int, EnterpriseProfile | None], as_of: date,
@@ -124,11 +125,11 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
     needs, profiles = await _open_needs_with_profiles()
     if not needs:
         return ProductMatches(product, compiled.offer, [])  # type: ignore[arg-type]
-    index = open_needs_index(needs, profiles, as_of, innovation_weights, lists=await memberships_of_needs(needs))
+    index = open_needs_index(needs, profiles, as_of, innovation_weights, lists=memberships_of_needs(needs, catalogue))
     matrix = index.evaluate([compiled])
     rows = fitting_rows(matrix, index, 0)
     # 守信红名单 / 重点支持名单 set to priority: their members come first, by fit within each group
-    priority = await priority_lists_of({needs[r].enterprise.uscc for r in rows}, as_of)
+    priority = catalogue.priority_lists({needs[r].enterprise.uscc for r in rows}, as_of)
     rows.sort(key=lambda r: not priority.get(needs[r].enterprise.uscc or ""))
     visible = await visibility_for(institution_org, [needs[r].enterprise_id for r in rows])
     rows = consented_order(rows, needs, visible, compiled, published=product.status == PublicationStatus.PUBLISHED)
@@ -192,7 +193,7 @@ async def products_with_match_counts(institution_org: Organization, *, as_of: da
         except (matching.CriteriaError, matching.FormatError):
             compiled.append(None)
     index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights(),
-                             lists=await memberships_of_needs(needs))
+                             lists=memberships_of_needs(needs, catalogue))
     usable = [c for c in compiled if c is not None]
     matrix = index.evaluate(usable)
     visible = await visibility_for(institution_org, {n.enterprise_id for n in needs})

@@ -58,7 +58,7 @@ async def match_overview(*, as_of: date, cache: CatalogueCache | None = None) ->
     if not needs:
         return MatchOverview([], [], 0, len(catalogue.products))
     index = open_needs_index(needs, profiles, as_of, matching.InnovationWeights(),
-                             lists=await memberships_of_needs(needs))
+                             lists=memberships_of_needs(needs, catalogue))
     matrix = index.evaluate(catalogue.products)
     # fitting = eligible AND the product's kind family answers the need's kind
     row_family = np.array([KIND_FAMILY.get(str(n.kind), "") for n in needs])

@@ -47,7 +47,7 @@ async def fitting_pairs(needs: list[FinancingNeed], products: list[Product], *, 
     if not open_needs or not offered:
         return []
     profiles = await profiles_of_needs(open_needs)
-    lists = await memberships_of_needs(open_needs)
+    lists = memberships_of_needs(open_needs, catalogue)
     visible = (await visibility_for(viewer, {n.enterprise_id for n in open_needs})) if viewer is not None else None
 
     def evaluate() -> list[FittingPair]:  # CPU-bound: run in a worker thread, never on the event loop

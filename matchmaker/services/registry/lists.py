@@ -331,28 +331,36 @@ def list_fields(rows: Iterable[RegistryList]) -> list[Field]:
 
 async def memberships(usccs: Iterable[str]) -> dict[str, dict[str, tuple[date | None, date | None]]]:
     """uscc -> {list key: (valid_from, valid_until)} for the lists each enterprise is on."""
-    codes = sorted({c for c in usccs if c})
-    found: dict[str, dict[str, tuple[date | None, date | None]]] = defaultdict(dict)
-    if not codes:
-        return found
-    lists = {row.pk: row for row in await RegistryList.all()}
-    if not lists:
-        return found
-    for start in range(0, len(codes), 500):
-        for list_id, code in await ListMember.filter(uscc__in=codes[start:start + 500]).values_list(
-                "registry_list_id", "uscc"):
-            row = lists[list_id]
-            found[code][row.key] = (row.valid_from, row.valid_until)
-    return found
+    return (await memberships_and_priority(usccs, None))[0]
 
 
 async def priority_lists_of(usccs: Iterable[str], as_of: date) -> dict[str, list[str]]:
     """uscc -> names of the priority (red) lists it is on and that are valid on `as_of`."""
+    return (await memberships_and_priority(usccs, as_of))[1]
+
+
+async def memberships_and_priority(usccs: Iterable[str], as_of: date | None) -> tuple[
+        dict[str, dict[str, tuple[date | None, date | None]]], dict[str, list[str]]]:
+    """Both of the above from one read (one statement per 500 codes: each member row comes with
+    its list's key, name, dates and priority); no priority without `as_of`."""
+    found: dict[str, dict[str, tuple[date | None, date | None]]] = defaultdict(dict)
+    priority: dict[str, list[str]] = defaultdict(list)
+    for code, key, name, valid_from, valid_until, is_priority in await _member_rows(
+            usccs, "registry_list__key", "registry_list__name", "registry_list__valid_from",
+            "registry_list__valid_until", "registry_list__priority"):
+        found[code][key] = (valid_from, valid_until)
+        if is_priority and as_of is not None and (valid_from is None or valid_from <= as_of) \
+                and (valid_until is None or as_of <= valid_until):
+            priority[code].append(name)
+    return found, priority
+
+
+async def _member_rows(usccs: Iterable[str], *columns: str) -> list[tuple]:
     codes = sorted({c for c in usccs if c})
-    rows = {row.pk: row for row in await RegistryList.filter(priority=True) if valid_on(row, as_of)}
-    found: dict[str, list[str]] = defaultdict(list)
-    if not rows or not codes:
-        return found
+    rows: list[tuple] = []
+    for start in range(0, len(codes), 500):
+        rows += await ListMember.filter(uscc__in=codes[start:start + 500]).values_list("uscc", *columns)
+    return rows
     for start in range(0, len(codes), 500):
         for list_id, code in await ListMember.filter(registry_list_id__in=list(rows),
                                                      uscc__in=codes[start:start + 500]).values_list(
