@@ -55,7 +55,8 @@ _PRODUCT_KEYS = {"institution", "name", "kind", "description", "term_min_months"
 _POLICY_KEYS = {"name", "instrument", "support", "description", "regions", "industry_chains", "valid_from",
                 "valid_until", "amount_rule", "criteria", "status"}
 _NEED_KEYS = {"enterprise_uscc", "title", "kind", "amount", "term_months", "purpose_category", "purpose",
-              "collateral", "collateral_value", "acceptable_rate", "urgency", "status"}
+              "collateral", "collateral_value", "acceptable_rate", "pledged_ip_remaining_years", "pledged_ip_value",
+              "urgency", "status"}
 #: enterprise columns that do not bear on eligibility
 _IGNORED_ENTERPRISE_KEYS = {"contact_name", "contact_phone", "contact_email"}
 #: enterprise column key -> EnterpriseProfile attribute, where they differ
@@ -244,6 +245,9 @@ def _need(item: Any, where: str) -> tuple[str, FinancingNeed | None]:
         purpose=purpose, collateral=collateral or None,
         collateral_value=_value(obj.get("collateral_value"), int | None, f"{where}.collateral_value"),
         acceptable_rate=_value(obj.get("acceptable_rate"), float | None, f"{where}.acceptable_rate"),
+        pledged_ip_remaining_years=_value(obj.get("pledged_ip_remaining_years"), float | None,
+                                          f"{where}.pledged_ip_remaining_years"),
+        pledged_ip_value=_value(obj.get("pledged_ip_value"), int | None, f"{where}.pledged_ip_value"),
     )
 
 
