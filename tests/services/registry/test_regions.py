@@ -76,3 +76,25 @@ async def test_imports_complete_a_unique_city_and_refuse_an_unknown_one_by_row(d
     assert problems[0][1] == "服务地区（省/市/区，多个用、分隔，空为不限）"
     assert problems[0][2].startswith("服务地区：“鼓楼区”有多处同名（") and "请写明上级地区" in problems[0][2]
     assert await Product.all().count() == 1  # nothing of the refused file was written
+
+
+async def test_the_products_template_says_how_regions_are_written_and_has_the_new_columns(db):
+    import io
+
+    from openpyxl import load_workbook
+
+    from matchmaker.services.registry.io.transfer import template_workbook
+
+    ctx = await make_context(chains=("新材料",))
+    products_book = load_workbook(io.BytesIO(template_workbook("products", ctx=ctx)))
+    needs_book = load_workbook(io.BytesIO(template_workbook("needs", ctx=ctx)))
+    enterprises_book = load_workbook(io.BytesIO(template_workbook("enterprises", ctx=ctx)))
+
+    note = [row[0].value for row in products_book["填写说明"].iter_rows()]
+    assert any(line.startswith("6. 产品与政策的服务地区写作“省/市/区”") for line in note)
+    needs_headers = [cell.value for cell in needs_book.worksheets[0][1]]
+    assert {"质押专利剩余保护期（年）", "质押知识产权评估价值（万元）"} <= set(needs_headers)
+    enterprise_headers = [cell.value for cell in enterprises_book.worksheets[0][1]]
+    assert {"法定代表人年龄（岁）", "法定代表人持股比例（%）", "当前逾期30天以上", "当前逾期90天以上",
+            "近两年逾期连三累六", "列入经营异常名录", "上年度纳税总额（万元）", "上年度应税销售收入（万元）",
+            "近两年均盈利", "上年度新增就业人数"} <= set(enterprise_headers)
