@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from matchmaker.errors import NotFound
-from matchmaker.models import Policy, Product
+from matchmaker.models import ConsentAudience, ConsentGrant, ConsentScope, Policy, Product
 from matchmaker.services.matching import fitting_need_count
 from matchmaker.web.views.matching.terms import matching_date
 from tests.factories import make_enterprise, make_need, organization_of
@@ -18,7 +18,11 @@ WARNING = "没有一条符合“星河科创贷”的条件"
 
 async def test_a_unique_city_is_completed_and_a_product_fitting_no_need_is_saved_with_a_warning(
         client, make_organization):
-    await make_need(await make_enterprise(city="杭州市"))  # registered in 浙江省/杭州市/滨江区
+    enterprise = await make_enterprise(city="杭州市")  # registered in 浙江省/杭州市/滨江区
+    await make_need(enterprise)
+    # a draft is judged only on enterprises that show their financials (no probing by drafts)
+    await ConsentGrant.create(enterprise=enterprise, scope=ConsentScope.FINANCIALS,
+                              audience=ConsentAudience.ALL_INSTITUTIONS)
     bank = await make_organization("bank")
     await client.login(bank.email)
 
@@ -90,4 +94,5 @@ async def test_another_institutions_product_is_not_found_and_its_warning_not_sho
     assert edit.status_code == 404 and (await Product.get()).regions == ["浙江省/星河市"]
     with pytest.raises(NotFound):
         await fitting_need_count(await organization_of(other), product.id, as_of=matching_date())
-    assert await fitting_need_count(await organization_of(bank), product.id, as_of=matching_date()) == (0, 1)
+    # the enterprise has not consented: the draft is judged on no need at all, so no warning either way
+    assert await fitting_need_count(await organization_of(bank), product.id, as_of=matching_date()) == (0, 0)
