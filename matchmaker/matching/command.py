@@ -4,6 +4,10 @@ Prints one JSON object per line for every enterprise need × offer (docs/formats
 "eligibility"): an enterprise with needs gives one line per need and offer; one without needs
 gives one line per offer with "need": null (judged on qualifications only). Products come
 first, then policies, each in file order. Bad input: a message on stderr and exit status 2.
+
+Both files may be the matching formats or the platform's own export (`matchmaker.registry/1`:
+`export products|policies FILE.json` and `export enterprises FILE.json`, with `--needs` naming
+an `export needs` file); see matchmaker/matching/registry_format.py.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from matchmaker.matching.compiled import compile_offers
 from matchmaker.matching.criteria import CriteriaError
 from matchmaker.matching.evaluate import Subject, explain
 from matchmaker.matching.formats import FormatError, catalogue_from_json, enterprises_from_json
+from matchmaker.matching.registry_format import catalogue_from_registry, enterprises_from_registry, is_registry_document
 
 
 def _as_of(text: str) -> date:
@@ -38,6 +43,8 @@ def register(subparsers: Any) -> None:
                         help="date on which ages, certificate validity etc. are judged")
     parser.add_argument("products", type=Path, metavar="PRODUCTS.json")
     parser.add_argument("enterprises", type=Path, metavar="ENTERPRISES.json")
+    parser.add_argument("--needs", type=Path, metavar="NEEDS.json",
+                        help="the needs of a matchmaker.registry/1 enterprises file (python -m matchmaker export needs)")
     parser.set_defaults(handler=run)
 
 
@@ -55,8 +62,17 @@ def _load(path: Path) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print; returns 0, or 2 with a message on stderr when the input is bad."""
     try:
-        catalogue = catalogue_from_json(_load(args.products), str(args.products))
-        enterprises = enterprises_from_json(_load(args.enterprises), str(args.enterprises))
+        raw_products, raw_enterprises = _load(args.products), _load(args.enterprises)
+        catalogue = (catalogue_from_registry(raw_products, str(args.products), as_of=args.as_of)
+                     if is_registry_document(raw_products) else catalogue_from_json(raw_products, str(args.products)))
+        if is_registry_document(raw_enterprises):
+            needs = _load(args.needs) if args.needs is not None else None
+            enterprises = enterprises_from_registry(raw_enterprises, str(args.enterprises), needs, str(args.needs))
+        elif args.needs is not None:
+            raise FormatError(str(args.needs), "--needs 只用于 matchmaker.registry/1 格式的企业文件 "
+                                               "(matching 格式的企业文件把需求写在 needs 键中)")
+        else:
+            enterprises = enterprises_from_json(raw_enterprises, str(args.enterprises))
         offers = compile_offers([*catalogue.products, *catalogue.policies], catalogue.fields,
                                 catalogue.platform_rules)
     except FormatError as error:

@@ -226,6 +226,22 @@ _BUILTIN: tuple[Field, ...] = (
     Field("need.collateral_value", "担保物评估价值", F.MONEY, _need_attr("collateral_value"), unit="万元",
           source="need"),
     Field("need.acceptable_rate", "可接受年利率", F.PERCENT, _need_attr("acceptable_rate"), unit="%", source="need"),
+    # fields programmes test (issue 14)
+    Field("legal_rep_age", "法定代表人年龄", F.NUMBER, _attr("legal_rep_age"), unit="岁"),
+    Field("legal_rep_share", "法定代表人持股比例", F.PERCENT, _attr("legal_rep_share"), unit="%"),
+    Field("overdue_30d", "当前逾期30天以上", F.BOOL, _attr("overdue_30d")),
+    Field("overdue_90d", "当前逾期90天以上", F.BOOL, _attr("overdue_90d")),
+    Field("overdue_3x6", "近两年逾期连三累六", F.BOOL, _attr("overdue_3x6"),
+          definition="近两年内贷款逾期连续三期或累计六期"),
+    Field("abnormal_operation", "列入经营异常名录", F.BOOL, _attr("abnormal_operation")),
+    Field("tax_paid", "上年度纳税总额", F.MONEY, _attr("tax_paid"), unit="万元"),
+    Field("taxable_sales", "上年度应税销售收入", F.MONEY, _attr("taxable_sales"), unit="万元"),
+    Field("profitable_2y", "近两年均盈利", F.BOOL, _attr("profitable_2y"), definition="最近两个会计年度净利润均为正"),
+    Field("new_hires", "上年度新增就业人数", F.NUMBER, _attr("new_hires"), unit="人"),
+    Field("need.pledged_ip_remaining_years", "质押专利剩余保护期", F.NUMBER, _need_attr("pledged_ip_remaining_years"),
+          unit="年", source="need", definition="拟质押专利中剩余保护期最短的一件"),
+    Field("need.pledged_ip_value", "质押知识产权评估价值", F.MONEY, _need_attr("pledged_ip_value"), unit="万元",
+          source="need"),
 )
 
 QUALIFICATION_AGE_PREFIX = "qualification_age_years."

@@ -98,6 +98,16 @@ class EnterpriseProfile:
     valuation: int | None = None  # 元, last round post-money
     phd_count: int | None = None
     high_level_talent_count: int | None = None  # 高层次人才 (national/provincial programmes)
+    legal_rep_age: int | None = None  # 法定代表人年龄, 岁
+    legal_rep_share: float | None = None  # 法定代表人持股比例, percent
+    overdue_30d: bool | None = None  # 当前逾期30天以上
+    overdue_90d: bool | None = None  # 当前逾期90天以上
+    overdue_3x6: bool | None = None  # 近两年贷款逾期连三累六
+    abnormal_operation: bool | None = None  # 列入经营异常名录
+    tax_paid: int | None = None  # 元, last year
+    taxable_sales: int | None = None  # 元, last year (应税销售收入)
+    profitable_2y: bool | None = None  # 近两年均盈利
+    new_hires: int | None = None  # 上年度新增就业人数
     custom: Mapping[str, Any] = field(default_factory=dict)  # organizer-defined, e.g. 白名单
     lists: Mapping[str, tuple[date | None, date | None]] = field(default_factory=dict)  # 名单 key -> validity
 
@@ -114,6 +124,8 @@ class FinancingNeed:
     collateral: tuple[str, ...] | None = None  # e.g. ("知识产权",)
     collateral_value: int | None = None  # 元, appraised value of the collateral offered
     acceptable_rate: float | None = None  # percent per year
+    pledged_ip_remaining_years: float | None = None  # 质押专利剩余保护期 (the shortest), years
+    pledged_ip_value: int | None = None  # 元, appraised value of the pledged IP
 
 
 @dataclass(frozen=True)

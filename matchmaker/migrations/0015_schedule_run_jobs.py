@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0013_lists')]
+    dependencies = [('matchmaker', '0014_programme_fields')]
 
     initial = False
 

@@ -91,6 +91,17 @@ class EnterpriseProfile(Model):
     valuation = fields.BigIntField(null=True)
     phd_count = fields.IntField(null=True)
     high_level_talent_count = fields.IntField(null=True)
+    # fields programmes test (issue 14): the legal representative, credit, tax, growth
+    legal_rep_age = fields.IntField(null=True)  # 岁
+    legal_rep_share = fields.FloatField(null=True)  # percent of the equity
+    overdue_30d = fields.BooleanField(null=True)  # a loan currently overdue 30 days or more
+    overdue_90d = fields.BooleanField(null=True)
+    overdue_3x6 = fields.BooleanField(null=True)  # 连三累六 in the last two years
+    abnormal_operation = fields.BooleanField(null=True)  # listed in the 经营异常名录
+    tax_paid = fields.BigIntField(null=True)  # 元, last year
+    taxable_sales = fields.BigIntField(null=True)  # 元, last year
+    profitable_2y = fields.BooleanField(null=True)  # profitable in each of the last two years
+    new_hires = fields.IntField(null=True)  # last year
     custom = fields.JSONField(default=dict)  # values of the organizer's custom fields, by key
     contact_name = fields.CharField(max_length=50, default="")
     contact_phone = fields.CharField(max_length=32, default="")
@@ -164,6 +175,8 @@ class FinancingNeed(Model):
     collateral = fields.JSONField(default=list)  # e.g. ["知识产权", "应收账款"]
     collateral_value = fields.BigIntField(null=True)
     acceptable_rate = fields.FloatField(null=True)  # percent per year
+    pledged_ip_remaining_years = fields.FloatField(null=True)  # shortest remaining term of the pledged patents
+    pledged_ip_value = fields.BigIntField(null=True)  # 元, appraised value of the pledged IP
     urgency = fields.CharEnumField(Urgency, max_length=8, default=Urgency.NORMAL)
     status = fields.CharEnumField(NeedStatus, max_length=10, default=NeedStatus.OPEN)
     status_changed_at = fields.DatetimeField(null=True)

@@ -19,6 +19,8 @@ _NEED_IN = {
         "collateral": {"type": "array", "items": {"type": "string"}},
         "collateral_value": {"type": ["integer", "null"], "minimum": 0},
         "acceptable_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+        "pledged_ip_remaining_years": {"type": ["number", "null"], "minimum": 0, "maximum": 20},
+        "pledged_ip_value": {"type": ["integer", "null"], "minimum": 0, "description": "元"},
         "urgency": {"type": "string", "enum": ["low", "normal", "high"]},
     },
 }

@@ -44,7 +44,9 @@ AUDIENCE_LABELS = {ConsentAudience.ALL_INSTITUTIONS: "平台上所有金融机�
 #: fields. Derived fields count too: a debt ratio printed in a verdict's reason reveals the debt
 #: and the assets it is computed from, and the last round goes with the valuation.
 FINANCIAL_FIELDS = frozenset({"revenue", "total_assets", "existing_debt", "valuation", "profitable", "last_round",
-                              "debt_ratio", "debt_ratio_after_loan"})
+                              "debt_ratio", "debt_ratio_after_loan",
+                              # issue 14: tax and profit figures are financial statements too
+                              "tax_paid", "taxable_sales", "profitable_2y"})
 #: The enterprise's contact person (scope "contact").
 CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "contact_email"})
 

@@ -27,7 +27,11 @@ from matchmaker.services.matching.inputs import (
     policy_input,
     product_input,
 )
-from matchmaker.services.matching.institution import matching_needs_for_product, products_with_match_counts
+from matchmaker.services.matching.institution import (
+    fitting_need_count,
+    matching_needs_for_product,
+    products_with_match_counts,
+)
 from matchmaker.services.matching.overview import match_overview
 from matchmaker.services.matching.pairs import FittingPair, fitting_pairs
 from matchmaker.services.matching.recommendations import (
@@ -40,6 +44,7 @@ __all__ = [
     "CatalogueCache", "OfferCatalogue", "build_catalogue", "load_catalogue",
     "all_claims", "answer_claim", "claim_need", "claims_of_enterprise", "effective_state",
     "enterprise_input", "field_registry", "need_input", "platform_rule_input", "policy_input", "product_input",
-    "matching_needs_for_product", "products_with_match_counts", "match_overview", "FittingPair", "fitting_pairs",
+    "fitting_need_count", "matching_needs_for_product", "products_with_match_counts", "match_overview",
+    "FittingPair", "fitting_pairs",
     "innovation_report", "needs_with_match_counts", "recommendations_for_need",
 ]

@@ -97,6 +97,16 @@ def enterprise_input(profile: EnterpriseProfile | None, organization: Organizati
         valuation=profile.valuation,
         phd_count=profile.phd_count,
         high_level_talent_count=profile.high_level_talent_count,
+        legal_rep_age=profile.legal_rep_age,
+        legal_rep_share=profile.legal_rep_share,
+        overdue_30d=profile.overdue_30d,
+        overdue_90d=profile.overdue_90d,
+        overdue_3x6=profile.overdue_3x6,
+        abnormal_operation=profile.abnormal_operation,
+        tax_paid=profile.tax_paid,
+        taxable_sales=profile.taxable_sales,
+        profitable_2y=profile.profitable_2y,
+        new_hires=profile.new_hires,
         custom=dict(profile.custom or {}),
         lists=dict(lists or {}),
     )
@@ -108,6 +118,7 @@ def need_input(need: FinancingNeed) -> matching.FinancingNeed:
         purpose=_blank_to_none(need.purpose_category) or _blank_to_none(need.purpose),
         collateral=tuple(need.collateral or ()) or None, collateral_value=need.collateral_value,
         acceptable_rate=need.acceptable_rate,
+        pledged_ip_remaining_years=need.pledged_ip_remaining_years, pledged_ip_value=need.pledged_ip_value,
     )
 
 

@@ -154,6 +154,30 @@ async def matching_needs_for_product(institution_org: Organization, product_id: 
     return ProductMatches(product, compiled.offer, matches)  # type: ignore[arg-type]
 
 
+async def fitting_need_count(institution_org: Organization, product_id: object, *, as_of: date,
+                             cache: CatalogueCache | None = None,
+                             innovation_weights: matching.InnovationWeights = matching.InnovationWeights(),
+                             ) -> tuple[int, int]:
+    """(registered needs still seeking money that fit the product, the needs it was judged on):
+    the warning on saving a product that fits none (a region typed wrong, a threshold too high).
+    a draft is judged only on the needs of enterprises that consented to show their financials, as
+    on the matching page (consented_order), so saving drafts cannot probe anyone's figures.
+    Another institution's product: NotFound."""
+    product = await get_scoped(Product, institution_org, product_id)
+    catalogue = await load_catalogue(cache)
+    compiled = _compiled(product, institution_org.name, catalogue)
+    needs, profiles = await _open_needs_with_profiles()
+    if not needs:
+        return 0, 0
+    if product.status != PublicationStatus.PUBLISHED:
+        visible = await visibility_for(institution_org, [need.enterprise_id for need in needs])
+        needs = [need for need in needs if visible[need.enterprise_id].financials]
+        if not needs:
+            return 0, 0
+    index = open_needs_index(needs, profiles, as_of, innovation_weights)
+    return len(fitting_rows(index.evaluate([compiled]), index, 0)), len(needs)
+
+
 def consented_order(rows: list[int], needs: list[FinancingNeed], visible: dict[int, Visibility],
                     offer: matching.CompiledOffer, *, published: bool) -> list[int]:
     """The fitting rows an institution may see, in an order that tells nothing withheld

@@ -40,6 +40,8 @@ NEED_COLUMNS = (
     c.Column("collateral", "可提供担保物", c.LIST, choices=COLLATERAL_KINDS, example="知识产权、应收账款"),
     c.Column("collateral_value", "担保物评估价值（万元）", c.MONEY, example=1200),
     c.Column("acceptable_rate", "可接受年利率（%）", c.PERCENT, example=4.2),
+    c.Column("pledged_ip_remaining_years", "质押专利剩余保护期（年）", c.DECIMAL, maximum=20, example=8.5),
+    c.Column("pledged_ip_value", "质押知识产权评估价值（万元）", c.MONEY, example=800),
     c.Column("urgency", "紧急程度", c.CHOICE, choices=tuple(URGENCY_LABELS.values()), example="一般"),
 )
 
@@ -71,7 +73,8 @@ def json_values(need: FinancingNeed) -> dict[str, Any]:
     return {"id": need.id, "title": need.title, "kind": str(need.kind), "amount": need.amount,
             "term_months": need.term_months, "purpose_category": need.purpose_category, "purpose": need.purpose,
             "collateral": need.collateral, "collateral_value": need.collateral_value,
-            "acceptable_rate": need.acceptable_rate, "urgency": str(need.urgency), "status": str(need.status),
+            "acceptable_rate": need.acceptable_rate, "pledged_ip_remaining_years": need.pledged_ip_remaining_years,
+            "pledged_ip_value": need.pledged_ip_value, "urgency": str(need.urgency), "status": str(need.status),
             "status_changed_at": need.status_changed_at.isoformat() if need.status_changed_at else None,
             "created_at": need.created_at.isoformat() if need.created_at else None}
 

@@ -13,6 +13,7 @@ from matchmaker.models import Organization, PlatformRule, Policy, PublicationSta
 from matchmaker.services.registry import columns as c
 from matchmaker.services.audit import audit
 from matchmaker.services.registry.custom_fields import criteria_fields
+from matchmaker.services.registry.regions import REGION_HINT, resolve_regions
 from matchmaker.services.registry.offers import amount_problems, criteria_problems
 from matchmaker.services.registry.products import ProductDraft
 from matchmaker.services.tenancy import get_scoped, scoped
@@ -25,13 +26,17 @@ STATUS_LABELS = {PublicationStatus.DRAFT: "草稿", PublicationStatus.PUBLISHED:
 PolicyDraft = ProductDraft
 
 
+_REGIONS_HEADER = "适用地区"
+
+
 def policy_columns(chains: Sequence[str]) -> tuple[c.Column, ...]:
     return (
         c.Column("name", "政策名称", required=True, max_length=100, example="科技型中小企业贷款贴息"),
         c.Column("instrument", "政策工具", c.CHOICE, required=True, choices=INSTRUMENTS, example="贷款贴息"),
         c.Column("support", "支持内容", max_length=200, example="按 LPR 的 50% 贴息，单户每年最高 50 万元"),
         c.Column("description", "政策说明", max_length=4000, example="依据《星河市科技金融若干政策》第五条"),
-        c.Column("regions", "适用地区（省/市/区，多个用、分隔，空为不限）", c.LIST, example="浙江省/星河市"),
+        c.Column("regions", "适用地区（省/市/区，多个用、分隔，空为不限）", c.LIST, example="浙江省/星河市",
+                 hint=REGION_HINT),
         c.Column("industry_chains", "重点支持产业链", c.LIST, choices=tuple(chains), example="集成电路"),
         c.Column("valid_from", "生效日期", c.DATE, example="2026-01-01"),
         c.Column("valid_until", "截止日期", c.DATE, example="2027-12-31"),
@@ -46,6 +51,10 @@ def _organizer(org: Organization) -> None:
 async def parse_policy(draft: PolicyDraft, *, chains: Sequence[str], json: bool = False) -> dict[str, Any]:
     values, problems = c.parse_each(policy_columns(chains), draft.raw, json=json)
     problems.update(draft.problems or {})
+    if values.get("regions"):
+        values["regions"], problem = resolve_regions(values["regions"], _REGIONS_HEADER)
+        if problem:
+            problems["regions"] = problem
     if values.get("valid_from") and values.get("valid_until") and values["valid_from"] > values["valid_until"]:
         problems["valid_until"] = "截止日期不能早于生效日期"
     fields = await criteria_fields()

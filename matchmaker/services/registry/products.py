@@ -14,12 +14,16 @@ from matchmaker.models import INSTITUTION_KINDS, Organization, Product, Publicat
 from matchmaker.services.registry import columns as c
 from matchmaker.services.audit import audit
 from matchmaker.services.registry.custom_fields import criteria_fields
+from matchmaker.services.registry.regions import REGION_HINT, resolve_regions
 from matchmaker.services.registry.offers import POLICY_INSTRUMENTS, amount_problems, criteria_problems
 from matchmaker.services.tenancy import get_scoped, row_id, scoped
 
 KIND_BY_LABEL = {label: key for key, label in KINDS.items()}
 STATUS_LABELS = {PublicationStatus.DRAFT: "草稿", PublicationStatus.PUBLISHED: "已发布",
                  PublicationStatus.ARCHIVED: "已下架"}
+
+
+_REGIONS_HEADER = "服务地区"
 
 
 def product_columns(chains: Sequence[str]) -> tuple[c.Column, ...]:
@@ -30,7 +34,8 @@ def product_columns(chains: Sequence[str]) -> tuple[c.Column, ...]:
         c.Column("term_min_months", "最短期限（月）", c.INTEGER, minimum=1, maximum=360, example=6),
         c.Column("term_max_months", "最长期限（月）", c.INTEGER, minimum=1, maximum=360, example=36),
         c.Column("rate_text", "利率或费率", max_length=200, example="LPR 起，首贷户优惠 20BP"),
-        c.Column("regions", "服务地区（省/市/区，多个用、分隔，空为不限）", c.LIST, example="浙江省/星河市"),
+        c.Column("regions", "服务地区（省/市/区，多个用、分隔，空为不限）", c.LIST, example="浙江省/星河市",
+                 hint=REGION_HINT),
         c.Column("industry_chains", "重点支持产业链", c.LIST, choices=tuple(chains), example="集成电路、人工智能"),
         c.Column("policy_instruments", "配套政策工具", c.LIST, choices=POLICY_INSTRUMENTS, example="贴息、风险补偿资金池"),
     )
@@ -53,6 +58,10 @@ async def parse_product(draft: ProductDraft, *, chains: Sequence[str], json: boo
         raw["kind"] = KINDS.get(raw.get("kind"), raw.get("kind"))
     values, problems = c.parse_each(product_columns(chains), raw, json=json)
     problems.update(draft.problems or {})
+    if values.get("regions"):
+        values["regions"], problem = resolve_regions(values["regions"], _REGIONS_HEADER)
+        if problem:
+            problems["regions"] = problem
     low, high = values.get("term_min_months"), values.get("term_max_months")
     if low is not None and high is not None and low > high:
         problems["term_max_months"] = "最长期限不能短于最短期限"

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import DomainError
-from matchmaker.models import CustomField, Organization, User
+from matchmaker.models import CustomField, Organization, PlatformRule, User
 from matchmaker.services.audit import audit
 from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, RowPreview, excel_value, json_value
 from matchmaker.services.registry.provenance import Source
@@ -177,8 +177,17 @@ async def export_file(kind: str, fmt: str, *, ctx: Context) -> bytes:
     items = await registry.export(ctx)
     columns = registry.columns(ctx)
     if fmt == ".json":
-        document = {"format": JSON_FORMAT, "kind": kind,
-                    "items": [{col.key: json_value(item.get(col.key)) for col in columns} for item in items]}
+        document: dict[str, Any] = {"format": JSON_FORMAT, "kind": kind,
+                                    "items": [{col.key: json_value(item.get(col.key)) for col in columns}
+                                              for item in items]}
+        if kind in ("products", "policies"):
+            # what the criteria refer to, so that `eligibility` judges the file as the platform does
+            document["custom_fields"] = [{"name": f.key, "type": f.type, "label": f.label,
+                                          **({"choices": list(f.options)} if f.options else {})}
+                                         for f in ctx.declared]
+            document["platform_rules"] = [{"id": str(rule.pk), "text": rule.text, "criteria": rule.criteria,
+                                           "applies_to_policies": rule.applies_to_policies}
+                                          for rule in await PlatformRule.filter(active=True).order_by("id")]
         return json.dumps(document, ensure_ascii=False, indent=1).encode()
     rows = ([excel_value(col, item.get(col.key)) for col in columns] for item in items)
     return write_sheet([col.header for col in columns], rows, title=registry.label)
@@ -207,4 +216,6 @@ TEMPLATE_NOTE = (
     "3. 要清空某项已有的值，请在单元格中填写“（清空）”或“(clear)”。",
     "4. 已有企业按统一社会信用代码识别；融资需求、产品与政策每行新增一条。",
     "5. 整份文件全部无误才会写入；可先在导入页点“预览变更”或用命令 import --dry-run 查看将改动的内容。",
+    "6. 产品与政策的服务地区写作“省/市/区”（如“浙江省/星河市”）；不重名的市或区可只写名称（如“星河市”），"
+    "重名或地区表中没有的名称会按行提示。",
 )

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from matchmaker.services.registry.regions import region_table
 from matchmaker.errors import InvalidInput
 from matchmaker.matching.fields import OPERATORS_BY_TYPE
 from matchmaker.services.registry import columns as c
@@ -138,7 +139,8 @@ async def editor_context() -> dict[str, Any]:
     return {"editor_fields": editor_fields(fields), "editor_operators": editor_operators(),
             "operators_by_type": {t.value: sorted(ops) for t, ops in OPERATORS_BY_TYPE.items()},
             "money_fields": [f for f in editor_fields(fields) if f["type"] == "money"],
-            "tier_slots": range(TIER_SLOTS), "editor_problems": editor_problems}
+            "tier_slots": range(TIER_SLOTS), "editor_problems": editor_problems,
+            "region_options": region_table().options(), "region_tree": region_table().tree()}
 
 
 async def criteria_preview(request: Request) -> Response:

@@ -8,10 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import InvalidInput
+from matchmaker.services import matching
 from matchmaker.services.registry import products
 from matchmaker.web.auth import institution_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.pages import redirect, render, settings_of
+from matchmaker.web.views.matching.terms import catalogue_cache, innovation_weights, matching_date
 from matchmaker.web.views.registry.offer_forms import amount_form_values, editor_context, read_offer_form
 
 LIST_COLUMNS = ("regions", "industry_chains", "policy_instruments")
@@ -41,11 +43,25 @@ def _form_values(product) -> dict[str, str]:
     return values
 
 
+async def _unmatched(request: Request, viewer, product_id: int) -> str:
+    """"&unmatched=N" (N registered needs, none of which fits) for the list's warning, else ""."""
+    fitting, registered = await matching.fitting_need_count(
+        viewer.organization, product_id, as_of=matching_date(), cache=catalogue_cache(request),
+        innovation_weights=innovation_weights(request))
+    return f"&unmatched={registered}" if registered and not fitting else ""
+
+
 async def product_list(request: Request) -> Response:
     viewer = await institution_of(request)
+    items = await products.products_of(viewer.organization)
+    unmatched = None
+    wanted = request.query_params.get("id", "")
+    if request.query_params.get("unmatched", "").isdigit() and wanted.isdigit():
+        unmatched = next((p for p in items if p.id == int(wanted)), None)  # only the viewer's own product
     return render(request, "registry/products/products.html", {
-        "viewer": viewer, "products": await products.products_of(viewer.organization), "kinds": products.KINDS,
+        "viewer": viewer, "products": items, "kinds": products.KINDS,
         "status_labels": products.STATUS_LABELS, "notice": request.query_params.get("notice", ""),
+        "unmatched": unmatched, "registered_needs": request.query_params.get("unmatched", ""),
     })
 
 
@@ -62,7 +78,7 @@ async def create_product(request: Request) -> Response:
                                                 chains=settings_of(request).registry_industry_chains, by=viewer.user)
     except InvalidInput as error:
         return await _form(request, viewer, values=values, problems=error.problems, status_code=400)
-    return redirect(f"/institution/products?notice=created&id={product.id}")
+    return redirect(f"/institution/products?notice=created&id={product.id}{await _unmatched(request, viewer, product.id)}")
 
 
 async def edit_product_form(request: Request) -> Response:
@@ -81,7 +97,7 @@ async def update_product(request: Request) -> Response:
     except InvalidInput as error:
         return await _form(request, viewer, product=product, values=values, problems=error.problems,
                            status_code=400)
-    return redirect("/institution/products?notice=updated")
+    return redirect(f"/institution/products?notice=updated&id={product.id}{await _unmatched(request, viewer, product.id)}")
 
 
 async def change_status(request: Request) -> Response:
