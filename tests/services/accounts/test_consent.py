@@ -10,7 +10,9 @@ from tests.factories import make_enterprise, make_event, make_institution, make_
 
 def test_one_list_of_financial_fields_serves_profile_columns_and_matching_fields():
     assert FINANCIAL_FIELDS == {"revenue", "total_assets", "existing_debt", "valuation", "profitable", "last_round",
-                                "debt_ratio", "debt_ratio_after_loan"}
+                                "debt_ratio", "debt_ratio_after_loan",
+                                # the tax bureau's figures and the two-year profit programmes test (issue 14)
+                                "tax_paid", "taxable_sales", "profitable_2y"}
 
 
 def test_without_financial_consent_every_financial_field_is_hidden_and_the_public_ones_are_not():
