@@ -17,12 +17,6 @@ from tests import factories
 
 PARTICIPANT_BUDGET = 10
 ORGANIZER_BUDGET = 15
-# A participant's dashboard gathers the next steps of every domain (issue 15): 4 statements for
-# the sign-in, 1 for the inbox, 5 for the next actions (events, registrations, agenda, requests,
-# claims), then the enterprise's matches (needs, profile, rules, fields, catalogue freshness) or the
-# institution's lead counts. Grouped queries, none grows with the rows, but over the page budget
-# of issue 17: kept visible here until the dashboard reads its counts in fewer statements.
-DASHBOARD_BUDGET = 16
 
 
 class _Statements(logging.Handler):
@@ -114,7 +108,7 @@ def _over(counts: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
 def _budget(email: str, page: str) -> int:
     if email.startswith("organizer"):
         return ORGANIZER_BUDGET
-    return DASHBOARD_BUDGET if page == "/dashboard" else PARTICIPANT_BUDGET
+    return PARTICIPANT_BUDGET
 
 
 async def _more_rows(demo, n: int, tag: str) -> None:

@@ -2,16 +2,17 @@
 requests waiting for an answer, claims, matches, today's meetings; for the organizer each
 event's phase, pending registrations and unanswered requests.
 
-Read only, a handful of grouped queries per dashboard (no query per event or per row).
+Read only: a participant's counts come in one statement (`_COUNTS_SQL`), the organizer's in a
+handful of grouped queries; none per event or per row.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from matchmaker.models import (
@@ -84,79 +85,124 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-async def _events_of(organization: Organization, now: datetime) -> tuple[dict[int, Event], list[Event]]:
-    """The open events `organization` is approved at, by id; and those it may still register for."""
+#: One statement for every count a participant's dashboard shows (DESIGN §2: statements, not rows,
+#: set a page's latency): its registrations at open events ('r': event, status), its meetings in
+#: published schedules of open events ('m': event, start), its pending requests at open events by
+#: direction ('q': event, from_enterprise, count) and its claims still live ('c': state, accepted,
+#: count). Rows of events it is not approved at are dropped in Python. The first branch types the
+#: columns for PostgreSQL. `{side}` is a column name
+#: chosen below, never input; `?` are parameters.
+_COUNTS_SQL = """
+SELECT 'r' AS k, r.event_id AS event_id, r.status AS label, CAST(NULL AS BOOLEAN) AS flag,
+       CAST(NULL AS BIGINT) AS n, NULL AS at
+  FROM registration r JOIN event e ON e.id = r.event_id
+ WHERE r.organization_id = ? AND e.status = ?
+UNION ALL
+SELECT 'm', m.event_id, NULL, NULL, NULL, m.starts_at
+  FROM meeting m JOIN event e ON e.id = m.event_id JOIN schedule_version v ON v.id = m.version_id
+ WHERE m.{side} = ? AND e.status = ? AND v.state = ? AND m.state IN (?, ?, ?)
+UNION ALL
+SELECT 'q', q.event_id, NULL, q.from_enterprise, COUNT(q.id), NULL
+  FROM meeting_request q JOIN event e ON e.id = q.event_id
+ WHERE q.{side} = ? AND e.status = ? AND q.state = ?
+ GROUP BY q.event_id, q.from_enterprise
+UNION ALL
+SELECT 'c', NULL, c.state, c.accepted, COUNT(c.id), NULL
+  FROM need_claim c JOIN financing_need f ON f.id = c.need_id
+ WHERE {claim_side} = ? AND (c.state = ? OR c.response_deadline >= ?)
+ GROUP BY c.state, c.accepted"""
+
+
+@dataclass(frozen=True)
+class _Counts:
+    approved: dict[int, Event]                  # open events the organization is approved at
+    registrable: list[Event]                    # open events it may still register for
+    starts: list[tuple[int, datetime]]          # (event, start) of its meetings at approved events
+    requests: list[tuple[int, bool, int]]       # (event, from_enterprise, pending) at approved events
+    claims: list[tuple[str, bool | None, int]]  # (state, accepted, n) of live claims
+
+
+def _placeholders(sql: str, dialect: str) -> str:
+    if dialect != "postgres":
+        return sql
+    numbers = iter(range(1, sql.count("?") + 1))
+    return re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
+
+
+async def _counts(organization: Organization, now: datetime) -> _Counts:
+    """Two statements: the open events, then every count of `_COUNTS_SQL`."""
     open_events = await Event.filter(status=EventStatus.OPEN).order_by("id")
-    statuses = dict(await Registration.filter(organization_id=organization.pk,
-                                              event_id__in=[e.pk for e in open_events])
-                    .values_list("event_id", "status"))
-    approved = {e.pk: e for e in open_events if statuses.get(e.pk) == RegistrationStatus.APPROVED}
-    return approved, [e for e in open_events if e.pk not in statuses and registration_open(e, now)]
+    enterprise = organization.kind == "enterprise"
+    side = "enterprise_id" if enterprise else "institution_id"
+    claim_side = "f.enterprise_id" if enterprise else "c.institution_id"
+    db = Meeting._meta.db
+    sql = _placeholders(_COUNTS_SQL.format(side=side, claim_side=claim_side), db.capabilities.dialect)
+    deadline = NeedClaim._meta.fields_map["response_deadline"].to_db_value(now, None)
+    rows = await db.execute_query_dict(sql, [
+        organization.pk, EventStatus.OPEN.value,
+        organization.pk, EventStatus.OPEN.value, VersionState.PUBLISHED.value, *(s.value for s in LIVE_STATES),
+        organization.pk, EventStatus.OPEN.value, RequestState.PENDING.value,
+        organization.pk, ClaimState.ANSWERED.value, deadline])
+    statuses = {row["event_id"]: row["label"] for row in rows if row["k"] == "r"}
+    approved = {e.pk: e for e in open_events if statuses.get(e.pk) == RegistrationStatus.APPROVED.value}
+    registrable = [e for e in open_events if e.pk not in statuses and registration_open(e, now)]
+    to_datetime = Meeting._meta.fields_map["starts_at"].to_python_value
+    starts = [(row["event_id"], to_datetime(row["at"])) for row in rows
+              if row["k"] == "m" and row["event_id"] in approved]
+    requests = [(row["event_id"], bool(row["flag"]), int(row["n"])) for row in rows
+                if row["k"] == "q" and row["event_id"] in approved]
+    claims = [(row["label"], None if row["flag"] is None else bool(row["flag"]), int(row["n"]))
+              for row in rows if row["k"] == "c"]
+    return _Counts(approved, registrable, starts, requests, claims)
 
 
-async def _agenda_days(organization: Organization, events: dict[int, Event],
-                       now: datetime) -> tuple[list[AgendaDay], int]:
-    side = "enterprise_id" if organization.kind == "enterprise" else "institution_id"
-    starts = await Meeting.filter(**{side: organization.pk}, event_id__in=list(events),
-                                  version__state=VersionState.PUBLISHED, state__in=LIVE_STATES
-                                  ).values_list("event_id", "starts_at")
-    per_day = Counter((event_id, start.astimezone(SHANGHAI).date()) for event_id, start in starts)
+def _agenda_days(counts: _Counts, now: datetime) -> tuple[list[AgendaDay], int]:
+    per_day = Counter((event_id, start.astimezone(SHANGHAI).date()) for event_id, start in counts.starts)
     today = now.astimezone(SHANGHAI).date()
-    days = [AgendaDay(events[event_id], day, n) for (event_id, day), n in sorted(per_day.items())]
+    days = [AgendaDay(counts.approved[event_id], day, n) for (event_id, day), n in sorted(per_day.items())]
     return days, sum(n for (_, day), n in per_day.items() if day == today)
 
 
-async def _requests(organization: Organization, events: dict[int, Event]) -> tuple[list[EventCount], int]:
-    side = "enterprise_id" if organization.kind == "enterprise" else "institution_id"
-    from_us = organization.kind == "enterprise"
-    rows = await (MeetingRequest.filter(**{side: organization.pk}, event_id__in=list(events),
-                                        state=RequestState.PENDING)
-                  .annotate(n=Count("id")).group_by("event_id", "from_enterprise")
-                  .values_list("event_id", "from_enterprise", "n"))
-    to_answer = defaultdict(int)
+def _requests(counts: _Counts, *, from_us: bool) -> tuple[list[EventCount], int]:
+    to_answer: defaultdict[int, int] = defaultdict(int)
     waiting = 0
-    for event_id, from_enterprise, n in rows:
-        if bool(from_enterprise) == from_us:
+    for event_id, from_enterprise, n in counts.requests:
+        if from_enterprise == from_us:
             waiting += n
         else:
             to_answer[event_id] += n
-    return [EventCount(events[e], n) for e, n in sorted(to_answer.items())], waiting
+    return [EventCount(counts.approved[e], n) for e, n in sorted(to_answer.items())], waiting
 
 
-async def _claims(query, now: datetime) -> tuple[int, int]:
+def _claims(counts: _Counts) -> tuple[int, int]:
     """(open claims still within their answer deadline, accepted claims)."""
-    query = query.filter(Q(state=ClaimState.ANSWERED) | Q(response_deadline__gte=now))
-    rows = await query.annotate(n=Count("id")).group_by("state", "accepted").values_list("state", "accepted", "n")
-    open_ = sum(n for state, _, n in rows if state == ClaimState.OPEN)
-    accepted = sum(n for state, accepted, n in rows if state == ClaimState.ANSWERED and accepted)
+    open_ = sum(n for state, _, n in counts.claims if state == ClaimState.OPEN.value)
+    accepted = sum(n for state, accepted, n in counts.claims if state == ClaimState.ANSWERED.value and accepted)
     return open_, accepted
+
+
+async def _participant_actions(organization: Organization, now: datetime, **extra: int) -> ParticipantActions:
+    counts = await _counts(organization, now)
+    days, today = _agenda_days(counts, now)
+    to_answer, waiting = _requests(counts, from_us=organization.kind == "enterprise")
+    claims_open, claims_accepted = _claims(counts)
+    return ParticipantActions(days, to_answer, waiting, counts.registrable,
+                              claims_open, claims_accepted, today, **extra)
 
 
 async def enterprise_actions(organization: Organization, *, as_of: date, cache: CatalogueCache | None = None,
                              now: datetime | None = None) -> ParticipantActions:
     """The enterprise's next steps. Claims still open past their deadline count as open until
     the expiry job runs; the claim page shows the effective state."""
-    moment = _now(now)
-    events, registrable = await _events_of(organization, moment)
-    days, today = await _agenda_days(organization, events, moment)
-    to_answer, waiting = await _requests(organization, events)
-    claims_open, claims_accepted = await _claims(NeedClaim.filter(need__enterprise_id=organization.pk), moment)
     needs = [row for row in await needs_with_match_counts(organization, as_of=as_of, cache=cache)
              if row.need.status in (NeedStatus.OPEN, NeedStatus.IN_TALKS)]
-    return ParticipantActions(days, to_answer, waiting, registrable,
-                              claims_open, claims_accepted, today, open_needs=len(needs),
-                              matching_products=sum(row.eligible_products for row in needs))
+    return await _participant_actions(organization, _now(now), open_needs=len(needs),
+                                      matching_products=sum(row.eligible_products for row in needs))
 
 
 async def institution_actions(organization: Organization, *, now: datetime | None = None) -> ParticipantActions:
     """The institution's next steps: requests to answer, its claims, today's meetings."""
-    moment = _now(now)
-    events, registrable = await _events_of(organization, moment)
-    days, today = await _agenda_days(organization, events, moment)
-    to_answer, waiting = await _requests(organization, events)
-    claims_open, claims_accepted = await _claims(NeedClaim.filter(institution_id=organization.pk), moment)
-    return ParticipantActions(days, to_answer, waiting, registrable,
-                              claims_open, claims_accepted, today)
+    return await _participant_actions(organization, _now(now))
 
 
 async def organizer_event_states(organizer: Organization, *, now: datetime | None = None) -> list[EventState]:
