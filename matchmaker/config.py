@@ -85,6 +85,8 @@ class Settings:
     jobs_lease_seconds: float = 30.0
     jobs_expire_every_seconds: float = 60.0  # request expiry (requests past their answer deadline)
     jobs_reminders_every_seconds: float = 3600.0  # meeting reminders for tomorrow and lead reminders
+    # Each worker writes its heartbeat row this often; /readyz wants one seen within a minute.
+    jobs_heartbeat_seconds: float = 15.0
     # Beijing hour from which tomorrow's meeting reminders are queued (each once, whatever the runs).
     jobs_reminder_hour: int = 17
 

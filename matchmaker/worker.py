@@ -1,6 +1,6 @@
 """The worker process, `python -m matchmaker worker`: the background work off the web process.
 
-One asyncio process runs three loops against the database the web processes write to:
+One asyncio process runs four loops against the database the web processes write to:
 
 - solver runs (and event-day refills, which are repair runs): the run row is the job
   (`services/scheduling/solver_runs`): a new run, or one whose process died (lease run out), is
@@ -11,7 +11,9 @@ One asyncio process runs three loops against the database the web processes writ
   next day's meeting reminders (from `[jobs] reminder_hour`, Beijing time) and the financing-lead
   reminders every `[jobs] reminders_every_seconds`. Each is idempotent (an expired request is no
   longer pending, a reminder is keyed by what it reminds of), so two workers or a restart repeat
-  nothing.
+  nothing;
+- its heartbeat: a `worker_heartbeat` row rewritten every `[jobs] heartbeat_seconds` (15 s), by
+  which /readyz knows a worker was seen in the last minute (`services/scheduling/workers`).
 
 Every job is a row in the database, so a job outlives the web process that created it, and a
 worker killed mid-job (SIGKILL, power cut) leaves it to the next worker once its lease is over.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +38,7 @@ from matchmaker.services.events.requests import expire_requests
 from matchmaker.services.mailing.reminders import queue_reminders
 from matchmaker.services.mailing.worker import OutboxWorker, worker_from_settings
 from matchmaker.services.outcomes.reminders import queue_lead_reminders
+from matchmaker.services.scheduling import workers
 from matchmaker.services.scheduling import solver_runs
 
 log = logging.getLogger("matchmaker.worker")
@@ -70,6 +74,7 @@ class Worker:
     _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _current: tuple[int, str] | None = field(default=None, init=False)  # (run id, lease token)
     solved: int = field(default=0, init=False)
+    worker_id: str = field(default_factory=lambda: f"{solver_runs.process_id()}-{secrets.token_hex(3)}")
 
     @classmethod
     def from_settings(cls, settings: Settings, *, in_web: bool = False) -> Worker:
@@ -85,7 +90,7 @@ class Worker:
     async def run(self) -> None:
         """Until `stop()`: the three loops side by side."""
         log.info("worker %s started", solver_runs.process_id())
-        loops = [self._solver_loop(), self._periodic_loop()]
+        loops = [self._solver_loop(), self._periodic_loop(), self._heartbeat_loop()]
         if self.mail is not None:
             loops.append(self.mail.run())
         try:
@@ -130,6 +135,22 @@ class Worker:
                 return
             self._current = None
             self.solved += 1
+
+    async def _heartbeat_loop(self) -> None:
+        started = datetime.now(UTC)
+        with contextlib.suppress(Exception):  # rows of workers killed long ago
+            await workers.forget_older_than(timedelta(days=1))
+        while not self._stopping.is_set():
+            try:
+                await workers.beat(self.worker_id, started_at=started)
+            except Exception:
+                log.exception("worker: could not write its heartbeat; tried again in %s s",
+                              self.settings.jobs_heartbeat_seconds)
+            await self._sleep(self.settings.jobs_heartbeat_seconds)
+        try:
+            await workers.forget(self.worker_id)
+        except Exception:
+            log.warning("worker: could not remove its heartbeat row; it ages out in a minute")
 
     async def _periodic_loop(self) -> None:
         loop = asyncio.get_running_loop()

@@ -74,6 +74,7 @@ from matchmaker.models.schedules import (
     ScheduleVersion,
     VersionState,
 )
+from matchmaker.models.workers import WorkerHeartbeat
 
 __all__ = [
     "INSTITUTION_KINDS",
@@ -138,6 +139,7 @@ __all__ = [
     "ScheduleRun",
     "ScheduleVersion",
     "VersionState",
+    "WorkerHeartbeat",
     "Invitation",
     "Membership",
     "Organization",

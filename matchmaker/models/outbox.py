@@ -10,10 +10,14 @@ from tortoise.models import Model
 
 class OutboxState(StrEnum):
     QUEUED = "queued"  # waiting for next_attempt_at
-    SENDING = "sending"  # leased by a worker until lease_expires_at
+    SENDING = "sending"  # leased by a worker until lease_expires_at, not yet given to the server
+    IN_FLIGHT = "inflight"  # committed just before the worker hands it to the server (lease kept)
     SENT = "sent"  # accepted by the SMTP server (or written as an .eml file)
     FAILED = "failed"  # refused for good (5xx): the organizer must look at it
     DEAD = "dead"  # every retry spent on transient failures
+    # Its worker died (lease over) while the server had it: delivered or not, nobody knows. Never
+    # resent blindly; the organizer resends it or marks it delivered on the outbox page.
+    IN_DOUBT = "in_doubt"
 
 
 class OutboxMail(Model):

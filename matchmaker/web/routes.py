@@ -141,6 +141,8 @@ routes = [
     Route("/organizer/outbox/{mail_id:int}/body.html", outbox.message_body, name="outbox_message_body"),
     Route("/organizer/outbox/{mail_id:int}/message.eml", outbox.message_eml, name="outbox_message_eml"),
     Route("/organizer/outbox/{mail_id:int}/resend", outbox.resend_one, methods=["POST"], name="outbox_resend"),
+    Route("/organizer/outbox/{mail_id:int}/delivered", outbox.mark_delivered, methods=["POST"],
+          name="outbox_mark_delivered"),
     *registry_routes,
     *eventday_routes,
     *board_routes,

@@ -22,7 +22,6 @@ from matchmaker.models import (
     Meeting,
     MeetingRequest,
     MeetingState,
-    NeedClaim,
     NeedStatus,
     Organization,
     Registration,
@@ -31,6 +30,7 @@ from matchmaker.models import (
     ScheduleVersion,
     VersionState,
 )
+from matchmaker.services.clock import db_time
 from matchmaker.services.events.setup import event_phases, registration_open
 from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.matching import CatalogueCache
@@ -137,7 +137,7 @@ async def _counts(organization: Organization, now: datetime) -> _Counts:
     claim_side = "f.enterprise_id" if enterprise else "c.institution_id"
     db = Meeting._meta.db
     sql = _placeholders(_COUNTS_SQL.format(side=side, claim_side=claim_side), db.capabilities.dialect)
-    deadline = NeedClaim._meta.fields_map["response_deadline"].to_db_value(now, None)
+    deadline = db_time(now)  # SQLite compares datetimes as text: in the ORM's zone (services/clock)
     rows = await db.execute_query_dict(sql, [
         organization.pk, EventStatus.OPEN.value,
         organization.pk, EventStatus.OPEN.value, VersionState.PUBLISHED.value, *(s.value for s in LIVE_STATES),

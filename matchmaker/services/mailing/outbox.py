@@ -1,10 +1,16 @@
 """The mail outbox: queue messages inside the caller's transaction, lease them to workers, record
 what happened, and let the organizer send failed ones again.
 
-A row moves queued -> sending (leased to one worker) -> sent, or back to queued with a later
-`next_attempt_at` after a transient failure, or to failed (permanent) / dead (retries spent).
-A worker that dies mid-send leaves its rows in `sending`; once their lease expires they return
-to the queue and are sent again, with the same frozen Message-ID (at-least-once delivery).
+A row moves queued -> sending (leased to one worker, in a batch) -> inflight (committed just
+before that one message goes to the server) -> sent (committed right after the server accepted
+it), or back to queued with a later `next_attempt_at` after a transient failure, or to failed
+(permanent) / dead (retries spent).
+
+A worker that dies (SIGKILL, power cut) leaves its batch leased. Once the lease is over, its
+`sending` rows return to the queue (the server never saw them), and its one `inflight` row goes
+to `in_doubt`: the server may or may not have accepted it, so it is not resent blindly. The
+organizer's outbox page lists it to be resent or marked delivered. A kill therefore causes no
+duplicate, and nothing is lost silently.
 
 Claiming differs by database:
 - PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` in a transaction, so several workers (in
@@ -40,7 +46,12 @@ from matchmaker.services.clock import db_time
 
 #: Long replies (a relay's multi-line 5xx) are cut to this many characters in `last_error`.
 MAX_ERROR_LENGTH = 1000
-RESENDABLE = (OutboxState.FAILED, OutboxState.DEAD)
+RESENDABLE = (OutboxState.FAILED, OutboxState.DEAD, OutboxState.IN_DOUBT)
+#: "Resend all failed" leaves out the messages in doubt: each may have arrived, one by one.
+FAILED_STATES = (OutboxState.FAILED, OutboxState.DEAD)
+LEASED = (OutboxState.SENDING, OutboxState.IN_FLIGHT)
+IN_DOUBT_ERROR = ("发送进程在投递途中退出，无法确认对方邮件服务器是否已收到；请核实后重发或标记为已送达 "
+                  "(the worker stopped while the server had the message: delivery unknown)")
 
 
 # --- queueing -------------------------------------------------------------------------------
@@ -163,21 +174,25 @@ class RetryPolicy:
 
 
 async def requeue_expired_leases(*, now: datetime, max_attempts: int = retry.MAX_ATTEMPTS) -> int:
-    """Rows whose worker died mid-send go back to the queue, due at once; return how many.
+    """Rows whose worker died: those never handed to the server go back to the queue, due at
+    once; the one in flight goes to `in_doubt` (never resent without the organizer). Return how
+    many rows changed.
 
     The lost attempt counts (a message that crashes its worker every time must end up dead,
-    not loop forever), and the row may already have been delivered: the resend carries the
-    same Message-ID.
+    not loop forever).
     """
     now = db_time(now)
+    doubtful = await OutboxMail.filter(state=OutboxState.IN_FLIGHT, lease_expires_at__lt=now).update(
+        state=OutboxState.IN_DOUBT, lease_owner=None, lease_expires_at=None, attempts=F("attempts") + 1,
+        last_error=IN_DOUBT_ERROR)
     expired = OutboxMail.filter(state=OutboxState.SENDING, lease_expires_at__lt=now)
-    error = "发送中断（发送进程退出或超时），已重新排队 (lease expired: the worker stopped mid-send)"
+    error = "发送进程退出，未投递的邮件已重新排队 (lease expired: the worker stopped before sending it)"
     released = {"lease_owner": None, "lease_expires_at": None, "attempts": F("attempts") + 1,
                 "last_error": error}
     dead = await expired.filter(attempts__gte=max_attempts - 1).update(
         state=OutboxState.DEAD, **released)
     requeued = await expired.update(state=OutboxState.QUEUED, next_attempt_at=now, **released)
-    return dead + requeued
+    return doubtful + dead + requeued
 
 
 async def claim_due(worker_id: str, *, limit: int, lease_seconds: float,
@@ -191,7 +206,7 @@ async def claim_due(worker_id: str, *, limit: int, lease_seconds: float,
     now = db_time(now)
     # An idle worker polls every second or so: look before taking SQLite's write lock.
     if not await OutboxMail.filter(Q(state=OutboxState.QUEUED, next_attempt_at__lte=now)
-                                   | Q(state=OutboxState.SENDING, lease_expires_at__lt=now)).exists():
+                                   | Q(state__in=LEASED, lease_expires_at__lt=now)).exists():
         return []
     await requeue_expired_leases(now=now, max_attempts=max_attempts)
     token = f"{worker_id}/{secrets.token_hex(4)}"
@@ -211,6 +226,25 @@ async def claim_due(worker_id: str, *, limit: int, lease_seconds: float,
                                 state=OutboxState.QUEUED).update(**lease)
     return await OutboxMail.filter(lease_owner=token, state=OutboxState.SENDING).order_by(
         "next_attempt_at", "id")
+
+
+async def hand_over(row: OutboxMail, *, sent: OutboxMail | None = None, now: datetime | None = None) -> bool:
+    """Commit `row` in flight just before it goes to the server (and, in the same transaction,
+    the previous message `sent`, which the server accepted a moment ago). False when the lease
+    was lost meanwhile: then another worker has the row, and this one must not send it."""
+    now = db_time(now)
+    async with in_transaction():
+        if sent is not None:
+            await mark_sent(sent, now=now)
+        return bool(await OutboxMail.filter(id=row.id, state=OutboxState.SENDING, lease_owner=row.lease_owner)
+                    .update(state=OutboxState.IN_FLIGHT))
+
+
+async def mark_in_doubt(row: OutboxMail) -> int:
+    """The worker lost track of a message in flight (cancelled mid-send): as after a kill."""
+    return await OutboxMail.filter(id=row.id, state=OutboxState.IN_FLIGHT, lease_owner=row.lease_owner).update(
+        state=OutboxState.IN_DOUBT, lease_owner=None, lease_expires_at=None, attempts=row.attempts + 1,
+        last_error=IN_DOUBT_ERROR)
 
 
 async def mark_sent(row: OutboxMail, *, now: datetime | None = None) -> None:
@@ -237,7 +271,7 @@ async def mark_failure(row: OutboxMail, error: BaseException, *, policy: RetryPo
                                   max_attempts=policy.max_attempts, base=policy.base_seconds,
                                   cap=policy.cap_seconds)
     state = OutboxState(outcome.state)
-    await OutboxMail.filter(id=row.id, state=OutboxState.SENDING, lease_owner=row.lease_owner).update(
+    await OutboxMail.filter(id=row.id, state__in=LEASED, lease_owner=row.lease_owner).update(
         state=state, attempts=attempts, next_attempt_at=outcome.next_attempt_at or now,
         lease_owner=None, lease_expires_at=None, last_error=describe_error(error))
     return state
@@ -271,21 +305,39 @@ async def outbox_row(organization: Organization, mail_id: int) -> OutboxMail:
 
 async def resend(organization: Organization, mail_id: int, *, by: User,
                  now: datetime | None = None) -> OutboxMail:
-    """Queue a failed or dead message again, due now, with a fresh retry budget.
+    """Queue a failed, dead or in-doubt message again, due now, with a fresh retry budget.
 
     It goes out unchanged (same Message-ID): the organizer resends after fixing what was wrong
-    on the other side (a full mailbox, a relay that refused it).
+    on the other side (a full mailbox, a relay that refused it), or after learning that a message
+    in doubt did not arrive.
     """
     now = db_time(now)
     async with in_transaction():
         row = await outbox_row(organization, mail_id)
         if row.state not in RESENDABLE:
-            raise NotAllowed("只能重发发送失败的邮件 (only failed messages can be resent)")
+            raise NotAllowed("只能重发发送失败或无法确认送达的邮件 (only failed or in-doubt messages can be resent)")
         before = {"state": str(row.state), "attempts": row.attempts, "last_error": row.last_error}
         await OutboxMail.filter(id=row.id, state__in=RESENDABLE).update(
             state=OutboxState.QUEUED, attempts=0, next_attempt_at=now)
         await audit(by, "outbox.resend", row, organization=organization, before=before,
                     after={"state": str(OutboxState.QUEUED)})
+    await row.refresh_from_db()
+    return row
+
+
+async def mark_delivered(organization: Organization, mail_id: int, *, by: User,
+                         now: datetime | None = None) -> OutboxMail:
+    """The organizer confirmed that a message in doubt arrived (the recipient has it): sent,
+    never resent. Audited with who said so."""
+    now = db_time(now)
+    async with in_transaction():
+        row = await outbox_row(organization, mail_id)
+        if row.state != OutboxState.IN_DOUBT:
+            raise NotAllowed("只能确认无法确认送达的邮件 (only messages in doubt can be marked delivered)")
+        await OutboxMail.filter(id=row.id, state=OutboxState.IN_DOUBT).update(state=OutboxState.SENT, sent_at=now)
+        await audit(by, "outbox.mark_delivered", row, organization=organization,
+                    before={"state": str(row.state), "last_error": row.last_error},
+                    after={"state": str(OutboxState.SENT)})
     await row.refresh_from_db()
     return row
 
@@ -296,7 +348,7 @@ async def resend_all_failed(organization: Organization, *, by: User,
     now = db_time(now)
     async with in_transaction():
         count = await OutboxMail.filter(organization_id=organization.id,
-                                        state__in=RESENDABLE).update(
+                                        state__in=FAILED_STATES).update(
             state=OutboxState.QUEUED, attempts=0, next_attempt_at=now)
         if count:
             await audit(by, "outbox.resend_all", organization=organization,
@@ -307,7 +359,7 @@ async def resend_all_failed(organization: Organization, *, by: User,
 @dataclass(frozen=True)
 class OutboxSummary:
     counts: dict[str, int]  # every state, zero included
-    failures: list[OutboxMail]  # failed and dead, newest first
+    failures: list[OutboxMail]  # failed, dead and in doubt, newest first
     recent: list[OutboxMail]  # the latest messages of any state
 
 

@@ -5,9 +5,11 @@ It runs inside the web app (`running_worker`, started by the app's lifespan) or 
 they take turns on the database's write lock. The database work lives in
 `matchmaker.services.mailing.outbox`; this module only decides what to send when, and how to pause.
 
-Delivery is at-least-once: a row is marked sent only after the server accepted it, so a worker
-killed in between sends that message again later, unchanged (same Message-ID and calendar
-SEQUENCE), which receivers and calendar clients treat as the same message.
+Delivery is at-most-once per worker failure, and nothing is dropped silently: a row is committed
+in flight before it goes to the server and sent right after the server accepted it, so a worker
+killed in between leaves exactly that one row, which goes to `in_doubt` for the organizer to
+resend (same Message-ID and calendar SEQUENCE) or mark delivered; every other row of its batch
+returns to the queue untouched.
 """
 
 from __future__ import annotations
@@ -89,35 +91,41 @@ class OutboxWorker:
     async def deliver_batch(self) -> int:
         """Claim one batch of due rows and send them; return how many were claimed.
 
-        Stops early after a transient failure, or when asked to stop, giving the untried rows
-        back to the queue. If the task is cancelled or the database fails mid-batch, the rows
-        not yet recorded go back too (the one in flight may have been accepted: it will be
-        sent again, unchanged).
+        One message at a time: committed in flight just before it goes to the server, committed
+        sent right after the server accepted it (in the same transaction as the next message's
+        hand-over). Stops early after a transient failure, or when asked to stop, giving the
+        untried rows back to the queue. If the task is cancelled or the database fails
+        mid-batch, the rows never handed over go back too, and the one in flight goes to
+        `in_doubt` (it may have been accepted): nothing is sent twice without the organizer.
         """
         rows = await outbox.claim_due(self.worker_id, limit=self.options.batch_size,
                                       lease_seconds=self.options.lease_seconds,
                                       max_attempts=self.options.retry.max_attempts)
         pending = list(rows)
-        recording: asyncio.Task[None] | None = None  # the previous message's mark_sent
+        accepted: OutboxMail | None = None  # accepted by the server, not yet committed sent
+        in_flight: OutboxMail | None = None
         try:
             while pending and not self._stopping.is_set():
-                row = pending[0]
+                row = pending.pop(0)
+                handed = await outbox.hand_over(row, sent=accepted)
+                if accepted is not None:
+                    self._recorded_sent()
+                    accepted = None
+                if not handed:  # the lease was lost: another worker has this row now
+                    continue
+                in_flight = row
                 error = await self._send(row)
-                if recording is not None:
-                    await recording
-                    recording = None
-                pending.pop(0)
+                in_flight = None
                 if error is None:
-                    # Recorded while the next message goes out: the database commit and the
-                    # SMTP round trips overlap instead of adding up. Still one row at a time,
-                    # so a crash can repeat at most the message in flight.
-                    recording = asyncio.create_task(self._record_sent(row))
+                    accepted = row
                 elif await self._record_failure(row, error) == OutboxState.QUEUED:
                     break
-            if recording is not None:
-                await recording
+            if accepted is not None:
+                await outbox.mark_sent(accepted)
+                self._recorded_sent()
+                accepted = None
         except BaseException:
-            await asyncio.shield(self._give_back(recording, pending))
+            await asyncio.shield(self._give_back(accepted, in_flight, pending))
             raise
         if pending:
             await outbox.release(pending)
@@ -130,8 +138,7 @@ class OutboxWorker:
             return error
         return None
 
-    async def _record_sent(self, row: OutboxMail) -> None:
-        await outbox.mark_sent(row)
+    def _recorded_sent(self) -> None:
         self._failures_in_a_row = 0
         self.tally.add(OutboxState.SENT)
 
@@ -145,17 +152,20 @@ class OutboxWorker:
         self.tally.add(state)
         return state
 
-    async def _give_back(self, recording: asyncio.Task[None] | None,
+    async def _give_back(self, accepted: OutboxMail | None, in_flight: OutboxMail | None,
                          pending: list[OutboxMail]) -> None:
-        """After a cancellation or a database error: finish recording what was sent, release
-        the rest. Failures here are logged; a row left leased returns when its lease expires."""
+        """After a cancellation or a database error: record what the server accepted, put the
+        message whose fate is unknown in doubt, release the rest. Failures here are logged; rows
+        left leased are sorted out the same way when their lease expires."""
         try:
-            if recording is not None:
-                await recording
+            if accepted is not None:
+                await outbox.mark_sent(accepted)
+            if in_flight is not None:
+                await outbox.mark_in_doubt(in_flight)
             await outbox.release(pending)
         except Exception:
             log.exception("outbox worker %s: could not give back %d rows; they return to the "
-                          "queue when their lease expires", self.worker_id, len(pending))
+                          "queue (or go in doubt) when their lease expires", self.worker_id, len(pending))
 
     async def run_until_idle(self) -> Tally:
         """Send until no row is due (rows waiting for a retry later are left): `send-mail --once`."""

@@ -339,6 +339,7 @@ async def test_summary_counts_every_state_for_this_organizer_only(db):
 
     summary = await outbox.outbox_summary(ours)
 
-    assert summary.counts == {"queued": 2, "sending": 0, "sent": 0, "failed": 1, "dead": 0}
+    assert summary.counts == {"queued": 2, "sending": 0, "inflight": 0, "sent": 0, "failed": 1, "dead": 0,
+                              "in_doubt": 0}
     assert [row.last_error for row in summary.failures] == ["550 5.1.1 no such user"]
     assert len(summary.recent) == 3

@@ -23,7 +23,7 @@ from matchmaker.config import PROJECT_ROOT
 from matchmaker.mail.message import message_from_bytes
 from matchmaker.mail.smtp import SmtpTransport
 from matchmaker.services.mailing.worker import OutboxWorker, WorkerOptions, running_worker
-from matchmaker.models import OutboxMail, OutboxState
+from matchmaker.models import Organization, OutboxMail, OutboxState, User
 from matchmaker.services.mailing import outbox
 from matchmaker.services.mailing.outbox import RetryPolicy
 from tests.mail.factories import outgoing_mail
@@ -57,7 +57,7 @@ async def eventually(condition: Callable[[], Awaitable[bool]], *, within: float 
 
 
 async def all_settled() -> bool:
-    return not await OutboxMail.filter(state__in=[OutboxState.QUEUED, OutboxState.SENDING]).exists()
+    return not await OutboxMail.filter(state__in=[OutboxState.QUEUED, OutboxState.SENDING, OutboxState.IN_FLIGHT]).exists()
 
 
 async def states() -> Counter:
@@ -173,9 +173,12 @@ async def test_a_hanging_server_times_out_and_the_message_is_retried(db, smtp_se
     assert smtp_server.handler.message_ids() == [message_id]
 
 
-async def test_a_worker_killed_after_the_server_accepted_resends_the_same_message(
+async def test_a_worker_killed_after_the_server_accepted_leaves_the_message_in_doubt_never_resent_blindly(
         db, smtp_server, settings):
-    (message_id,) = await queue_agendas(1)
+    organization = await Organization.create(kind="government", name="星河市科技局", is_organizer=True)
+    chief = await User.create(email="chief@example.cn", name="科长", password_hash="x")
+    await outbox.enqueue_all([outgoing_mail(1, organization_id=organization.id)], domain="example.gov.cn")
+    (message_id,) = await OutboxMail.all().values_list("message_id", flat=True)
     smtp_server.handler.hold_after_accept = release = threading.Event()
     process = subprocess.Popen(
         [sys.executable, "-m", "matchmaker", "send-mail"], cwd=PROJECT_ROOT,
@@ -187,7 +190,7 @@ async def test_a_worker_killed_after_the_server_accepted_resends_the_same_messag
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         assert await asyncio.to_thread(smtp_server.handler.accepted_and_held.wait, 30)
-        process.send_signal(signal.SIGKILL)  # before the 250 reply: the row is still "sending"
+        process.send_signal(signal.SIGKILL)  # before the 250 reply: the server has it, the worker never knew
         process.wait(10)
     finally:
         if process.poll() is None:
@@ -195,19 +198,24 @@ async def test_a_worker_killed_after_the_server_accepted_resends_the_same_messag
         process.stderr.close()
     release.set()
     smtp_server.handler.hold_after_accept = None
-    assert (await OutboxMail.get(message_id=message_id)).state == OutboxState.SENDING
+    assert (await OutboxMail.get(message_id=message_id)).state == OutboxState.IN_FLIGHT  # committed before SMTP
 
     await asyncio.sleep(1.1)  # the dead worker's lease runs out
     worker = make_worker(smtp_server)
     await worker.run_until_idle()
-    await worker.transport.close()
+    row = await OutboxMail.get(message_id=message_id)
+    assert row.state == OutboxState.IN_DOUBT and "无法确认" in row.last_error
+    assert smtp_server.handler.message_ids() == [message_id]  # not sent a second time by the worker
 
+    # The organizer learns it did not arrive and resends it: the same message, same calendar identity.
+    await outbox.resend(organization, row.id, by=chief)
+    await worker.run_until_idle()
+    await worker.transport.close()
     first, second = [message_from_bytes(m.content) for m in smtp_server.handler.messages]
     assert first["Message-ID"] == second["Message-ID"] == message_id
     assert calendar_identity(first) == calendar_identity(second) == [
         ("meeting-7-1-202@example.gov.cn", 1)]
-    row = await OutboxMail.get(message_id=message_id)
-    assert (row.state, row.attempts) == (OutboxState.SENT, 2)
+    assert (await OutboxMail.get(message_id=message_id)).state == OutboxState.SENT
 
 
 def calendar_identity(message) -> list[tuple[str, int]]:

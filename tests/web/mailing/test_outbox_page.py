@@ -1,8 +1,10 @@
-"""The organizer's outbox page: counts, failures with reasons, resend, preview and .eml, per tenant."""
+"""The organizer's outbox page: counts, failures with reasons, messages in doubt, resend or mark delivered,
+preview and .eml, per tenant."""
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime, timedelta
 import random
 
 import pytest
@@ -170,3 +172,58 @@ async def test_the_apps_own_worker_writes_eml_files_when_no_smtp_server_is_set(s
 
     written = message_from_bytes((enabled.mail_dir / eml_filename(row.message_id)).read_bytes())
     assert written["Message-ID"] == row.message_id
+
+
+async def in_doubt(organization_id: int, number: int) -> OutboxMail:
+    """A message whose worker died while the server had it: handed over, then its lease ran out."""
+    (row,) = await queue_for(organization_id, number)
+    claimed = await outbox.claim_due("dead-worker", limit=100, lease_seconds=60)
+    (mine,) = [c for c in claimed if c.id == row.id]
+    assert await outbox.hand_over(mine)
+    await outbox.release([c for c in claimed if c.id != row.id])
+    await outbox.requeue_expired_leases(now=datetime.now(UTC) + timedelta(seconds=61))
+    return await OutboxMail.get(id=row.id)
+
+
+async def test_a_message_in_doubt_is_listed_with_its_reason_and_left_out_of_resend_all(client, organizer):
+    ours = await organization_id_of(organizer)
+    doubtful = await in_doubt(ours, 1)
+    await refused(ours, 2)
+    assert doubtful.state == OutboxState.IN_DOUBT
+
+    page = await client.get("/organizer/outbox")
+
+    failures = page.text.split('id="failures"')[1].split('id="recent"')[0]
+    assert '<span class="number">1</span><span>无法确认是否送达</span>' in page.text
+    assert "不会自动重发" in failures and "无法确认对方邮件服务器是否已收到" in failures
+    assert f'action="/organizer/outbox/{doubtful.id}/delivered"' in failures
+    assert f'action="/organizer/outbox/{doubtful.id}/resend"' in failures
+    await client.submit("/organizer/outbox/resend-failed")
+    assert (await OutboxMail.get(id=doubtful.id)).state == OutboxState.IN_DOUBT  # only the 550 went back
+
+
+async def test_marking_a_message_in_doubt_delivered_makes_it_sent_never_resent_and_is_audited(client, organizer):
+    doubtful = await in_doubt(await organization_id_of(organizer), 1)
+
+    response = await client.submit(f"/organizer/outbox/{doubtful.id}/delivered")
+
+    assert response.status_code == 303 and response.headers["location"] == f"/organizer/outbox/{doubtful.id}"
+    row = await OutboxMail.get(id=doubtful.id)
+    assert row.state == OutboxState.SENT and row.sent_at is not None
+    entry = await AuditLog.get(action="outbox.mark_delivered")
+    assert entry.actor_id == organizer.id and entry.before["state"] == "in_doubt"
+    assert await outbox.claim_due("w", limit=10, lease_seconds=60) == []
+
+
+async def test_only_a_message_in_doubt_of_ones_own_outbox_can_be_marked_delivered(
+        client, organizer, make_organization):
+    failed = await refused(await organization_id_of(organizer), 1)
+    neighbour = await make_organization("government", is_organizer=True, name="邻市金融局")
+    theirs = await in_doubt(await organization_id_of(neighbour), 2)
+
+    refused_answer = await client.submit(f"/organizer/outbox/{failed.id}/delivered")
+    assert 400 <= refused_answer.status_code < 500 and "只能确认无法确认送达的邮件" in refused_answer.text
+    assert (await client.submit(f"/organizer/outbox/{theirs.id}/delivered")).status_code == 404
+    assert (await client.post(f"/organizer/outbox/{failed.id}/delivered")).status_code == 403  # no CSRF token
+    assert (await OutboxMail.get(id=failed.id)).state == OutboxState.FAILED
+    assert (await OutboxMail.get(id=theirs.id)).state == OutboxState.IN_DOUBT

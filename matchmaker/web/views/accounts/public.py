@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from matchmaker.db import readiness_problems
+from matchmaker.services.scheduling import workers
 from matchmaker.services.mailing.outbox import mail_by_state
 from matchmaker.services.scheduling.run_counts import runs_by_kind_and_state
 from matchmaker.web import metrics
@@ -48,8 +49,8 @@ async def health(request: Request) -> Response:
 
 async def ready(request: Request) -> Response:
     """For load balancers and systemd: 200 when this process can serve (database reachable,
-    every committed migration applied, Redis answering when it holds the rate limits), else 503
-    with the reasons. /healthz only says the process is up."""
+    every committed migration applied, Redis answering when it holds the rate limits, and, when the
+    jobs are left to a worker process, a worker seen in the last minute), else 503 with the reasons. /healthz only says the process is up."""
     problems = await readiness_problems()
     settings = settings_of(request)
     if is_shared(settings.security_rate_limit_storage):
@@ -59,6 +60,9 @@ async def ready(request: Request) -> Response:
             answered = False
         if not answered:
             problems.append("rate-limit storage unreachable (redis)")
+    if not settings.jobs_run_in_web and not problems and await workers.last_seen() is None:
+        # The web processes leave solver runs, mail and the periodic jobs to a worker process.
+        problems.append("no worker seen in the last minute (python -m matchmaker worker)")
     if problems:
         return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503,
                             headers={"cache-control": "no-store"})

@@ -16,9 +16,11 @@ from matchmaker.web.pages import redirect, render, settings_of
 STATE_LABELS = {
     "queued": N_("排队中"),
     "sending": N_("发送中"),
+    "inflight": N_("投递中"),
     "sent": N_("已发送"),
     "failed": N_("发送失败"),
     "dead": N_("多次重试后放弃"),
+    "in_doubt": N_("无法确认是否送达"),
 }
 
 KIND_LABELS = {
@@ -65,6 +67,13 @@ async def resend_one(request: Request) -> Response:
     viewer = await organizer_of(request)
     await outbox.resend(viewer.organization, _mail_id(request), by=viewer.user)
     return redirect("/organizer/outbox?requeued=1")
+
+
+async def mark_delivered(request: Request) -> Response:
+    """The organizer checked with the recipient that a message in doubt arrived."""
+    viewer = await organizer_of(request)
+    await outbox.mark_delivered(viewer.organization, _mail_id(request), by=viewer.user)
+    return redirect(f"/organizer/outbox/{_mail_id(request)}")
 
 
 async def resend_failed(request: Request) -> Response:
