@@ -59,6 +59,7 @@ async def test_an_enterprises_matches_read_english_in_english_and_chinese_in_chi
     assert len(reasons) > 10 and [r for r in reasons if "万元" in r or "要求" in r or "未填写" in r] == []
 
     await other_client.login("e10@demo.matchmaker.cn", DEMO_PASSWORD)
+    await other_client.submit("/language", {"language": "zh", "next": "/"})  # the user's setting, back to Chinese
     chinese = await other_client.get(f"/enterprise/needs/{need.id}/matches")
     assert "要求" in chinese.text and not [r for r in REASON.findall(chinese.text) if "required" in r]
 
