@@ -80,6 +80,10 @@ def format_value(field: Field, value: Any, decimals: int = 2, *, book: Phraseboo
     return str(value)
 
 
+_SINGULAR_EN = {"years": "year", "items": "item", "times": "time", "months": "month", "people": "person",
+                "points": "point"}
+
+
 def _format_value_en(field: Field, value: Any, decimals: int, book: Phrasebook) -> str:
     if value is None:
         return MISSING_EN
@@ -89,7 +93,11 @@ def _format_value_en(field: Field, value: Any, decimals: int, book: Phrasebook) 
     if kind is FieldType.PERCENT:
         return f"{_number(value, decimals)}%"
     if kind is FieldType.NUMBER:
-        return _number(value, decimals) + (f" {unit_of(field.unit, book)}" if field.unit else "")
+        shown = _number(value, decimals)
+        unit = unit_of(field.unit, book)
+        if shown == "1":  # 1 year, 1 item, 1 person
+            unit = _SINGULAR_EN.get(unit, unit)
+        return shown + (f" {unit}" if field.unit else "")
     if kind is FieldType.DATE:
         return value.isoformat() if isinstance(value, date) else str(value)
     if kind is FieldType.BOOL:

@@ -94,9 +94,13 @@ class Journey:
             chinese = [t for t in chrome.all_inner_texts() if CJK.search(t) and not _is_data(t) and t not in data]
             assert chinese == [], (path, chinese)
             name = f"journey-{self.role}-en{path.replace('/', '_')}"
+            if page.locator("details.why").count():  # show one verdict's reasons in the shot
+                page.locator("details.why").first.evaluate("e => e.open = true")
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             if path in phone_too:
                 self.phone.goto(f"{self.base_url}{path}")
+                if self.phone.locator("details.why").count():  # show one verdict's reasons in the shot
+                    self.phone.locator("details.why").first.evaluate("e => e.open = true")
                 assert self.phone.evaluate("document.documentElement.scrollWidth") <= 390, path
                 self.phone.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
 

@@ -57,7 +57,7 @@ def test_the_chinese_reason_is_unchanged_and_is_what_the_text_equals():
 
 def test_units_money_and_a_missing_value_in_english():
     assert english(judge(leaf("years_established", "ge", 2), established=date(2025, 6, 30))) == (
-        "Years since establishment 1 years < required ≥ 2 years ✗")
+        "Years since establishment 1 year < required ≥ 2 years ✗")
     assert english(judge(leaf("revenue", "ge", 5_000_000), revenue=3_000_000)) == (
         "Revenue 300 ×10k yuan < required ≥ 500 ×10k yuan ✗")
     assert english(judge(leaf("revenue", "ge", 5_000_000))) == "Revenue not filled in, required ≥ 500 ×10k yuan ✗"
@@ -164,7 +164,7 @@ def test_groups_process_steps_and_the_preview_in_english():
         "      · R&D spending share at least 3%",
         "      · Employees at least 10 people",
         "    · First-time borrower: yes",
-        "    · Overdue payments in two years less than 1 times",
+        "    · Overdue payments in two years less than 1 time",
         "  · None of the following:",
         "    · Serious violation of trust: yes",
         "  · 名单制管理 (reviewed by the institution)",
