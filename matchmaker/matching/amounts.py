@@ -30,6 +30,7 @@ from matchmaker.matching.expressions import MISSING, ZERO, evaluate_columns, eva
 from matchmaker.matching.fields import Field, default_fields
 from matchmaker.matching.model import TermRule
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
+from matchmaker.matching.phrases import EN, ZH, Phrasebook, Said, field_label, say, written
 from matchmaker.matching.render import FAIL_MARK, PASS_MARK, format_value
 
 
@@ -46,13 +47,20 @@ NEED_TERM = _FIELDS.get("need.term_months")
 assert NEED_AMOUNT is not None and NEED_TERM is not None
 
 
-def _wan(amount: float) -> str:
+def _wan(amount: float, book: Phrasebook = ZH) -> str:
     text = f"{amount / 10000:.4f}".rstrip("0").rstrip(".")
-    return f"{text} 万元"
+    return f"{text} ×10k yuan" if book.english else f"{text} 万元"
 
 
-def _share_text(field: Field, percent: float) -> str:
+def _share_text(field: Field, percent: float, book: Phrasebook = ZH) -> str:
+    if book.english:
+        return f"{percent:g}% of {field_label(field, book)}"
     return f"按{field.label}的 {percent:g}% 计"
+
+
+def _two(zh: Callable[[], str], en: Callable[[], str]) -> Said:
+    """A reason written in Chinese by `zh` and in English by `en`."""
+    return say(lambda b: en() if b.english else zh())
 
 
 def amount_for_pair(amount: CompiledAmount, value_of: Callable[[Field], Any], need_applies: bool,
@@ -60,64 +68,99 @@ def amount_for_pair(amount: CompiledAmount, value_of: Callable[[Field], Any], ne
     """The amount rule for one pair. `value_of(field)` reads the pair's value, `outcome_of`
     judges a tier condition (pass | fail | unknown)."""
     rule = amount.rule
+    how: Callable[[Phrasebook], str]
     if amount.tiers:
         for tier in amount.tiers:
             if tier.when is None or outcome_of(tier.when) == PASS:
-                granted, how = tier.max, tier.label or "分档额度"
+                granted, label = tier.max, tier.label
+                how = lambda b: label or ("amount tier" if b.english else "分档额度")  # noqa: E731
                 break
         else:
-            return AmountOutcome(0, FAIL, "不符合任何额度档，无可贷额度" + FAIL_MARK)
+            return AmountOutcome(0, FAIL, _two(lambda: "不符合任何额度档，无可贷额度" + FAIL_MARK,
+                                               lambda: "No amount tier applies: nothing can be lent" + FAIL_MARK))
     elif amount.share_field is not None:
         field, percent = amount.share_field, float(rule.share_percent or 0)
         if field.needs_need and not need_applies:
-            return AmountOutcome(None, UNKNOWN, f"额度{_share_text(field, percent)}：未按需求判断，额度待定")
+            return AmountOutcome(None, UNKNOWN, _two(
+                lambda: f"额度{_share_text(field, percent)}：未按需求判断，额度待定",
+                lambda: f"Amount {_share_text(field, percent, EN)}: not judged on the need, amount to be set"))
         value = value_of(field)
         if value is None:
-            return AmountOutcome(None, FAIL, f"{field.label} 未填写，无法计算额度（{_share_text(field, percent)}）"
-                                 + FAIL_MARK)
+            return AmountOutcome(None, FAIL, _two(
+                lambda: f"{field.label} 未填写，无法计算额度（{_share_text(field, percent)}）" + FAIL_MARK,
+                lambda: f"{field_label(field, EN)} not filled in: the amount ({_share_text(field, percent, EN)}) "
+                        "cannot be computed" + FAIL_MARK))
         granted = math.floor(value * percent / 100)
         if rule.max is not None:
             granted = min(granted, rule.max)
-        how = f"{_share_text(field, percent)}：{format_value(field, value)}"
+        how = lambda b: f"{_share_text(field, percent, b)}{': ' if b.english else '：'}{format_value(field, value, book=b)}"  # noqa: E731
     elif amount.expr is not None:
         expr = amount.expr
-        formula = f"按公式 {render_expr(expr.expr, expr.fields)} 计"
+
+        def formula(b: Phrasebook) -> str:
+            shown = render_expr(expr.expr, expr.fields, book=b)
+            return f"by the formula {shown}" if b.english else f"按公式 {shown} 计"
+
         if expr.uses_need and not need_applies:
-            return AmountOutcome(None, UNKNOWN, f"额度{formula}：未按需求判断，额度待定")
+            return AmountOutcome(None, UNKNOWN, _two(lambda: f"额度{formula(ZH)}：未按需求判断，额度待定",
+                                                     lambda: f"Amount {formula(EN)}: not judged on the need, amount to be set"))
         value, status, detail = evaluate_scalar(expr, value_of)
         if status == MISSING:
-            return AmountOutcome(None, FAIL, f"{detail} 未填写，无法计算额度（{formula}）" + FAIL_MARK)
+            return AmountOutcome(None, FAIL, _two(
+                lambda: f"{detail} 未填写，无法计算额度（{formula(ZH)}）" + FAIL_MARK,
+                lambda: f"{written(detail, EN)} not filled in: the amount ({formula(EN)}) cannot be computed" + FAIL_MARK))
         if status == ZERO:
-            return AmountOutcome(None, UNKNOWN, f"{detail}为 0，无法计算额度（{formula}），额度待定")
+            return AmountOutcome(None, UNKNOWN, _two(
+                lambda: f"{detail}为 0，无法计算额度（{formula(ZH)}），额度待定",
+                lambda: f"{written(detail, EN)} is 0: the amount ({formula(EN)}) cannot be computed, to be set"))
         assert value is not None
         granted = max(math.floor(value), 0)
         if rule.max is not None:
             granted = min(granted, rule.max)
-        how = f"{formula}：{_wan(value)}"
+        computed = value
+        how = lambda b: f"{formula(b)}{': ' if b.english else '：'}{_wan(computed, b)}"  # noqa: E731
         if granted <= 0:
-            return AmountOutcome(0, FAIL, f"可贷额度为 0（{how}）" + FAIL_MARK)
+            return AmountOutcome(0, FAIL, _two(lambda: f"可贷额度为 0（{how(ZH)}）" + FAIL_MARK,
+                                               lambda: f"The amount that can be lent is 0 ({how(EN)})" + FAIL_MARK))
     elif rule.max is not None:
-        granted, how = rule.max, "产品最高额度"
+        granted = rule.max
+        how = lambda b: "the product's maximum" if b.english else "产品最高额度"  # noqa: E731
     else:
-        return _against_need(None, rule.min, "", value_of(NEED_AMOUNT) if need_applies else None)
+        return _against_need(None, rule.min, lambda b: "", value_of(NEED_AMOUNT) if need_applies else None)
     if rule.min is not None and granted < rule.min:
-        return AmountOutcome(granted, FAIL, f"可贷额度 {_wan(granted)} < 起贷额度 {_wan(rule.min)}（{how}）" + FAIL_MARK)
+        low = rule.min
+        return AmountOutcome(granted, FAIL, _two(
+            lambda: f"可贷额度 {_wan(granted)} < 起贷额度 {_wan(low)}（{how(ZH)}）" + FAIL_MARK,
+            lambda: f"Amount available {_wan(granted, EN)} < minimum loan {_wan(low, EN)} ({how(EN)})" + FAIL_MARK))
     return _against_need(granted, rule.min, how, value_of(NEED_AMOUNT) if need_applies else None)
 
 
-def _against_need(granted: int | None, minimum: int | None, how: str, wanted: Any) -> AmountOutcome:
+def _against_need(granted: int | None, minimum: int | None, how: Callable[[Phrasebook], str],
+                  wanted: Any) -> AmountOutcome:
     """The need's amount against [minimum, granted] (granted None: no upper limit stated)."""
     if wanted is not None and granted is not None and wanted > granted:
-        return AmountOutcome(granted, FAIL, f"需求 {_wan(wanted)} > 本产品对贵企业最高 {_wan(granted)}（{how}），"
-                             f"可申请 {_wan(granted)}" + FAIL_MARK)
+        return AmountOutcome(granted, FAIL, _two(
+            lambda: f"需求 {_wan(wanted)} > 本产品对贵企业最高 {_wan(granted)}（{how(ZH)}），"
+                    f"可申请 {_wan(granted)}" + FAIL_MARK,
+            lambda: f"Need {_wan(wanted, EN)} > this product's maximum for your company {_wan(granted, EN)} "
+                    f"({how(EN)}); you may apply for {_wan(granted, EN)}" + FAIL_MARK))
     if wanted is not None and minimum is not None and wanted < minimum:
-        upto = "" if granted is None else f"–{_wan(granted)}"
-        return AmountOutcome(granted, FAIL, f"需求 {_wan(wanted)} < 起贷额度 {_wan(minimum)}，"
-                             f"可申请 {_wan(minimum)}{upto}" + FAIL_MARK)
+        def upto(b: Phrasebook) -> str:
+            return "" if granted is None else f"–{_wan(granted, b)}"
+        return AmountOutcome(granted, FAIL, _two(
+            lambda: f"需求 {_wan(wanted)} < 起贷额度 {_wan(minimum)}，可申请 {_wan(minimum)}{upto(ZH)}" + FAIL_MARK,
+            lambda: f"Need {_wan(wanted, EN)} < minimum loan {_wan(minimum, EN)}; you may apply for "
+                    f"{_wan(minimum, EN)}{upto(EN)}" + FAIL_MARK))
     if granted is None:
-        return AmountOutcome(None, PASS, "额度由机构核定" + (f"，需求 {_wan(wanted)}" + PASS_MARK if wanted is not None else ""))
-    tail = f"，需求 {_wan(wanted)}在额度内" if wanted is not None else ""
-    return AmountOutcome(granted, PASS, f"可贷额度最高 {_wan(granted)}（{how}）{tail}" + PASS_MARK)
+        return AmountOutcome(None, PASS, _two(
+            lambda: "额度由机构核定" + (f"，需求 {_wan(wanted)}" + PASS_MARK if wanted is not None else ""),
+            lambda: "Amount set by the institution" + (f"; need {_wan(wanted, EN)}" + PASS_MARK
+                                                       if wanted is not None else "")))
+    return AmountOutcome(granted, PASS, _two(
+        lambda: f"可贷额度最高 {_wan(granted)}（{how(ZH)}）"
+                + (f"，需求 {_wan(wanted)}在额度内" if wanted is not None else "") + PASS_MARK,
+        lambda: f"Amount available up to {_wan(granted, EN)} ({how(EN)})"
+                + (f"; need {_wan(wanted, EN)} is within it" if wanted is not None else "") + PASS_MARK))
 
 
 def amount_columns(amount: CompiledAmount, column_of: Callable[[Field], tuple[np.ndarray, np.ndarray]],
@@ -171,18 +214,27 @@ def amount_columns(amount: CompiledAmount, column_of: Callable[[Field], tuple[np
 
 def term_for_pair(term: TermRule, value_of: Callable[[Field], Any], need_applies: bool) -> tuple[str, str]:
     """(outcome, reason) of the product's term range for one pair."""
-    span = _term_span(term)
     if not need_applies:
-        return UNKNOWN, f"期限 {span}（未按需求判断）"
+        return UNKNOWN, _two(lambda: f"期限 {_term_span(term)}（未按需求判断）",
+                             lambda: f"Term {_term_span(term, EN)} (not judged on the need)")
     wanted = value_of(NEED_TERM)
     if wanted is None:
-        return UNKNOWN, f"期限 {span}（需求未填写期限）"
+        return UNKNOWN, _two(lambda: f"期限 {_term_span(term)}（需求未填写期限）",
+                             lambda: f"Term {_term_span(term, EN)} (the need states no term)")
     months = f"{wanted:g} 个月"
+    months_en = f"{wanted:g} months"
     if term.max_months is not None and wanted > term.max_months:
-        return FAIL, f"需求期限 {months} > 本产品最长 {term.max_months} 个月，可申请 {span}" + FAIL_MARK
+        return FAIL, _two(
+            lambda: f"需求期限 {months} > 本产品最长 {term.max_months} 个月，可申请 {_term_span(term)}" + FAIL_MARK,
+            lambda: f"Term sought {months_en} > this product's longest {term.max_months} months; you may apply for "
+                    f"{_term_span(term, EN)}" + FAIL_MARK)
     if term.min_months is not None and wanted < term.min_months:
-        return FAIL, f"需求期限 {months} < 本产品最短 {term.min_months} 个月，可申请 {span}" + FAIL_MARK
-    return PASS, f"需求期限 {months}，在本产品期限 {span}内" + PASS_MARK
+        return FAIL, _two(
+            lambda: f"需求期限 {months} < 本产品最短 {term.min_months} 个月，可申请 {_term_span(term)}" + FAIL_MARK,
+            lambda: f"Term sought {months_en} < this product's shortest {term.min_months} months; you may apply for "
+                    f"{_term_span(term, EN)}" + FAIL_MARK)
+    return PASS, _two(lambda: f"需求期限 {months}，在本产品期限 {_term_span(term)}内" + PASS_MARK,
+                      lambda: f"Term sought {months_en}, within this product's term {_term_span(term, EN)}" + PASS_MARK)
 
 
 def term_columns(term: TermRule, column_of: Callable[[Field], tuple[np.ndarray, np.ndarray]],
@@ -199,7 +251,13 @@ def term_columns(term: TermRule, column_of: Callable[[Field], tuple[np.ndarray, 
     return fail
 
 
-def _term_span(term: TermRule) -> str:
+def _term_span(term: TermRule, book: Phrasebook = ZH) -> str:
+    if book.english:
+        if term.min_months is not None and term.max_months is not None:
+            return f"{term.min_months}–{term.max_months} months"
+        if term.max_months is not None:
+            return f"up to {term.max_months} months (inclusive)"
+        return f"{term.min_months} months or more"
     if term.min_months is not None and term.max_months is not None:
         return f"{term.min_months}–{term.max_months} 个月"
     if term.max_months is not None:

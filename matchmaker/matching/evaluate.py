@@ -26,6 +26,7 @@ from matchmaker.matching.fields import INNOVATION_SCORE, Field, FieldType
 from matchmaker.matching.innovation import InnovationScore, InnovationWeights, innovation_score
 from matchmaker.matching.model import KIND_FAMILY, KINDS, EnterpriseProfile, FinancingNeed
 from matchmaker.matching.outcomes import FAIL, PASS, UNKNOWN
+from matchmaker.matching.phrases import KINDS_EN, Phrasebook, say
 from matchmaker.matching.regions import served_depth
 from matchmaker.matching.render import (
     FAIL_MARK,
@@ -43,7 +44,8 @@ class Reason:
     """Why one criterion passed, failed or was not judged.
 
     `source`: product (the offer's criteria), platform (an organizer rule), region, amount.
-    `policy_text` is the sentence of the policy the criterion comes from.
+    `policy_text` is the sentence of the policy the criterion comes from. `text` is Chinese and
+    a `Said` (phrases.py): a page writes it in its reader's language with `in_language`.
     """
 
     criterion_id: str
@@ -158,7 +160,14 @@ class _Explainer:
         self.reasons: list[Reason] = []
         self.caveats: list[str] = []
 
-    def why_need_not_judged(self) -> str:
+    def why_need_not_judged(self, book: Phrasebook) -> str:
+        if book.english:
+            if self.family is None:
+                return "policies are not judged on a financing need"
+            if self.subject.need is None:
+                return "no financing need posted"
+            kind = self.subject.need.kind
+            return f"the need's kind ({KINDS_EN.get(kind, kind)}) is not of the product's family"
         if self.family is None:
             return "政策不按融资需求判断"
         if self.subject.need is None:
@@ -168,7 +177,9 @@ class _Explainer:
     def outcome(self, node: CompiledNode, record: bool = True) -> str:
         if isinstance(node, Caveat):
             if record:
-                text = f"{node.node.text}：由机构审核，未自动判断"
+                step = node.node.text
+                text = say(lambda b: f"{step}: reviewed by the institution, not judged automatically" if b.english
+                           else f"{step}：由机构审核，未自动判断")
                 self.reasons.append(Reason(node.node.id, UNKNOWN, text, self.source, node.node.text))
                 self.caveats.append(node.node.text)
             return UNKNOWN
@@ -177,34 +188,39 @@ class _Explainer:
         if isinstance(node, ExprTest):
             return self._computed(node, record)
         results = [self.outcome(child, record) for child in node.children]
+        failed = results.count(FAIL)
         if isinstance(node.node, AllOf):
             result = outcomes.all_of(results)
-            summary = {PASS: "全部满足", FAIL: f"{results.count(FAIL)} 项未满足", UNKNOWN: "待机构审核"}[result]
+            summary = {PASS: "全部满足", FAIL: f"{failed} 项未满足", UNKNOWN: "待机构审核"}
+            summary_en = {PASS: "all met", FAIL: f"{failed} not met", UNKNOWN: "for the institution to review"}
         elif isinstance(node.node, AnyOf):
             result = outcomes.any_of(results)
-            summary = {PASS: "已满足其一", FAIL: "均未满足", UNKNOWN: "待机构审核"}[result]
+            summary = {PASS: "已满足其一", FAIL: "均未满足", UNKNOWN: "待机构审核"}
+            summary_en = {PASS: "one is met", FAIL: "none is met", UNKNOWN: "for the institution to review"}
         else:
             result = outcomes.negate(results[0])
-            summary = {PASS: "不属于排除情形", FAIL: "属于排除情形", UNKNOWN: "待机构审核"}[result]
+            summary = {PASS: "不属于排除情形", FAIL: "属于排除情形", UNKNOWN: "待机构审核"}
+            summary_en = {PASS: "not an excluded case", FAIL: "an excluded case", UNKNOWN: "for the institution to review"}
         if record:
             mark = {PASS: PASS_MARK, FAIL: FAIL_MARK, UNKNOWN: ""}[result]
-            label = node.node.text or {AllOf: "同时满足", AnyOf: "满足其一"}.get(type(node.node), "不得满足")
-            self.reasons.append(Reason(node.node.id, result, f"{label}：{summary}{mark}", self.source, node.node.text))
+            own = node.node.text
+            label = own or {AllOf: "同时满足", AnyOf: "满足其一"}.get(type(node.node), "不得满足")
+            label_en = own or {AllOf: "All of", AnyOf: "Any of"}.get(type(node.node), "None of")
+            text = say(lambda b: f"{label_en}: {summary_en[result]}{mark}" if b.english
+                       else f"{label}：{summary[result]}{mark}")
+            self.reasons.append(Reason(node.node.id, result, text, self.source, node.node.text))
         return result
 
     def _test(self, test: Test, record: bool) -> str:
         node, field = test.node, test.field
         if field.needs_need and not self.need_applies:
             if record:
-                why = self.why_need_not_judged()
-                wanted = phrase(field, node.op, test.threshold)
-                self.reasons.append(Reason(node.id, UNKNOWN, f"{wanted}：{why}，未判断", self.source, node.text))
-                self.caveats.append(f"{wanted}（{why}，未判断）")
+                self._not_judged(lambda b: phrase(field, node.op, test.threshold, book=b), node)
             return UNKNOWN
         value = self.subject.value(field)
         passed = compare(field, node.op, test.threshold, value)
         if record:
-            text = comparison_reason(field, node.op, test.threshold, value, passed)
+            text = say(lambda b: comparison_reason(field, node.op, test.threshold, value, passed, book=b))
             self.reasons.append(Reason(node.id, PASS if passed else FAIL, text, self.source, node.text))
         return PASS if passed else FAIL
 
@@ -213,10 +229,7 @@ class _Explainer:
         node = test.node
         if test.uses_need and not self.need_applies:
             if record:
-                why = self.why_need_not_judged()
-                wanted = computed_phrase(test.expr, node.op, test.threshold)
-                self.reasons.append(Reason(node.id, UNKNOWN, f"{wanted}：{why}，未判断", self.source, node.text))
-                self.caveats.append(f"{wanted}（{why}，未判断）")
+                self._not_judged(lambda b: computed_phrase(test.expr, node.op, test.threshold, book=b), node)
             return UNKNOWN
         value, status, detail = evaluate_scalar(test.expr, self.subject.value)
         if status == ZERO:
@@ -224,11 +237,27 @@ class _Explainer:
         else:
             result = PASS if value is not None and compare_number(node.op, test.threshold, value) else FAIL
         if record:
-            text = computed_reason(test.expr, node.op, test.threshold, value, status, detail)
+            text = say(lambda b: computed_reason(test.expr, node.op, test.threshold, value, status, detail, book=b))
             self.reasons.append(Reason(node.id, result, text, self.source, node.text))
             if status == ZERO:
                 self.caveats.append(text)
         return result
+
+
+    def _not_judged(self, wanted, node) -> None:
+        """A need criterion on a pair whose need is not judged: a reason and a caveat saying why."""
+        def reason(b: Phrasebook) -> str:
+            if b.english:
+                return f"{wanted(b)}: {self.why_need_not_judged(b)}, not judged"
+            return f"{wanted(b)}：{self.why_need_not_judged(b)}，未判断"
+
+        def caveat(b: Phrasebook) -> str:
+            if b.english:
+                return f"{wanted(b)} ({self.why_need_not_judged(b)}, not judged)"
+            return f"{wanted(b)}（{self.why_need_not_judged(b)}，未判断）"
+
+        self.reasons.append(Reason(node.id, UNKNOWN, say(reason), self.source, node.text))
+        self.caveats.append(say(caveat))
 
 
 def compare_number(op: str, threshold: float, value: float) -> bool:
@@ -273,9 +302,12 @@ def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: Innov
     kind_exact = _kind_exact(subject, offer)
     if kind_match and not kind_exact:
         assert need is not None
-        product_kind = getattr(offer.offer, "kind", "")
-        reasons.append(Reason(KIND_REASON_ID, PASS, f"产品类型为{KINDS.get(product_kind, product_kind)}，与需求类型"
-                              f"（{KINDS.get(need.kind, need.kind)}）不同，同属{FAMILY_WORDS.get(offer.family or '', '')}",
+        product_kind, family = getattr(offer.offer, "kind", ""), offer.family or ""
+        reasons.append(Reason(KIND_REASON_ID, PASS, say(lambda b: (
+            f"The product is a {KINDS_EN.get(product_kind, product_kind)}, not the need's kind "
+            f"({KINDS_EN.get(need.kind, need.kind)}), both {FAMILY_WORDS_EN.get(family, family)}" if b.english else
+            f"产品类型为{KINDS.get(product_kind, product_kind)}，与需求类型"
+            f"（{KINDS.get(need.kind, need.kind)}）不同，同属{FAMILY_WORDS.get(family, '')}")),
                               "kind"))
     breakdown = fit_breakdown(subject, offer, max_amount, depth, innovation_weights, fit_weights) if eligible else None
     return Verdict(enterprise.uscc, need.id if need else None, offer.id, eligible, kind_match, tuple(failed),
@@ -285,6 +317,7 @@ def explain(subject: Subject, offer: CompiledOffer, *, innovation_weights: Innov
 
 KIND_REASON_ID = "product.kind"
 FAMILY_WORDS = {"loan": "贷款类"}
+FAMILY_WORDS_EN = {"loan": "loans"}
 
 
 def _kind_exact(subject: Subject, offer: CompiledOffer) -> bool:
@@ -301,18 +334,30 @@ def _explain_unit(subject: Subject, offer: CompiledOffer, unit: Unit, reasons: l
     if unit.kind == "platform":
         # the organizer's rule text is what the enterprise needs to read, not the inner test
         mark = {PASS: PASS_MARK, FAIL: FAIL_MARK, UNKNOWN: ""}[result]
-        walker.reasons.insert(0, Reason(unit.id, result, f"平台规则：{unit.text}{mark}", "platform", unit.text))
+        rule = unit.text
+        walker.reasons.insert(0, Reason(unit.id, result, say(
+            lambda b: f"Platform rule: {rule}{mark}" if b.english else f"平台规则：{rule}{mark}"), "platform", unit.text))
     reasons.extend(walker.reasons)
     caveats.extend(walker.caveats)
     return result
 
 
 def _region_reason(enterprise: EnterpriseProfile, offer: CompiledOffer, depth: int) -> tuple[str, str]:
-    served = "、".join("/".join(r) for r in offer.regions)
-    where = "/".join(enterprise.region.path) or "未填写"
-    if depth:
-        return PASS, f"所在地区 {where}，服务地区 {served}{PASS_MARK}"
-    return FAIL, f"所在地区 {where}，不在服务地区 {served}{FAIL_MARK}"
+    path = "/".join(enterprise.region.path)
+
+    def text(b: Phrasebook) -> str:
+        served = (", " if b.english else "、").join("/".join(r) for r in offer.regions)
+        if b.english:
+            where = path or "not filled in"
+            if depth:
+                return f"Region {where}, served regions {served}{PASS_MARK}"
+            return f"Region {where}, outside the served regions {served}{FAIL_MARK}"
+        where = path or "未填写"
+        if depth:
+            return f"所在地区 {where}，服务地区 {served}{PASS_MARK}"
+        return f"所在地区 {where}，不在服务地区 {served}{FAIL_MARK}"
+
+    return (PASS if depth else FAIL), say(text)
 
 
 def _one(value: float | None) -> np.ndarray:

@@ -30,11 +30,13 @@ from typing import Any, Union
 import numpy as np
 
 from matchmaker.matching.fields import Field, FieldRegistry, FieldType
+from matchmaker.matching.phrases import ZH, Phrasebook, field_label, say
 
 EXPR_OPS = ("add", "sub", "mul", "div", "min", "max")
 BINARY_OPS = frozenset({"sub", "div"})
 SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}
 FUNCTION_WORD = {"min": "较小值", "max": "较大值"}
+FUNCTION_WORD_EN = {"min": "min", "max": "max"}
 _PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2}
 
 MONEY, NUMBER, RATIO = "money", "number", "ratio"
@@ -238,7 +240,7 @@ def evaluate_scalar(compiled: CompiledExpr, value_of: Callable[[Field], Any]) ->
     """
     for field in compiled.fields.values():
         if value_of(field) is None:
-            return None, MISSING, field.label
+            return None, MISSING, say(lambda book, field=field: field_label(field, book))
     zeros: list[str] = []
 
     def walk(expr: Expr) -> float:
@@ -251,7 +253,8 @@ def evaluate_scalar(compiled: CompiledExpr, value_of: Callable[[Field], Any]) ->
         if expr.op == "div":
             top, bottom = values
             if bottom == 0:
-                zeros.append(render_expr(expr.args[1], compiled.fields))
+                divisor = expr.args[1]
+                zeros.append(say(lambda book: render_expr(divisor, compiled.fields, book=book)))
                 return math.nan
             return top / bottom
         return _fold(expr.op, values)
@@ -316,17 +319,21 @@ def evaluate_columns(compiled: CompiledExpr, column_of: Callable[[Field], tuple[
 
 # ---- rendering --------------------------------------------------------------------------------
 
-def render_expr(expr: Expr, fields: Mapping[str, Field] | FieldRegistry, parent: int = 0, right: bool = False) -> str:
-    """Plain Chinese infix: "(现有负债 + 需求金额) ÷ 营业收入", "较小值(最近估值 × 50%, 1000)"."""
+def render_expr(expr: Expr, fields: Mapping[str, Field] | FieldRegistry, parent: int = 0, right: bool = False,
+                *, book: Phrasebook = ZH) -> str:
+    """Plain Chinese infix: "(现有负债 + 需求金额) ÷ 营业收入", "较小值(最近估值 × 50%, 1000)"
+    (English labels and min / max with the English book)."""
     if isinstance(expr, Num):
         return f"{_plain(expr.value)}%" if expr.percent else f"{_plain(expr.value)}"
     if isinstance(expr, Ref):
         field = fields.get(expr.field)
-        return field.label if field is not None else expr.field
+        return field_label(field, book) if field is not None else expr.field
     if expr.op in FUNCTION_WORD:
-        return f"{FUNCTION_WORD[expr.op]}({', '.join(render_expr(a, fields) for a in expr.args)})"
+        word = (FUNCTION_WORD_EN if book.english else FUNCTION_WORD)[expr.op]
+        return f"{word}({', '.join(render_expr(a, fields, book=book) for a in expr.args)})"
     level = _PRECEDENCE[expr.op]
-    parts = [render_expr(a, fields, level, right=i > 0 and expr.op in BINARY_OPS) for i, a in enumerate(expr.args)]
+    parts = [render_expr(a, fields, level, right=i > 0 and expr.op in BINARY_OPS, book=book)
+             for i, a in enumerate(expr.args)]
     text = f" {SYMBOL[expr.op]} ".join(parts)
     if level < parent or (right and level == parent):
         return f"({text})"

@@ -82,6 +82,8 @@ class Field:
     choices: tuple[str, ...] = ()
     definition: str = ""
     source: str = "enterprise"  # enterprise | derived | need | custom | list
+    #: the English label where phrases.FIELD_LABELS_EN has none (lists, qualification ages)
+    label_en: str = ""
 
     @property
     def needs_need(self) -> bool:
@@ -256,8 +258,11 @@ def qualification_age_field(name: str) -> Field:
         obtained = e.qualifications.get(name)
         return None if obtained is None else years_between(obtained, as_of)
 
+    from matchmaker.matching.phrases import EN
+
     return Field(QUALIFICATION_AGE_PREFIX + name, f"{name}取得年限", F.NUMBER, getter, unit="年",
-                 source="derived", definition=f"取得{name}之日至评估日的周年数 (计法同成立年限; 不论是否仍在有效期)")
+                 source="derived", definition=f"取得{name}之日至评估日的周年数 (计法同成立年限; 不论是否仍在有效期)",
+                 label_en=f"Years since obtaining {EN.term(name)}")
 
 
 def custom_field(name: str, type: FieldType, *, label: str | None = None, unit: str = "",
@@ -298,7 +303,8 @@ def list_field(key: str, *, label: str | None = None) -> Field:
 
     name = label or key
     return Field(LIST_PREFIX + key, f"在名单“{name}”上（按评估日期有效）", F.BOOL, getter, source="list",
-                 definition=f"企业在名单“{name}”上，且评估日期在名单有效期内")
+                 definition=f"企业在名单“{name}”上，且评估日期在名单有效期内",
+                 label_en=f"On the list “{name}” (valid on the assessment date)")
 
 
 class FieldRegistry:

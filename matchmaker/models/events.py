@@ -229,7 +229,10 @@ class Notification(Model):
     user = fields.ForeignKeyField("matchmaker.User", related_name=False, null=True, on_delete=fields.CASCADE)
     event = fields.ForeignKeyField("matchmaker.Event", related_name=False, null=True, on_delete=fields.CASCADE)
     kind = fields.CharField(max_length=40)  # e.g. request.received, request.answered, request.expired
-    text = fields.CharField(max_length=300)
+    text = fields.CharField(max_length=300)  # the Chinese text: what rows written before `message` show
+    # {"code": a key of services/mailing/notifications.NOTICES, "args": {...}}: rendered in the
+    # reader's language at display; None on rows written before codes were stored
+    message = fields.JSONField(null=True)
     link = fields.CharField(max_length=300, default="")
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     read_at = fields.DatetimeField(null=True)

@@ -80,6 +80,14 @@ def one_language(message: str) -> str:
     return message
 
 
+def said(text: object) -> object:
+    """A text the matching engine wrote (`matching.phrases.Said`) in the current language; any
+    other value as it is."""
+    from matchmaker.matching.phrases import in_language
+
+    return in_language(text, current_language.get())
+
+
 def pick_language(candidates: list[str | None], supported: tuple[str, ...], default: str) -> str:
     """The first supported language among the user's setting, the cookie and Accept-Language."""
     for candidate in candidates:

@@ -69,6 +69,7 @@ def build_environment(directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.globals["static"] = _static_version
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.filters["one_language"] = i18n.one_language
+    env.filters["said"] = i18n.said
     env.filters["session_label"] = session_label
     env.filters["day_label"] = day_label
     return env

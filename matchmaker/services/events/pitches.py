@@ -158,9 +158,10 @@ async def place_pitch(event: Event, pitch: Pitch, *, status: PitchStatus, hall: 
         await pitch.save(update_fields=["status", "hall", "slot"])
         await audit(by, f"pitch.{status.value}", pitch, before=before,
                     after={"status": status.value, "hall": hall, "slot": slot})
-        verdict = f"已入选，安排在{hall} {slot}" if status == PitchStatus.SELECTED else "未入选"
+        selected = status == PitchStatus.SELECTED
         await notify(pitch.enterprise_id, kind=f"pitch.{status.value}", event=event, link=f"/events/{event.pk}/pitches",
-                     text=f"您在“{event.title}”的路演申请{verdict}")
+                     code="pitch.selected" if selected else "pitch.rejected",
+                     args={"event": event.title, "hall": hall, "slot": slot})
     return pitch
 
 
@@ -222,7 +223,7 @@ async def cancel_pick(event: Event, pitch: Pitch, investor: Organization, *, by:
                 waiting.state = AttendanceState.CONFIRMED
                 await waiting.save(update_fields=["state"])
                 await notify(waiting.investor_id, kind="pitch.seat", event=event, link=f"/events/{event.pk}/pitches",
-                             text=f"“{pitch.title}”路演有空位，您已从候补转为确认参加")
+                             code="pitch.seat", args={"pitch": pitch.title})
 
 
 async def event_pitches(event: Event, *, selected_only: bool = False) -> list[Pitch]:

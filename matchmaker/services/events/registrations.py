@@ -222,9 +222,9 @@ async def decide(event: Event, registration_ids: Iterable[object], *, approve: b
             await registration.save(update_fields=["status", "reason", "decided_at"])
             await audit(by, f"registration.{status.value}", registration, organization=registration.organization,
                         before={"status": before}, after={"status": status.value, "reason": reason})
-            verdict = "已通过" if approve else f"未通过（{reason}）"
             await notify(registration.organization, kind=f"registration.{status.value}", event=event,
-                         text=f"您报名的“{event.title}”{verdict}", link=f"/events/{event.pk}")
+                         code="registration.approved" if approve else "registration.rejected",
+                         args={"event": event.title, "reason": reason}, link=f"/events/{event.pk}")
     return len(registrations)
 
 

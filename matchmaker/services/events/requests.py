@@ -116,7 +116,7 @@ async def ask(event: Event, asker: Organization, *, draft: RequestDraft, by: Use
         await audit(by, "request.create", request, organization=asker,
                     after={"to": counterpart.pk, "need": draft.need_id, "priority": draft.priority.value})
         await notify(counterpart, kind="request.received", event=event, link=f"/events/{event.pk}/requests",
-                     text=f"{asker.name} 在“{event.title}”向您发起约见")
+                     code="request.received", args={"asker": asker.name, "event": event.title})
         await mail_request_received(request, event, asker=asker, receiver=counterpart)
     return request
 
@@ -158,9 +158,9 @@ async def answer(request: MeetingRequest, receiver: Organization, *, accept: boo
                     after={"state": state.value, "reason": request.answer_reason})
         if accept:  # the first accepted request joining the pair about the need makes the lead
             await lead_from_request_in_tx(request, by=by)
-        verdict = "接受了您的约见" if accept else f"婉拒了您的约见（{request.answer_reason}）"
         await notify(_asker_id(request), kind="request.answered", event=event, link=f"/events/{event.pk}/requests",
-                     text=f"{receiver.name} 在“{event.title}”{verdict}")
+                     code="request.accepted" if accept else "request.declined",
+                     args={"receiver": receiver.name, "event": event.title, "reason": request.answer_reason or ""})
         await mail_request_answered(request, event, receiver=receiver, asker_id=_asker_id(request), accepted=accept)
     return request
 
@@ -192,9 +192,9 @@ async def expire_requests(now: datetime) -> int:
             asker = request.enterprise if request.from_enterprise else request.institution
             link = f"/events/{request.event.pk}/requests"
             await notify(asker, kind="request.expired", event=request.event, link=link,
-                         text=f"您在“{request.event.title}”向 {receiver.name} 发起的约见未获答复，已过期")
+                         code="request.expired.asker", args={"event": request.event.title, "receiver": receiver.name})
             await notify(receiver, kind="request.expired", event=request.event, link=link,
-                         text=f"{asker.name} 在“{request.event.title}”向您发起的约见未在截止前答复，已过期")
+                         code="request.expired.receiver", args={"event": request.event.title, "asker": asker.name})
             await mail_request_expired(request, request.event, asker=asker, receiver=receiver, expired_at=now)
     return len(due)
 

@@ -72,9 +72,9 @@ async def claim_need(institution_org: Organization, *, product_id: object, need_
         claim = await NeedClaim.create(institution=institution_org, need=need, product=product, claimed_by=by,
                                        response_deadline=deadline)
         await notify(
-            need.enterprise_id, kind="need.claimed",
-            text=f"{institution_org.name} 以「{product.name}」认领了您的融资需求「{need.title}」，"
-                 f"请在 {deadline.astimezone(_SHANGHAI):%Y-%m-%d %H:%M} 前回复",
+            need.enterprise_id, kind="need.claimed", code="need.claimed",
+            args={"institution": institution_org.name, "product": product.name, "need": need.title,
+                  "deadline": f"{deadline.astimezone(_SHANGHAI):%Y-%m-%d %H:%M}"},
             link="/enterprise/matches#claims")
         await audit(by, "need.claim", claim, organization=institution_org,
                     after={"need": need.pk, "product": product.pk, "deadline": deadline.isoformat()})
@@ -96,10 +96,10 @@ async def answer_claim(enterprise_org: Organization, claim_id: object, *, accept
     async with in_transaction():
         claim.state, claim.accepted, claim.answered_at = ClaimState.ANSWERED, accept, now
         await claim.save(update_fields=["state", "accepted", "answered_at"])
-        verb = "接受" if accept else "婉拒"
         await notify(
             claim.institution_id, kind="need.claim.answered",
-            text=f"{enterprise_org.name} {verb}了「{claim.product.name}」对需求「{claim.need.title}」的认领",
+            code="need.claim.accepted" if accept else "need.claim.declined",
+            args={"enterprise": enterprise_org.name, "product": claim.product.name, "need": claim.need.title},
             link=f"/institution/products/{claim.product_id}/matches")
         await audit(by, "need.claim.answer", claim, organization=enterprise_org, after={"accepted": accept})
         if accept:  # an accepted claim joins the two sides on a lead

@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from matchmaker import matching
 from matchmaker.matching.compiled import CompiledNode, ExprTest, Group, Test
+from matchmaker.matching.phrases import Phrasebook, say
 from matchmaker.matching.render import computed_phrase, phrase
 from matchmaker.services.accounts.consent import FINANCIAL_FIELDS
 
@@ -29,6 +30,12 @@ WITHHELD = "（企业未授权查看财务数据）"
 #: The outcome shown instead of pass / fail / unknown for a criterion on withheld figures.
 WITHHELD_OUTCOME = "withheld"
 AMOUNT_WITHHELD = f"可贷额度按企业财务数据计算{WITHHELD}"
+WITHHELD_EN = " (the enterprise has not authorised its financial figures)"
+AMOUNT_WITHHELD_EN = f"The amount is computed from the enterprise's financial figures{WITHHELD_EN}"
+
+
+def _withheld(book: Phrasebook) -> str:
+    return WITHHELD_EN if book.english else WITHHELD
 
 
 def reads_financials(node: CompiledNode | None) -> bool:
@@ -77,16 +84,18 @@ def redact_financials(verdict: matching.Verdict, offer: matching.CompiledOffer) 
     for reason in verdict.reasons:
         node = nodes.get(reason.criterion_id)
         if isinstance(node, Test) and reads_financials(node):
-            reason = replace(reason, outcome=WITHHELD_OUTCOME,
-                             text=f"{phrase(node.field, node.node.op, node.threshold)}{WITHHELD}")
+            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=say(
+                lambda b, node=node: f"{phrase(node.field, node.node.op, node.threshold, book=b)}{_withheld(b)}"))
         elif isinstance(node, ExprTest) and reads_financials(node):
-            reason = replace(reason, outcome=WITHHELD_OUTCOME,
-                             text=f"{computed_phrase(node.expr, node.node.op, node.threshold)}{WITHHELD}")
+            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=say(
+                lambda b, node=node: f"{computed_phrase(node.expr, node.node.op, node.threshold, book=b)}{_withheld(b)}"))
         elif isinstance(node, Group) and reads_financials(node):
-            label = node.node.text or "组合条件"
-            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=f"{label}{WITHHELD}")
+            own = node.node.text
+            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=say(
+                lambda b, own=own: f"{own or ('Combined condition' if b.english else '组合条件')}{_withheld(b)}"))
         elif reason.source == "amount" and amount_hidden:
-            reason = replace(reason, outcome=WITHHELD_OUTCOME, text=AMOUNT_WITHHELD)
+            reason = replace(reason, outcome=WITHHELD_OUTCOME,
+                             text=say(lambda b: AMOUNT_WITHHELD_EN if b.english else AMOUNT_WITHHELD))
         reasons.append(reason)
     if not amount_hidden:
         return replace(verdict, reasons=tuple(reasons))

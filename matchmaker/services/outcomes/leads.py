@@ -241,10 +241,10 @@ async def apply_in_tx(lead: FinancingLead, draft: StageDraft, *, side: Side, by:
         label = stages.STAGE_LABELS[LeadStage(record.stage)]
         if side == Side.INSTITUTION:
             await notify(lead.enterprise_id, kind="lead.recorded", link="/enterprise/leads",
-                         text=f"金融机构记录了融资进展“{label}”，请确认或提出异议")
+                         code="lead.recorded", args={"stage": label})
         else:
             await notify(lead.institution_id, kind="lead.reported", link=f"/institution/leads/{lead.pk}",
-                         text=f"企业报告了融资进展“{label}”，请确认")
+                         code="lead.reported", args={"stage": label})
     return record
 
 
@@ -295,7 +295,7 @@ async def answer_record(organization: Organization, record_id: object, *, confir
         label = stages.STAGE_LABELS[LeadStage(record.stage)]
         await notify(other, kind="lead.answered",
                      link=f"/institution/leads/{record.lead_id}" if side == Side.ENTERPRISE else "/enterprise/leads",
-                     text=f"对方{'确认' if confirm else '对'}了融资进展“{label}”" + ("" if confirm else f"提出异议：{reason}"))
+                     code="lead.confirmed" if confirm else "lead.disputed", args={"stage": label, "reason": reason})
     return record
 
 

@@ -16,6 +16,7 @@ from matchmaker.matching.criteria import parse_criteria, validate_criteria
 from matchmaker.matching.expressions import compile_expr, render_expr
 from matchmaker.matching.fields import FieldRegistry, FieldType
 from matchmaker.matching.formats import FormatError, amount_rule_from_json
+from matchmaker.matching.phrases import ZH, Phrasebook, field_label, say
 from matchmaker.matching.render import OPERATOR_WORDS, format_value, render_tree
 from matchmaker.services.registry.columns import wan_text
 
@@ -61,33 +62,46 @@ def amount_problems(rule: dict[str, Any] | None, fields: FieldRegistry) -> dict[
 
 
 def describe_criteria(tree: Any, fields: FieldRegistry) -> str:
-    """Who qualifies, as indented plain-Chinese lines ("无条件限制" when there are no criteria)."""
-    return render_tree(parse_criteria(tree) if tree is not None else None, fields)
+    """Who qualifies, as indented plain-Chinese lines ("无条件限制" when there are no criteria);
+    a `Said`, so a page shows it in its reader's language (`| said`)."""
+    parsed = parse_criteria(tree) if tree is not None else None
+    return say(lambda book: render_tree(parsed, fields, book=book))
 
 
 def describe_amount(rule: dict[str, Any] | None, fields: FieldRegistry) -> list[str]:
-    """The amount rule as lines a person reads: "营收5000万元以上：最高 1000 万元" …"""
+    """The amount rule as lines a person reads: "营收5000万元以上：最高 1000 万元" … (each a `Said`)."""
+    return [say(lambda book, i=i: _amount_lines(rule, fields, book)[i])
+            for i in range(len(_amount_lines(rule, fields, ZH)))]
+
+
+def _amount_lines(rule: dict[str, Any] | None, fields: FieldRegistry, book: Phrasebook) -> list[str]:
+    en = book.english
+    wan = " ×10k yuan" if en else " 万元"
     if not rule:
-        return ["额度由机构核定"]
+        return ["Amount set by the institution" if en else "额度由机构核定"]
     lines = []
     for tier in rule.get("tiers", []):
-        condition = tier.get("label") or (describe_criteria(tier["when"], fields).strip("· ").strip()
-                                          if tier.get("when") else "其他情形")
-        lines.append(f"{condition}：最高 {wan_text(tier['max'])} 万元")
+        condition = tier.get("label") or (render_tree(parse_criteria(tier["when"]), fields, book=book).strip("· ").strip()
+                                          if tier.get("when") else ("other cases" if en else "其他情形"))
+        lines.append(f"{condition}: up to {wan_text(tier['max'])}{wan}" if en
+                     else f"{condition}：最高 {wan_text(tier['max'])}{wan}")
+    cap = ""
+    if rule.get("max") is not None:
+        cap = f", up to {wan_text(rule['max'])}{wan}" if en else f"，最高 {wan_text(rule['max'])}{wan}"
     if rule.get("share"):
         field = fields.get(rule["share"]["field"])
-        label = field.label if field else rule["share"]["field"]
-        cap = f"，最高 {wan_text(rule['max'])} 万元" if rule.get("max") is not None else ""
-        lines.append(f"按{label}的 {rule['share']['percent']:g}% 核定{cap}")
+        label = field_label(field, book) if field else rule["share"]["field"]
+        percent = f"{rule['share']['percent']:g}%"
+        lines.append(f"{percent} of {label}{cap}" if en else f"按{label}的 {percent} 核定{cap}")
     elif rule.get("expr") is not None:
         parsed = amount_rule_from_json(rule, "amount")
         assert parsed.expr is not None
-        cap = f"，最高 {wan_text(rule['max'])} 万元" if rule.get("max") is not None else ""
-        lines.append(f"按公式 {render_expr(parsed.expr, fields)} 核定{cap}")
+        formula = render_expr(parsed.expr, fields, book=book)
+        lines.append(f"By the formula {formula}{cap}" if en else f"按公式 {formula} 核定{cap}")
     elif rule.get("max") is not None and not rule.get("tiers"):
-        lines.append(f"最高 {wan_text(rule['max'])} 万元")
+        lines.append(f"Up to {wan_text(rule['max'])}{wan}" if en else f"最高 {wan_text(rule['max'])}{wan}")
     if rule.get("min") is not None:
-        lines.append(f"起贷额度 {wan_text(rule['min'])} 万元")
+        lines.append(f"Minimum loan {wan_text(rule['min'])}{wan}" if en else f"起贷额度 {wan_text(rule['min'])}{wan}")
     return lines
 
 

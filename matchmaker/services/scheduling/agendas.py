@@ -235,10 +235,9 @@ async def notify_published(version: ScheduleVersion, changes: Sequence[Participa
                           .values_list("organization_id", flat=True))
     for organization_id in sorted(recipients):
         held = counts.get(organization_id, 0)
-        text = (f"“{event.title}”的洽谈日程第 {version.published_number} 版已发布：您共有 {held} 场洽谈"
-                if held else f"“{event.title}”的洽谈日程第 {version.published_number} 版已发布：您暂无洽谈安排")
-        await notify(organization_id, kind="schedule.published", event=event,
-                     link=f"/events/{event.pk}/agenda", text=text)
+        await notify(organization_id, kind="schedule.published", event=event, link=f"/events/{event.pk}/agenda",
+                     code="schedule.published" if held else "schedule.published.none",
+                     args={"event": event.title, "number": version.published_number, "held": held})
 
 
 async def queue_agenda_mails(version: ScheduleVersion, changes: Sequence[ParticipantChanges]) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchmaker.services.mailing.notifications import inbox
+from matchmaker.services.mailing.notifications import inbox, notice_text
+from matchmaker.web import i18n
 from matchmaker.services.accounts import next_actions
 from matchmaker.services.accounts.overview import platform_counts
 from matchmaker.services.outcomes.pipeline import institution_counts
@@ -35,4 +36,5 @@ async def dashboard(request: Request) -> Response:
                                                                    cache=catalogue_cache(request))
     if viewer.audience in ("enterprise", "institution"):
         context["notices"] = await inbox(viewer.organization, limit=LATEST_NOTIFICATIONS)
+        context["notice_text"] = lambda notice: notice_text(notice, i18n.gettext)  # in the reader's language
     return render(request, f"accounts/dashboard/{viewer.audience}.html", context)

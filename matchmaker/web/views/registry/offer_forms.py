@@ -25,6 +25,7 @@ from matchmaker.services.registry.offers import (
 from matchmaker.web.auth import viewer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.guards import json_body
+from matchmaker.web.i18n import said
 
 TIER_SLOTS = 4
 _MONEY = c.Column("amount", "额度", c.MONEY)
@@ -155,4 +156,4 @@ async def criteria_preview(request: Request) -> Response:
     problems = editor_problems(criteria_problems(tree, fields, key="c"), "c")
     if problems:
         return JSONResponse({"problems": problems}, status_code=422)
-    return JSONResponse({"text": describe_criteria(tree, fields)})
+    return JSONResponse({"text": said(describe_criteria(tree, fields))})

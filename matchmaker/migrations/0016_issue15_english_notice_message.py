@@ -1,0 +1,16 @@
+"""Inbox notices keep a message code with its arguments (issue 15), so a notice is shown in the
+reader's language when it is read; `text` stays the Chinese rendering and is what rows written
+before this migration (message NULL) keep showing."""
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
+
+class Migration(migrations.Migration):
+    dependencies = [('matchmaker', '0015_schedule_run_jobs')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(model_name='Notification', name='message', field=fields.JSONField(null=True)),
+    ]
