@@ -7,7 +7,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0015_schedule_run_jobs')]
+    dependencies = [('matchmaker', '0016_worker_heartbeat_mail_states')]
 
     initial = False
 
