@@ -229,7 +229,9 @@ def _enterprise(item: Any, where: str, hints: Mapping[str, Any]) -> EnterprisePr
 
 
 def _need(item: Any, where: str) -> tuple[str, FinancingNeed | None]:
-    obj = _object(item, where, _NEED_KEYS, {"enterprise_uscc", "kind"})
+    custom_keys = ({k for k in item if isinstance(k, str) and k.startswith("custom.")}
+                   if isinstance(item, Mapping) else set())
+    obj = _object(item, where, _NEED_KEYS | custom_keys, {"enterprise_uscc", "kind"})
     owner = _value(obj["enterprise_uscc"], str, f"{where}.enterprise_uscc")
     if obj.get("status", "open") not in SEEKING:
         return owner, None
@@ -248,6 +250,7 @@ def _need(item: Any, where: str) -> tuple[str, FinancingNeed | None]:
         pledged_ip_remaining_years=_value(obj.get("pledged_ip_remaining_years"), float | None,
                                           f"{where}.pledged_ip_remaining_years"),
         pledged_ip_value=_value(obj.get("pledged_ip_value"), int | None, f"{where}.pledged_ip_value"),
+        custom={key[7:]: obj[key] for key in sorted(custom_keys) if obj[key] not in (None, "")},
     )
 
 

@@ -65,8 +65,11 @@ _CUSTOM_FIELD_EDIT = {
                    "description": {"type": "string", "maxLength": 300}},
 }
 _CUSTOM_FIELD_IN = {"allOf": [_CUSTOM_FIELD_EDIT, {"type": "object", "required": ["key", "type"], "properties": {
-    "key": {"type": "string", "maxLength": 40, "description": "fixed once created; criteria use custom.<key>"},
-    "type": {"type": "string", "enum": ["number", "percent", "money", "bool", "date", "enum", "text"]}}}]}
+    "key": {"type": "string", "maxLength": 40,
+            "description": "fixed once created; criteria use custom.<key> (profile) or need.custom.<key> (need)"},
+    "type": {"type": "string", "enum": ["number", "percent", "money", "bool", "date", "enum", "text"]},
+    "target": {"type": "string", "enum": ["profile", "need"], "default": "profile",
+               "description": "what the field describes; fixed once created"}}}]}
 _CUSTOM_FIELD = {"allOf": [_CUSTOM_FIELD_IN, {"type": "object", "properties": {"id": {"type": "integer"}}}]}
 
 
@@ -167,7 +170,7 @@ OPENAPI: dict[str, Any] = {
             "get": _op("One of the organizer's policies", _POLICY, params=("policy_id",)),
             "put": _op("Replace a policy", _POLICY, body=_POLICY_IN, params=("policy_id",))},
         "/api/v1/custom-fields": {
-            "get": _op("Custom profile fields (everyone signed in)", {"type": "array", "items": _CUSTOM_FIELD}),
+            "get": _op("Custom profile and need fields (everyone signed in)", {"type": "array", "items": _CUSTOM_FIELD}),
             "post": _op("Define a custom field (organizers)", _CUSTOM_FIELD, body=_CUSTOM_FIELD_IN, status="201")},
         "/api/v1/leads": {"get": _op("The institution's financing leads (对接线索), most recently moved first",
                                      {"type": "object", "properties": {"total": {"type": "integer"},

@@ -74,8 +74,9 @@ async def make_context(*, chains: tuple[str, ...], by: User | None = None,
     """`source`: where imported profile values come from (default: the file, unverified)."""
     if organizer is None:
         organizer = await Organization.filter(is_organizer=True).order_by("id").first()
-    return Context(chains=chains, declared=await CustomField.all().order_by("id"), by=by, organizer=organizer,
-                   source=source)
+    declared = await CustomField.all().order_by("id")
+    return Context(chains=chains, declared=[f for f in declared if f.target != "need"], by=by, organizer=organizer,
+                   source=source, need_fields=[f for f in declared if f.target == "need"])
 
 
 async def _workbook_rows(registry: Registry, ctx: Context, data: bytes,
@@ -183,8 +184,9 @@ async def export_file(kind: str, fmt: str, *, ctx: Context) -> bytes:
         if kind in ("products", "policies"):
             # what the criteria refer to, so that `eligibility` judges the file as the platform does
             document["custom_fields"] = [{"name": f.key, "type": f.type, "label": f.label,
-                                          **({"choices": list(f.options)} if f.options else {})}
-                                         for f in ctx.declared]
+                                          **({"choices": list(f.options)} if f.options else {}),
+                                          **({"target": "need"} if f.target == "need" else {})}
+                                         for f in [*ctx.declared, *ctx.need_fields]]
             document["platform_rules"] = [{"id": str(rule.pk), "text": rule.text, "criteria": rule.criteria,
                                            "applies_to_policies": rule.applies_to_policies}
                                           for rule in await PlatformRule.filter(active=True).order_by("id")]
