@@ -22,6 +22,8 @@ _NEED_IN = {
         "pledged_ip_remaining_years": {"type": ["number", "null"], "minimum": 0, "maximum": 20},
         "pledged_ip_value": {"type": ["integer", "null"], "minimum": 0, "description": "元"},
         "urgency": {"type": "string", "enum": ["low", "normal", "high"]},
+        "custom": {"type": "object", "description": "the organizer's need fields (custom fields with target need) "
+                   "by key; money in 元; a key not declared is ignored"},
     },
 }
 _NEED = {"allOf": [_NEED_IN, {"type": "object", "properties": {

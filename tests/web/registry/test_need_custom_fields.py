@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from matchmaker.models import CustomField, FinancingNeed
 from matchmaker.services.registry.io.transfer import ImportRejected, export_file, import_file, make_context
+from tests.conftest import issued_token
 from tests.factories import make_institution, make_product, organization_of
 from tests.services.registry.test_registry_io import LIMITS, _report
 
@@ -131,3 +132,19 @@ async def test_need_import_reads_the_need_fields_and_export_writes_them(client, 
     assert [n.custom for n in await FinancingNeed.all().order_by("id")] == [{"订单金额": 3_000_000, "阶段": "量产"}, {}]
     assert [(item["custom.订单金额"], item["custom.阶段"]) for item in document["items"]] == [(3_000_000, "量产"),
                                                                                           (None, None)]
+
+
+async def test_the_need_api_reads_and_answers_the_need_fields(client, other_client, make_organization):
+    await _declare(client, make_organization)
+    owner = await make_organization("enterprise")
+    await other_client.login(owner.email)
+    page = await other_client.submit("/account/api-tokens", {"name": "行内系统"})
+    headers = {"authorization": f"Bearer {issued_token(page.text)}"}
+    body = {"title": "接口需求", "kind": "credit_loan", "amount": 5_000_000, "term_months": 12}
+
+    refused = await other_client.post("/api/v1/needs", json={**body, "custom": {"订单金额": "很多"}}, headers=headers)
+    created = await other_client.post("/api/v1/needs", json={**body, "custom": {"订单金额": 3_000_000, "阶段": "研发"}},
+                                      headers=headers)
+
+    assert refused.status_code == 400 and list(refused.json()["problems"]) == ["custom.订单金额"]
+    assert created.status_code == 201 and created.json()["custom"] == {"订单金额": 3_000_000, "阶段": "研发"}
