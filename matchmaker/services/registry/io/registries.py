@@ -93,6 +93,8 @@ class Registry(ABC):
 
     name = ""
     label = ""
+    #: keys its JSON export writes that an import reads past (kept elsewhere on the platform)
+    export_only: frozenset[str] = frozenset()
 
     @abstractmethod
     def columns(self, ctx: Context) -> list[c.Column]: ...
@@ -141,6 +143,7 @@ def _json_cell(raw: Any, key: str, header: str) -> Any:
 
 class Enterprises(Registry):
     name, label = "enterprises", "企业"
+    export_only = frozenset({"lists"})  # memberships are kept on the list pages
 
     def columns(self, ctx: Context) -> list[c.Column]:
         return [c.Column("uscc", "统一社会信用代码", required=True, max_length=30, example=make_uscc("91330106MA2H0001X")),
