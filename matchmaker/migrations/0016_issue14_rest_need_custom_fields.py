@@ -16,11 +16,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='CustomField',
             name='target',
-            field=fields.CharField(default='profile', max_length=10),
+            field=fields.CharField(default='profile', max_length=10, db_default='profile'),
         ),
         ops.AddField(
             model_name='FinancingNeed',
             name='custom',
-            field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(default=dict, db_default='{}', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
     ]
