@@ -218,10 +218,7 @@ OPENAPI: dict[str, Any] = {
             "post": _op("Create a list (organizers)", _LIST, body=_LIST_IN, status="201")},
         "/api/v1/lists/{list_id}": {
             "get": _op("One of the organizer's lists", _LIST, params=("list_id",)),
-            "put": _op("Replace a list (its key stays)", _LIST, body=_LIST_IN, params=("list_id",)),
-            "delete": _conflict(_op("Delete a list with its members; 409 while a criterion tests list.<key>",
-                                    {"type": "object", "properties": {"deleted": {"type": "boolean"}}},
-                                    params=("list_id",)))},
+            "put": _op("Replace a list (its key stays)", _LIST, body=_LIST_IN, params=("list_id",))},
         "/api/v1/lists/{list_id}/members": {
             "get": _op("One page of members (50), optionally searched by USCC or name", _LIST_MEMBERS,
                        params=("list_id",), query=[_query("page", {"type": "integer", "minimum": 1,

@@ -120,7 +120,6 @@ api_list_routes = [
     ("/api/v1/lists", endpoint(create_list, status_code=201), ["POST"]),
     ("/api/v1/lists/{list_id}", endpoint(get_list), ["GET"]),
     ("/api/v1/lists/{list_id}", endpoint(put_list), ["PUT"]),
-    ("/api/v1/lists/{list_id}", endpoint(delete_list), ["DELETE"]),
     ("/api/v1/lists/{list_id}/members", endpoint(list_members), ["GET"]),
     ("/api/v1/lists/{list_id}/members", endpoint(import_members), ["POST"]),
 ]
