@@ -20,7 +20,7 @@ from matchmaker.matching.criteria import (
 )
 from matchmaker.matching.evaluate import Reason, Subject, Verdict, explain
 from matchmaker.matching.expressions import Expr, compile_expr, expr_to_json, parse_expr, render_expr
-from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields, list_field
+from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields, list_field, need_custom_field
 from matchmaker.matching.formats import (
     Catalogue,
     FormatError,
@@ -54,7 +54,7 @@ __all__ = [
     "AllOf", "AnyOf", "Comparison", "Computed", "NotOf", "ProcessStep", "Node", "CriteriaError",
     "parse_criteria", "criteria_to_json", "validate_criteria", "render_criterion", "render_tree",
     "Expr", "parse_expr", "expr_to_json", "compile_expr", "render_expr",
-    "Field", "FieldRegistry", "FieldType", "custom_field", "default_fields", "list_field",
+    "Field", "FieldRegistry", "FieldType", "custom_field", "default_fields", "list_field", "need_custom_field",
     "EnterpriseProfile", "FinancingNeed", "Region", "Product", "Policy", "PlatformRule",
     "AmountRule", "AmountTier", "TermRule",
     "CompiledOffer", "compile_offer", "compile_offers",

@@ -16,6 +16,7 @@ Key families:
   (`FieldRegistry.with_custom`);
 - `list.<key>`: membership of an organizer's list (名单) valid on the as-of date
   (`FieldRegistry.with_lists`, values in `EnterpriseProfile.lists`);
+- `need.custom.<名称>`: organizer-defined need fields (`need_custom_field`), need fields like the rest;
 - `need.*` and `debt_ratio_after_loan`: read the financing need; they are evaluated only when
   the need's kind family matches the product's (see `Field.needs_need`).
 """
@@ -248,6 +249,7 @@ _BUILTIN: tuple[Field, ...] = (
 
 QUALIFICATION_AGE_PREFIX = "qualification_age_years."
 CUSTOM_PREFIX = "custom."
+NEED_CUSTOM_PREFIX = "need.custom."
 LIST_PREFIX = "list."
 
 
@@ -265,29 +267,43 @@ def qualification_age_field(name: str) -> Field:
                  label_en=f"Years since obtaining {EN.term(name)}")
 
 
+def _typed_custom(value: Any, type: FieldType) -> Any:
+    # custom values come from free-form forms and imports: a value of the wrong type is
+    # treated as 未填写 rather than compared (and crashing) against a typed threshold
+    if type in (FieldType.NUMBER, FieldType.MONEY, FieldType.PERCENT):
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if type is FieldType.BOOL:
+        return value if isinstance(value, bool) else None
+    if type is FieldType.SET:
+        ok = isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value)
+        return frozenset(value) if ok else None
+    if type is FieldType.DATE:
+        try:
+            return value if isinstance(value, date) else date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return None
+    return value if isinstance(value, str) else None
+
+
 def custom_field(name: str, type: FieldType, *, label: str | None = None, unit: str = "",
                  choices: tuple[str, ...] = ()) -> Field:
     """An organizer-defined field `custom.<name>`, read from `EnterpriseProfile.custom[name]`."""
 
     def getter(e: EnterpriseProfile, n: FinancingNeed | None, as_of: date) -> Any:
-        # custom values come from free-form forms and imports: a value of the wrong type is
-        # treated as 未填写 rather than compared (and crashing) against a typed threshold
-        value = e.custom.get(name)
-        if type in (FieldType.NUMBER, FieldType.MONEY, FieldType.PERCENT):
-            return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-        if type is FieldType.BOOL:
-            return value if isinstance(value, bool) else None
-        if type is FieldType.SET:
-            ok = isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(v, str) for v in value)
-            return frozenset(value) if ok else None
-        if type is FieldType.DATE:
-            try:
-                return value if isinstance(value, date) else date.fromisoformat(value)
-            except (TypeError, ValueError):
-                return None
-        return value if isinstance(value, str) else None
+        return _typed_custom(e.custom.get(name), type)
 
     return Field(CUSTOM_PREFIX + name, label or name, type, getter, unit=unit, choices=choices, source="custom")
+
+
+def need_custom_field(name: str, type: FieldType, *, label: str | None = None, unit: str = "",
+                      choices: tuple[str, ...] = ()) -> Field:
+    """An organizer-defined need field `need.custom.<name>`, read from `FinancingNeed.custom[name]`;
+    like every need field it is judged only when the need's kind family matches the product's."""
+
+    def getter(e: EnterpriseProfile, n: FinancingNeed | None, as_of: date) -> Any:
+        return None if n is None else _typed_custom(n.custom.get(name), type)
+
+    return Field(NEED_CUSTOM_PREFIX + name, label or name, type, getter, unit=unit, choices=choices, source="need")
 
 
 def list_field(key: str, *, label: str | None = None) -> Field:

@@ -16,7 +16,7 @@ from typing import Any
 
 from matchmaker.matching.criteria import CriteriaError, Node, parse_criteria
 from matchmaker.matching.expressions import parse_expr
-from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields
+from matchmaker.matching.fields import Field, FieldRegistry, FieldType, custom_field, default_fields, need_custom_field
 from matchmaker.matching.model import (
     KINDS,
     SIZE_CLASSES,
@@ -184,12 +184,16 @@ def platform_rule_from_json(raw: Any, path: str = "platform_rule") -> PlatformRu
 
 
 def custom_field_from_json(raw: Any, path: str = "custom_field") -> Field:
-    obj = _object(raw, path, {"name", "type", "label", "unit", "choices"}, {"name", "type"})
+    obj = _object(raw, path, {"name", "type", "label", "unit", "choices", "target"}, {"name", "type"})
     try:
         kind = FieldType(obj["type"])
     except ValueError:
         raise FormatError(f"{path}.type", f"类型应为 {' / '.join(t.value for t in FieldType)} 之一") from None
-    return custom_field(_value(obj["name"], str, f"{path}.name"), kind,
+    target = _value(obj.get("target", "profile"), str, f"{path}.target")
+    if target not in ("profile", "need"):
+        raise FormatError(f"{path}.target", "应为 profile（企业画像）或 need（融资需求）")
+    # a field declared on needs is need.custom.<name>, read from the need's `custom`
+    return (need_custom_field if target == "need" else custom_field)(_value(obj["name"], str, f"{path}.name"), kind,
                         label=_value(obj.get("label"), str | None, f"{path}.label"),
                         unit=_value(obj.get("unit", ""), str, f"{path}.unit"),
                         choices=_value(obj.get("choices", []), tuple[str, ...], f"{path}.choices"))
@@ -239,7 +243,11 @@ def need_from_json(raw: Any, path: str = "need") -> FinancingNeed:
     obj = _object(raw, path, set(hints), {"id", "kind"})
     if obj["kind"] not in KINDS:
         raise FormatError(f"{path}.kind", f"需求类型应为 {' / '.join(KINDS)} 之一")
-    return FinancingNeed(**{key: _value(value, hints[key], f"{path}.{key}") for key, value in obj.items()})
+    values = {key: _value(value, hints[key], f"{path}.{key}") for key, value in obj.items() if key != "custom"}
+    if "custom" in obj:  # the organizer's need fields, as the enterprise's custom fields
+        custom = obj["custom"]
+        values["custom"] = dict(_object(custom, f"{path}.custom", set(custom) if isinstance(custom, Mapping) else set()))
+    return FinancingNeed(**values)
 
 
 def enterprise_from_json(raw: Any, path: str = "enterprise") -> tuple[EnterpriseProfile, tuple[FinancingNeed, ...]]:

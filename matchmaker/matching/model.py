@@ -126,6 +126,7 @@ class FinancingNeed:
     acceptable_rate: float | None = None  # percent per year
     pledged_ip_remaining_years: float | None = None  # 质押专利剩余保护期 (the shortest), years
     pledged_ip_value: int | None = None  # 元, appraised value of the pledged IP
+    custom: Mapping[str, Any] = field(default_factory=dict)  # organizer-defined need fields (need.custom.<key>)
 
 
 @dataclass(frozen=True)

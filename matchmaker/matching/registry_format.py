@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from matchmaker.matching.fields import FieldType, default_fields
+from matchmaker.matching.fields import FieldType, default_fields, list_field
 from matchmaker.matching.formats import (
     Catalogue,
     FormatError,
@@ -70,7 +70,8 @@ def is_registry_document(raw: Any) -> bool:
 
 
 def _document(raw: Any, path: str, kinds: tuple[str, ...]) -> Mapping[str, Any]:
-    obj = _object(raw, path, {"format", "kind", "items", "custom_fields", "platform_rules"}, {"format", "kind"})
+    obj = _object(raw, path, {"format", "kind", "items", "custom_fields", "platform_rules", "lists"},
+                  {"format", "kind"})
     if obj["kind"] not in kinds:
         raise FormatError(f"{path}.kind", f"此处应为 {' 或 '.join(kinds)} 的导出文件，而不是 {obj['kind']}")
     return obj
@@ -91,6 +92,13 @@ def catalogue_from_registry(raw: Any, path: str = "products", *, as_of: date) ->
         custom.append(custom_field_from_json(declared, f"{path}.custom_fields[{i}]"))
     rules = tuple(platform_rule_from_json(r, f"{path}.platform_rules[{i}]")
                   for i, r in enumerate(_list(obj.get("platform_rules", []), f"{path}.platform_rules")))
+    # the organizer's lists (名单), so that criteria on list.<key> read as on the platform
+    declared_lists = []
+    for i, item in enumerate(_list(obj.get("lists", []), f"{path}.lists")):
+        where = f"{path}.lists[{i}]"
+        entry = _object(item, where, {"key", "name", "kind", "valid_from", "valid_until"}, {"key"})
+        declared_lists.append(list_field(_value(entry["key"], str, f"{where}.key"),
+                                         label=_text(entry.get("name"), f"{where}.name")))
     products: list[Product] = []
     policies: list[Policy] = []
     seen: dict[str, int] = {}
@@ -109,7 +117,8 @@ def catalogue_from_registry(raw: Any, path: str = "products", *, as_of: date) ->
             policy = _policy(item, where, unique, as_of)
             if policy is not None:
                 policies.append(policy)
-    return Catalogue(tuple(products), tuple(policies), rules, default_fields().with_custom(custom))
+    return Catalogue(tuple(products), tuple(policies), rules,
+                     default_fields().with_custom(custom).with_lists(declared_lists))
 
 
 def _product(item: Any, where: str, unique: typing.Callable[[str], str]) -> Product | None:
@@ -184,8 +193,9 @@ def enterprises_from_registry(raw: Any, path: str = "enterprises",
 def _enterprise(item: Any, where: str, hints: Mapping[str, Any]) -> EnterpriseProfile:
     if not isinstance(item, Mapping):
         raise FormatError(where, "应为 JSON 对象")
-    plain = set(hints) - {"region", "qualifications", "qualification_valid_until", "custom", "industry", "established"}
-    allowed = plain | set(_RENAMED) | set(_REGION_KEYS) | _IGNORED_ENTERPRISE_KEYS
+    plain = set(hints) - {"region", "qualifications", "qualification_valid_until", "custom", "industry", "established",
+                          "lists"}
+    allowed = plain | set(_RENAMED) | set(_REGION_KEYS) | _IGNORED_ENTERPRISE_KEYS | {"lists"}
     unknown = sorted(k for k in item if k not in allowed and not k.startswith(("qual.", "qual_valid.", "custom.")))
     if unknown:
         raise FormatError(where, f"未知的键 {', '.join(unknown)}")
@@ -197,7 +207,7 @@ def _enterprise(item: Any, where: str, hints: Mapping[str, Any]) -> EnterprisePr
     custom: dict[str, Any] = {}
     for key, value in item.items():
         at = f"{where}.{key}"
-        if key in _IGNORED_ENTERPRISE_KEYS or key in _REGION_KEYS:
+        if key in _IGNORED_ENTERPRISE_KEYS or key in _REGION_KEYS or key == "lists":
             continue
         if key.startswith("qual."):
             if value is not None:
@@ -225,11 +235,29 @@ def _enterprise(item: Any, where: str, hints: Mapping[str, Any]) -> EnterprisePr
                                             f"{where}.qual")
     region = Region(*(_text(item.get(level), f"{where}.{level}") for level in _REGION_KEYS))
     return EnterpriseProfile(**values, region=region, qualifications=obtained,
-                             qualification_valid_until=valid_until, custom=custom)
+                             qualification_valid_until=valid_until, custom=custom,
+                             lists=_memberships(item.get("lists"), f"{where}.lists"))
+
+
+def _memberships(raw: Any, where: str) -> dict[str, tuple[date | None, date | None]]:
+    """{"red2026": {"valid_from": "2026-03-01", "valid_until": null}}: the lists the enterprise is on,
+    each with the list's validity (an empty end is open), as `list.<key>` reads them."""
+    if raw is None:
+        return {}
+    obj = _object(raw, where, set(raw) if isinstance(raw, Mapping) else set())
+    found = {}
+    for key, validity in obj.items():
+        dates = _object(validity, f"{where}.{key}", {"valid_from", "valid_until"})
+        start, end = (None if dates.get(name) is None else _date(dates[name], f"{where}.{key}.{name}")
+                      for name in ("valid_from", "valid_until"))
+        found[str(key)] = (start, end)
+    return found
 
 
 def _need(item: Any, where: str) -> tuple[str, FinancingNeed | None]:
-    obj = _object(item, where, _NEED_KEYS, {"enterprise_uscc", "kind"})
+    custom_keys = ({k for k in item if isinstance(k, str) and k.startswith("custom.")}
+                   if isinstance(item, Mapping) else set())
+    obj = _object(item, where, _NEED_KEYS | custom_keys, {"enterprise_uscc", "kind"})
     owner = _value(obj["enterprise_uscc"], str, f"{where}.enterprise_uscc")
     if obj.get("status", "open") not in SEEKING:
         return owner, None
@@ -248,6 +276,7 @@ def _need(item: Any, where: str) -> tuple[str, FinancingNeed | None]:
         pledged_ip_remaining_years=_value(obj.get("pledged_ip_remaining_years"), float | None,
                                           f"{where}.pledged_ip_remaining_years"),
         pledged_ip_value=_value(obj.get("pledged_ip_value"), int | None, f"{where}.pledged_ip_value"),
+        custom={key[7:]: obj[key] for key in sorted(custom_keys) if obj[key] not in (None, "")},
     )
 
 

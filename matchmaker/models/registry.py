@@ -135,6 +135,8 @@ class CustomField(Model):
     type = fields.CharField(max_length=10)  # number | percent | money | bool | date | enum | text
     options = fields.JSONField(default=list)  # for enum
     description = fields.CharField(max_length=300, default="")
+    # what the field describes: "profile" (企业画像, custom.<key>) or "need" (融资需求, need.custom.<key>)
+    target = fields.CharField(max_length=10, default="profile", db_default="profile")  # db_default: existing rows
     created_by = fields.ForeignKeyField("matchmaker.Organization", related_name=False, on_delete=fields.CASCADE)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -177,6 +179,8 @@ class FinancingNeed(Model):
     acceptable_rate = fields.FloatField(null=True)  # percent per year
     pledged_ip_remaining_years = fields.FloatField(null=True)  # shortest remaining term of the pledged patents
     pledged_ip_value = fields.BigIntField(null=True)  # 元, appraised value of the pledged IP
+    # the organizer's need fields (CustomField.target "need") by key; db_default: existing rows
+    custom = fields.JSONField(default=dict, db_default="{}")
     urgency = fields.CharEnumField(Urgency, max_length=8, default=Urgency.NORMAL)
     status = fields.CharEnumField(NeedStatus, max_length=10, default=NeedStatus.OPEN)
     status_changed_at = fields.DatetimeField(null=True)

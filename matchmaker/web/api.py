@@ -255,7 +255,7 @@ async def put_policy(request: Request, viewer: Viewer) -> dict[str, Any]:
 
 def _custom_field_json(field: CustomField) -> dict[str, Any]:
     return {"id": field.id, "key": field.key, "label": field.label, "type": field.type, "options": field.options,
-            "description": field.description}
+            "description": field.description, "target": field.target}
 
 
 def _custom_field_draft(body: dict[str, Any], *, editing: bool = False) -> CustomFieldDraft:
@@ -263,8 +263,8 @@ def _custom_field_draft(body: dict[str, Any], *, editing: bool = False) -> Custo
     is accepted too). An edit does not read key and type: the service keeps the stored ones, because
     criteria and profile values depend on them."""
     problems: dict[str, str] = {}
-    text: dict[str, str] = {"key": "", "type": ""}
-    for name in ("label", "description") if editing else ("key", "label", "type", "description"):
+    text: dict[str, str] = {"key": "", "type": "", "target": "profile"}
+    for name in ("label", "description") if editing else ("key", "label", "type", "description", "target"):
         value = body.get(name, "")
         if not isinstance(value, str):
             problems[name] = f"{name} 应为字符串"
@@ -278,11 +278,11 @@ def _custom_field_draft(body: dict[str, Any], *, editing: bool = False) -> Custo
     if problems:
         raise InvalidInput(problems)
     return CustomFieldDraft(key=text["key"], label=text["label"], type=text["type"], options=options,
-                            description=text["description"])
+                            description=text["description"], target=text["target"] or "profile")
 
 
 async def list_custom_fields(request: Request, viewer: Viewer) -> list[dict[str, Any]]:
-    return [_custom_field_json(f) for f in await custom_fields()]
+    return [_custom_field_json(f) for f in await custom_fields(None)]
 
 
 async def create_custom_field(request: Request, viewer: Viewer) -> dict[str, Any]:

@@ -22,6 +22,8 @@ _NEED_IN = {
         "pledged_ip_remaining_years": {"type": ["number", "null"], "minimum": 0, "maximum": 20},
         "pledged_ip_value": {"type": ["integer", "null"], "minimum": 0, "description": "元"},
         "urgency": {"type": "string", "enum": ["low", "normal", "high"]},
+        "custom": {"type": "object", "description": "the organizer's need fields (custom fields with target need) "
+                   "by key; money in 元; a key not declared is ignored"},
     },
 }
 _NEED = {"allOf": [_NEED_IN, {"type": "object", "properties": {
@@ -65,9 +67,43 @@ _CUSTOM_FIELD_EDIT = {
                    "description": {"type": "string", "maxLength": 300}},
 }
 _CUSTOM_FIELD_IN = {"allOf": [_CUSTOM_FIELD_EDIT, {"type": "object", "required": ["key", "type"], "properties": {
-    "key": {"type": "string", "maxLength": 40, "description": "fixed once created; criteria use custom.<key>"},
-    "type": {"type": "string", "enum": ["number", "percent", "money", "bool", "date", "enum", "text"]}}}]}
+    "key": {"type": "string", "maxLength": 40,
+            "description": "fixed once created; criteria use custom.<key> (profile) or need.custom.<key> (need)"},
+    "type": {"type": "string", "enum": ["number", "percent", "money", "bool", "date", "enum", "text"]},
+    "target": {"type": "string", "enum": ["profile", "need"], "default": "profile",
+               "description": "what the field describes; fixed once created"}}}]}
 _CUSTOM_FIELD = {"allOf": [_CUSTOM_FIELD_IN, {"type": "object", "properties": {"id": {"type": "integer"}}}]}
+
+
+_DATE_OR_NULL = {"type": ["string", "null"], "format": "date", "description": "YYYY-MM-DD; empty: open"}
+_LIST_IN = {"type": "object", "required": ["key", "name", "kind"], "additionalProperties": False, "properties": {
+    "key": {"type": "string", "maxLength": 40, "description": "fixed once created; criteria test list.<key>"},
+    "name": {"type": "string", "maxLength": 100},
+    "kind": {"type": "string", "enum": ["white", "key_support", "red", "black", "listing_reserve", "golden_seed",
+                                        "other"]},
+    "issuer": {"type": "string"}, "source_document": {"type": "string"},
+    "valid_from": _DATE_OR_NULL, "valid_until": _DATE_OR_NULL,
+    "priority": {"type": "boolean", "description": "scheduling and ranking priority (red and key-support lists)"}}}
+_LIST = {"allOf": [_LIST_IN, {"type": "object", "properties": {
+    "id": {"type": "integer"}, "field": {"type": "string", "description": "list.<key>"},
+    "source_file": {"type": ["string", "null"]}, "members": {"type": "integer"}}}]}
+_LIST_MEMBER = {"type": "object", "required": ["uscc"], "additionalProperties": False, "properties": {
+    "uscc": {"type": "string", "description": "统一社会信用代码 (18 characters, valid check character)"},
+    "name": {"type": "string"}, "note": {"type": "string"},
+    "added_on": {"type": ["string", "null"], "format": "date", "description": "empty: the day of the import"}}}
+_LIST_MEMBERS_IN = {"type": "object", "required": ["members"], "properties": {
+    "members": {"type": "array", "items": _LIST_MEMBER, "minItems": 1, "maxItems": 10000},
+    "replace": {"type": "boolean", "default": False,
+                "description": "true removes the members not sent; otherwise they stay"}}}
+_LIST_MEMBERS = {"type": "object", "properties": {
+    "list": _LIST, "total": {"type": "integer"}, "page": {"type": "integer"}, "page_size": {"type": "integer"},
+    "members": {"type": "array", "items": _LIST_MEMBER}}}
+_LIST_IMPORTED = {"type": "object", "properties": {k: {"type": "integer"} for k in ("added", "updated", "removed")}}
+
+
+def _conflict(op: dict[str, Any]) -> dict[str, Any]:
+    op["responses"]["409"] = {"description": "still referenced", "content": {"application/json": {"schema": _ERROR}}}
+    return op
 
 
 def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
@@ -167,7 +203,7 @@ OPENAPI: dict[str, Any] = {
             "get": _op("One of the organizer's policies", _POLICY, params=("policy_id",)),
             "put": _op("Replace a policy", _POLICY, body=_POLICY_IN, params=("policy_id",))},
         "/api/v1/custom-fields": {
-            "get": _op("Custom profile fields (everyone signed in)", {"type": "array", "items": _CUSTOM_FIELD}),
+            "get": _op("Custom profile and need fields (everyone signed in)", {"type": "array", "items": _CUSTOM_FIELD}),
             "post": _op("Define a custom field (organizers)", _CUSTOM_FIELD, body=_CUSTOM_FIELD_IN, status="201")},
         "/api/v1/leads": {"get": _op("The institution's financing leads (对接线索), most recently moved first",
                                      {"type": "object", "properties": {"total": {"type": "integer"},
@@ -177,6 +213,19 @@ OPENAPI: dict[str, Any] = {
         "/api/v1/leads/{lead_id}/records": {
             "post": _op("Append a stage record (the enterprise is asked to confirm it)", _LEAD_RECORD,
                         body=_LEAD_RECORD_IN, status="201", params=("lead_id",))},
+        "/api/v1/lists": {
+            "get": _op("The organizer's lists (名单) with their member counts", {"type": "array", "items": _LIST}),
+            "post": _op("Create a list (organizers)", _LIST, body=_LIST_IN, status="201")},
+        "/api/v1/lists/{list_id}": {
+            "get": _op("One of the organizer's lists", _LIST, params=("list_id",)),
+            "put": _op("Replace a list (its key stays)", _LIST, body=_LIST_IN, params=("list_id",))},
+        "/api/v1/lists/{list_id}/members": {
+            "get": _op("One page of members (50), optionally searched by USCC or name", _LIST_MEMBERS,
+                       params=("list_id",), query=[_query("page", {"type": "integer", "minimum": 1,
+                                                                   "maximum": 100000}),
+                                                   _query("q", {"type": "string", "maxLength": 60})]),
+            "post": _op("Import members, all or nothing (members not sent stay unless replace)", _LIST_IMPORTED,
+                        body=_LIST_MEMBERS_IN, params=("list_id",))},
         "/api/v1/custom-fields/{field_id}": {
             "put": _op("Change a custom field's label, options, description (organizers)", _CUSTOM_FIELD,
                        body=_CUSTOM_FIELD_EDIT, params=("field_id",))},

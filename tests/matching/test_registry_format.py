@@ -55,3 +55,21 @@ def test_bad_registry_files_exit_2_naming_the_place(tmp_path, capsys):
         code, out, err = run_cli(capsys, *argv)
         assert (code, out) == (2, ""), message
         assert message in err, err
+
+
+def test_a_field_declared_on_needs_is_read_from_the_needs_export(tmp_path, capsys):
+    products = {**PRODUCTS, "custom_fields": [{"name": "订单金额", "type": "money", "label": "在手订单金额",
+                                               "target": "need"}],
+                "platform_rules": [], "items": [{**PRODUCTS["items"][0], "name": "订单贷", "criteria": {
+                    "id": "o", "field": "need.custom.订单金额", "op": "ge", "value": 3000000}}]}
+    needs = {**DOC, "kind": "needs", "items": [
+        {"enterprise_uscc": "E1", "kind": "credit_loan", "amount": 1000000, "status": "open", "custom.订单金额": 3000000},
+        {"enterprise_uscc": "E2", "kind": "credit_loan", "amount": 1000000, "status": "open", "custom.订单金额": 2999999}]}
+
+    code, out, err = run_cli(capsys, "--as-of", "2026-12-03", write(tmp_path, "p.json", products),
+                             write(tmp_path, "e.json", ENTERPRISES), "--needs", write(tmp_path, "n.json", needs))
+
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert (code, err) == (0, "")
+    assert [(x["enterprise"], x["eligible"]) for x in lines] == [("E1", True), ("E2", False)]
+    assert "在手订单金额" in lines[1]["reasons"][0]["text"]

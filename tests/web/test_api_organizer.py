@@ -105,10 +105,10 @@ async def test_organizer_defines_and_edits_a_custom_field_everyone_signed_in_can
 
     assert created.status_code == 201
     assert created.json() == {"id": field_id, "key": "创新积分档", "label": "创新积分档次", "type": "enum",
-                              "options": ["A", "B"], "description": ""}
+                              "options": ["A", "B"], "description": "", "target": "profile"}
     assert edited.status_code == 200
     assert listed.json() == [{"id": field_id, "key": "创新积分档", "label": "创新积分评价档次", "type": "enum",
-                              "options": ["A", "B", "C"], "description": "区科技局每年评定"}]
+                              "options": ["A", "B", "C"], "description": "区科技局每年评定", "target": "profile"}]
 
 
 async def test_bad_custom_fields_are_refused_with_field_messages(client, make_organization):

@@ -29,7 +29,7 @@ def api_token(live_server: str) -> str:  # noqa: F811
 def test_no_operation_answers_a_server_error(live_server, api_token):  # noqa: F811
     schema = schemathesis.openapi.from_url(f"{live_server}/api/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 22  # 19 registry operations and the three of /api/v1/leads
+    assert len(operations) == 28  # 19 registry operations, the three of /api/v1/leads, the six of /api/v1/lists
 
     for operation in operations:
         @given(case=operation.as_strategy())

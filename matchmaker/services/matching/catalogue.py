@@ -77,7 +77,7 @@ UNION ALL
 SELECT 'c', CAST(id AS TEXT), "text", CAST(criteria AS TEXT), CAST(applies_to_policies AS TEXT), id
   FROM platform_rule WHERE active
 UNION ALL
-SELECT 'd', "key", "type", "label", CAST(options AS TEXT), id FROM custom_field
+SELECT 'd', "key", "type" || ':' || "target", "label", CAST(options AS TEXT), id FROM custom_field
 UNION ALL
 SELECT 'e', "key", "name", CAST(updated_at AS TEXT), NULL, id FROM registry_list
 ORDER BY 1, 6"""

@@ -119,6 +119,7 @@ def need_input(need: FinancingNeed) -> matching.FinancingNeed:
         collateral=tuple(need.collateral or ()) or None, collateral_value=need.collateral_value,
         acceptable_rate=need.acceptable_rate,
         pledged_ip_remaining_years=need.pledged_ip_remaining_years, pledged_ip_value=need.pledged_ip_value,
+        custom=dict(need.custom or {}),
     )
 
 
@@ -158,10 +159,10 @@ def platform_rule_input(rule: PlatformRule) -> matching.PlatformRule:
 
 def field_registry(custom_fields: Iterable[CustomField],
                    lists: Iterable[RegistryList] = ()) -> matching.FieldRegistry:
-    """Built-in fields plus the organizer's custom fields (custom.<key>; unknown types are skipped)
-    and lists (list.<key>)."""
-    declared = [matching.custom_field(row.key, CUSTOM_FIELD_TYPES[row.type], label=row.label,
-                                      choices=tuple(row.options or ()))
+    """Built-in fields plus the organizer's custom fields (custom.<key> on profiles, need.custom.<key>
+    on needs; unknown types are skipped) and lists (list.<key>)."""
+    declared = [(matching.need_custom_field if row.target == "need" else matching.custom_field)(
+                    row.key, CUSTOM_FIELD_TYPES[row.type], label=row.label, choices=tuple(row.options or ()))
                 for row in custom_fields if row.type in CUSTOM_FIELD_TYPES]
     return matching.default_fields().with_custom(declared).with_lists(
         [matching.list_field(row.key, label=row.name) for row in lists])

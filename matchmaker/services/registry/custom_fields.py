@@ -1,5 +1,7 @@
-"""Organizer-defined profile fields (a city's 白名单, 创新积分 …): they appear on every enterprise
-profile, in the import template and in the criteria editor as `custom.<key>`."""
+"""Organizer-defined fields (a city's 白名单, 创新积分 …). A field declared on profiles (target
+"profile") appears on every enterprise profile, in the enterprise import template and in the
+criteria editor as `custom.<key>`; one declared on needs (target "need", e.g. 订单金额, 项目所处阶段)
+appears in the need form, in the need import/export and in the editor as `need.custom.<key>`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import InvalidInput, NotAllowed
-from matchmaker.matching.fields import FieldRegistry, FieldType, custom_field, default_fields
+from matchmaker.matching.fields import FieldRegistry, FieldType, custom_field, default_fields, need_custom_field
 from matchmaker.models import CustomField, Organization, User
 from matchmaker.services.registry import columns
 from matchmaker.services.audit import audit
@@ -27,6 +29,7 @@ CUSTOM_TYPES: dict[str, tuple[FieldType, str]] = {
 }
 TYPE_LABELS = {"number": "数值", "percent": "百分比", "money": "金额（万元）", "bool": "是/否", "date": "日期",
                "enum": "单选", "text": "文字"}
+TARGETS = {"profile": "企业画像", "need": "融资需求"}
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$|^[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9_]{0,19}$")
 
 
@@ -37,10 +40,17 @@ class CustomFieldDraft:
     type: str
     options: str = ""  # for enum: 、-separated
     description: str = ""
+    target: str = "profile"  # profile | need (fixed once declared)
 
 
-async def custom_fields() -> list[CustomField]:
-    return await CustomField.all().order_by("id")
+async def custom_fields(target: str | None = "profile") -> list[CustomField]:
+    """The declared fields of `target` (profile or need) in declaration order; None: every field."""
+    query = CustomField.all() if target is None else CustomField.filter(target=target)
+    return await query.order_by("id")
+
+
+async def need_custom_fields() -> list[CustomField]:
+    return await custom_fields("need")
 
 
 def custom_column(field: CustomField) -> columns.Column:
@@ -54,9 +64,10 @@ async def criteria_fields() -> FieldRegistry:
     list (`list.<key>`)."""
     from matchmaker.services.registry.lists import all_lists, list_fields
 
-    declared = [custom_field(f.key, CUSTOM_TYPES[f.type][0], label=f.label, choices=tuple(f.options),
-                             unit="万元" if f.type == "money" else "")
-                for f in await custom_fields()]
+    declared = [(need_custom_field if f.target == "need" else custom_field)(
+                    f.key, CUSTOM_TYPES[f.type][0], label=f.label, choices=tuple(f.options),
+                    unit="万元" if f.type == "money" else "")
+                for f in await custom_fields(None)]
     return default_fields().with_custom(declared).with_lists(list_fields(await all_lists()))
 
 
@@ -69,6 +80,8 @@ def _checked(draft: CustomFieldDraft) -> dict:
         problems["label"] = "请填写名称（最长 60 个字）"
     if draft.type not in CUSTOM_TYPES:
         problems["type"] = "请选择字段类型"
+    if draft.target not in TARGETS:
+        problems["target"] = "请选择字段所属对象（企业画像或融资需求）"
     options = [o for o in columns.LIST_SEPARATORS.split(draft.options) if o.strip()] if draft.options else []
     if draft.type == "enum" and len(options) < 2:
         problems["options"] = "单选字段至少需要两个选项，用“、”分隔"
@@ -82,7 +95,7 @@ def _checked(draft: CustomFieldDraft) -> dict:
     if problems:
         raise InvalidInput(problems)
     return {"key": key, "label": label, "type": draft.type, "options": [o.strip() for o in options],
-            "description": draft.description.strip()}
+            "description": draft.description.strip(), "target": draft.target}
 
 
 async def define_custom_field(organizer: Organization, *, draft: CustomFieldDraft, by: User) -> CustomField:
@@ -100,10 +113,11 @@ async def define_custom_field(organizer: Organization, *, draft: CustomFieldDraf
 
 async def update_custom_field(organizer: Organization, field_id: object, *, draft: CustomFieldDraft,
                               by: User) -> CustomField:
-    """Change label, options or description (the key and type stay: criteria and profiles use them)."""
+    """Change label, options or description (the key, type and target stay: criteria, profiles and
+    needs use them)."""
     field = await get_scoped(CustomField, organizer, field_id, via="created_by")
     row = _checked(CustomFieldDraft(key=field.key, label=draft.label, type=field.type, options=draft.options,
-                                    description=draft.description))
+                                    description=draft.description, target=field.target))
     before = {"label": field.label, "options": field.options, "description": field.description}
     async with in_transaction():
         field.label, field.options, field.description = row["label"], row["options"], row["description"]

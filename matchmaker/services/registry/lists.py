@@ -12,6 +12,7 @@ updates the members in the file and keeps the others unless the organizer asks t
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,9 +24,9 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from matchmaker.errors import InvalidInput, NotAllowed
-from matchmaker.matching.fields import Field, list_field
-from matchmaker.models import ListKind, ListMember, Organization, RegistryList, User
+from matchmaker.errors import Conflict, InvalidInput, NotAllowed
+from matchmaker.matching.fields import LIST_PREFIX, Field, list_field
+from matchmaker.models import ListKind, ListMember, Organization, PlatformRule, Policy, Product, RegistryList, User
 from matchmaker.services.audit import audit
 from matchmaker.services.registry import columns
 from matchmaker.services.registry.io.transfer import ImportRejected, Limits, RowProblem
@@ -266,6 +267,13 @@ async def import_members(organizer: Organization, list_id: object, filename: str
     except UnsafeFile as error:
         raise ImportRejected([RowProblem("文件", "", str(error))]) from None
     parsed = _parse_members(sheet.headers, sheet.rows)
+    return await _write_members(organizer, row, parsed, replace=replace, by=by, today=today, file=filename)
+
+
+async def _write_members(organizer: Organization, row: RegistryList, parsed: list[dict[str, Any]], *,
+                         replace: bool, by: User, today: date, file: str) -> MemberImport:
+    """Write checked members in one transaction: add the new, update the changed, remove the
+    absent only when `replace`; audit `list.import_members`."""
     existing = {m.uscc: m for m in await ListMember.filter(registry_list_id=row.pk)}
     in_file = {m["uscc"] for m in parsed}
     added = updated = 0
@@ -290,9 +298,86 @@ async def import_members(organizer: Organization, list_id: object, filename: str
         await row.save(update_fields=["updated_at"])  # the catalogue's fingerprint follows membership
         result = MemberImport(added, updated, len(gone))
         await audit(by, "list.import_members", row, organization=organizer,
-                    after={"file": filename, "replace": replace, "added": added, "updated": updated,
+                    after={"file": file, "replace": replace, "added": added, "updated": updated,
                            "removed": len(gone)})
     return result
+
+
+#: The most members one API call may send (a larger list goes in several calls, or as a workbook).
+MAX_JSON_MEMBERS = 10_000
+
+
+async def put_members(organizer: Organization, list_id: object, members: Any, *, replace: bool, by: User,
+                      today: date) -> MemberImport:
+    """The API's member import: `members` is a JSON array of {"uscc", "name", "note", "added_on"};
+    all or nothing like the workbook, every problem named by its place (members[3].uscc)."""
+    row = await get_list(organizer, list_id)
+    if not isinstance(members, list) or not members:
+        raise InvalidInput({"members": "members 应为非空的 JSON 数组"})
+    if len(members) > MAX_JSON_MEMBERS:
+        raise InvalidInput({"members": f"一次最多 {MAX_JSON_MEMBERS} 家企业，请分批提交"})
+    by_key = {col.key: col for col in MEMBER_COLUMNS}
+    problems: dict[str, str] = {}
+    parsed: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(members):
+        where = f"members[{index}]"
+        if not isinstance(item, dict):
+            problems[where] = "应为 JSON 对象"
+            continue
+        unknown = sorted(set(item) - set(by_key))
+        if unknown:
+            problems[where] = f"未知的键 {', '.join(map(str, unknown))}"
+            continue
+        member: dict[str, Any] = {}
+        for key, column in by_key.items():
+            try:
+                if key == "uscc":
+                    value = item.get("uscc")
+                    member["uscc"] = validate_uscc(value if isinstance(value, str) else "")
+                elif item.get(key) is not None:
+                    member[key] = column.parse(item[key], json=True)
+            except (UsccError, ValueError) as error:
+                problems[f"{where}.{key}"] = f"{column.header}：{error}"
+        code = member.get("uscc")
+        if code in seen:
+            problems[f"{where}.uscc"] = f"统一社会信用代码：与 members[{seen[code]}] 重复"
+        elif code:
+            seen[code] = index
+        parsed.append(member)
+    if problems:
+        raise InvalidInput(problems)
+    return await _write_members(organizer, row, parsed, replace=replace, by=by, today=today, file="API")
+
+
+async def referencing_offers(key: str) -> list[str]:
+    """The products (and policies and platform rules) whose criteria or amount rule test
+    `list.<key>`, named as a person knows them ("星河银行 · 红名单贷")."""
+    needle = json.dumps(f"{LIST_PREFIX}{key}", ensure_ascii=False)
+
+    def mentions(*documents: Any) -> bool:
+        return any(needle in json.dumps(d, ensure_ascii=False) for d in documents if d)
+
+    names = [f"{p.organization.name} · {p.name}" for p in await Product.all().select_related("organization")
+             .order_by("id") if mentions(p.criteria, p.amount_rule)]
+    names += [f"政策 · {p.name}" for p in await Policy.all().order_by("id") if mentions(p.criteria, p.amount_rule)]
+    names += [f"平台规则 · {r.text}" for r in await PlatformRule.all().order_by("id") if mentions(r.criteria)]
+    return names
+
+
+async def delete_list(organizer: Organization, list_id: object, *, by: User) -> None:
+    """Delete the list with its members; refused (409) while any criterion tests `list.<key>`,
+    naming them, because their verdicts would silently change. Audit `list.delete`."""
+    row = await get_list(organizer, list_id)
+    using = await referencing_offers(row.key)
+    if using:
+        raise Conflict(f"名单“{row.name}”仍被以下产品或规则的条件引用（list.{row.key}），请先修改这些条件再删除："
+                       f"{'、'.join(using)}")
+    async with in_transaction():
+        members = await ListMember.filter(registry_list_id=row.pk).count()
+        await audit(by, "list.delete", row, organization=organizer, before={**_record(row), "members": members})
+        await ListMember.filter(registry_list_id=row.pk).delete()
+        await row.delete()
 
 
 async def export_members(organizer: Organization, list_id: object) -> tuple[RegistryList, bytes]:

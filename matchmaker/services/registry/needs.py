@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import Conflict, InvalidInput, NotAllowed
 from matchmaker.matching.model import KINDS
-from matchmaker.models import FinancingNeed, NeedStatus, Organization, OrganizationKind, Urgency, User
+from matchmaker.models import CustomField, FinancingNeed, NeedStatus, Organization, OrganizationKind, Urgency, User
 from matchmaker.services.registry import columns as c
+from matchmaker.services.registry.custom_fields import custom_column, need_custom_fields
 from matchmaker.services.audit import audit
 from matchmaker.services.tenancy import get_scoped, scoped
 
@@ -46,12 +47,32 @@ NEED_COLUMNS = (
 )
 
 
-def parse_need(raw: Mapping[str, Any], *, json: bool = False) -> dict[str, Any]:
-    """Form/Excel/JSON values -> the need's stored fields (kind and urgency as their codes)."""
+CUSTOM = "custom."
+
+
+def need_columns(declared: Sequence[CustomField] = ()) -> list[c.Column]:
+    """The need's columns in form order: the built-in ones, then the organizer's need fields
+    (`custom.<key>` within the need, `need.custom.<key>` in criteria)."""
+    return [*NEED_COLUMNS, *(custom_column(field) for field in declared)]
+
+
+def _unfolded(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A JSON body may carry the need fields as {"custom": {key: value}} or as flat custom.<key>."""
+    nested = raw.get("custom")
+    if not isinstance(nested, Mapping):
+        return raw
+    return {**{k: v for k, v in raw.items() if k != "custom"}, **{CUSTOM + str(k): v for k, v in nested.items()}}
+
+
+def parse_need(raw: Mapping[str, Any], *, json: bool = False, declared: Sequence[CustomField] = (),
+               kept: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Form/Excel/JSON values -> the need's stored fields (kind and urgency as their codes; the
+    declared need fields folded into `custom`, with the `kept` values of fields no longer declared)."""
+    raw = _unfolded(raw)
     if json:  # JSON carries codes, like the matching engine's files
         raw = {**raw, "kind": KINDS.get(raw.get("kind"), raw.get("kind")),
                "urgency": URGENCY_LABELS.get(raw.get("urgency"), raw.get("urgency"))}
-    values, problems = c.parse_each(NEED_COLUMNS, raw, json=json)
+    values, problems = c.parse_each(need_columns(declared), raw, json=json)
     if values.get("amount") == 0:
         problems["amount"] = "金额（万元）：应大于 0"
     if problems:
@@ -59,22 +80,39 @@ def parse_need(raw: Mapping[str, Any], *, json: bool = False) -> dict[str, Any]:
     values["kind"] = KIND_BY_LABEL[values["kind"]]
     urgency = {label: key for key, label in URGENCY_LABELS.items()}
     values["urgency"] = urgency.get(values["urgency"], Urgency.NORMAL)
+    declared_keys = {field.key for field in declared}
+    custom = {k: v for k, v in (kept or {}).items() if k not in declared_keys}
+    for key in [k for k in values if k.startswith(CUSTOM)]:
+        value = values.pop(key)
+        if value not in (None, ""):
+            custom[key[len(CUSTOM):]] = value.isoformat() if isinstance(value, date) else value
+    values["custom"] = custom
     return values
 
 
-def form_values(need: FinancingNeed) -> dict[str, str]:
+def custom_values(need: FinancingNeed, declared: Sequence[CustomField]) -> dict[str, Any]:
+    """The declared need fields of `need` as custom.<key> -> value (dates as dates), for forms and export."""
+    stored = need.custom or {}
+    return {CUSTOM + field.key: (date.fromisoformat(stored[field.key]) if field.type == "date" and stored.get(field.key)
+                                 else stored.get(field.key)) for field in declared}
+
+
+def form_values(need: FinancingNeed, declared: Sequence[CustomField] = ()) -> dict[str, str]:
     shown = {col.key: col.show(getattr(need, col.key)) for col in NEED_COLUMNS}
     shown.update(kind=KINDS[need.kind], urgency=URGENCY_LABELS[Urgency(need.urgency)])
+    columns = {col.key: col for col in need_columns(declared)}
+    shown.update({key: columns[key].show(value) for key, value in custom_values(need, declared).items()})
     return {k: str(v) for k, v in shown.items()}
 
 
 def json_values(need: FinancingNeed) -> dict[str, Any]:
-    """The need as JSON (amounts in 元, codes for kind, urgency and status)."""
+    """The need as JSON (amounts in 元, codes for kind, urgency and status; need fields under custom)."""
     return {"id": need.id, "title": need.title, "kind": str(need.kind), "amount": need.amount,
             "term_months": need.term_months, "purpose_category": need.purpose_category, "purpose": need.purpose,
             "collateral": need.collateral, "collateral_value": need.collateral_value,
             "acceptable_rate": need.acceptable_rate, "pledged_ip_remaining_years": need.pledged_ip_remaining_years,
-            "pledged_ip_value": need.pledged_ip_value, "urgency": str(need.urgency), "status": str(need.status),
+            "pledged_ip_value": need.pledged_ip_value, "custom": dict(need.custom or {}),
+            "urgency": str(need.urgency), "status": str(need.status),
             "status_changed_at": need.status_changed_at.isoformat() if need.status_changed_at else None,
             "created_at": need.created_at.isoformat() if need.created_at else None}
 
@@ -101,7 +139,7 @@ async def need_of(enterprise: Organization, need_id: object) -> FinancingNeed:
 async def create_need(enterprise: Organization, *, raw: Mapping[str, Any], by: User | None,
                       json: bool = False) -> FinancingNeed:
     _enterprise(enterprise)
-    values = parse_need(raw, json=json)
+    values = parse_need(raw, json=json, declared=await need_custom_fields())
     async with in_transaction():
         need = await FinancingNeed.create(enterprise=enterprise, status_changed_at=datetime.now(UTC), **values)
         await audit(by, "need.create", need, organization=enterprise, after=json_values(need))
@@ -113,7 +151,7 @@ async def update_need(enterprise: Organization, need_id: object, *, raw: Mapping
     need = await need_of(enterprise, need_id)
     if need.status in (NeedStatus.GRANTED, NeedStatus.WITHDRAWN):
         raise Conflict("已获融资或已撤回的需求不能再修改")
-    values = parse_need(raw, json=json)
+    values = parse_need(raw, json=json, declared=await need_custom_fields(), kept=need.custom)
     async with in_transaction():
         before = json_values(need)
         need.update_from_dict(values)

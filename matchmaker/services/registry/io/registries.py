@@ -54,6 +54,7 @@ class Context:
     seen: set[str] = field(default_factory=set)  # identities met earlier in the same file
     organizations: dict[str, Organization] = field(default_factory=dict)  # cache by uscc or name
     profiles: dict[int, EnterpriseProfile] = field(default_factory=dict)  # by organization id
+    need_fields: Sequence[CustomField] = ()  # the organizer's need fields (CustomField.target "need")
     #: where the imported profile values come from (the file's name unless the organizer names the source)
     source: provenance.Source | None = None
 
@@ -92,6 +93,8 @@ class Registry(ABC):
 
     name = ""
     label = ""
+    #: keys its JSON export writes that an import reads past (kept elsewhere on the platform)
+    export_only: frozenset[str] = frozenset()
 
     @abstractmethod
     def columns(self, ctx: Context) -> list[c.Column]: ...
@@ -140,6 +143,7 @@ def _json_cell(raw: Any, key: str, header: str) -> Any:
 
 class Enterprises(Registry):
     name, label = "enterprises", "企业"
+    export_only = frozenset({"lists"})  # memberships are kept on the list pages
 
     def columns(self, ctx: Context) -> list[c.Column]:
         return [c.Column("uscc", "统一社会信用代码", required=True, max_length=30, example=make_uscc("91330106MA2H0001X")),
@@ -256,7 +260,7 @@ class Needs(Registry):
     def columns(self, ctx: Context) -> list[c.Column]:
         return [c.Column("enterprise_uscc", "企业统一社会信用代码", required=True, max_length=30,
                          example=make_uscc("91330106MA2H0001X")),
-                *needs.NEED_COLUMNS,
+                *needs.need_columns(ctx.need_fields),
                 c.Column("status", "状态", c.CHOICE, choices=tuple(NEED_STATUS_LABELS.values()), example="对接中")]
 
     async def check(self, ctx: Context, raw: Mapping[str, Any], *, json: bool) -> Any:
@@ -275,7 +279,8 @@ class Needs(Registry):
         if status is None:
             problems["status"] = f"状态：应为 {'、'.join(labels)} 之一"
         try:
-            values = needs.parse_need(raw, json=json)
+            # a new need each row: a need field the file leaves out simply stays unset
+            values = needs.parse_need(raw, json=json, declared=ctx.need_fields)
         except InvalidInput as error:
             problems.update(error.problems)
         if problems:
@@ -291,6 +296,7 @@ class Needs(Registry):
         for need in await FinancingNeed.all().select_related("enterprise").order_by("id"):
             items.append({"enterprise_uscc": need.enterprise.uscc,
                           **{col.key: getattr(need, col.key) for col in needs.NEED_COLUMNS},
+                          **needs.custom_values(need, ctx.need_fields),
                           "kind": str(need.kind), "urgency": str(need.urgency), "status": str(need.status)})
         return items
 

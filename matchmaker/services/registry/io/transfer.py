@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tortoise.transactions import in_transaction
 
 from matchmaker.errors import DomainError
-from matchmaker.models import CustomField, Organization, PlatformRule, User
+from matchmaker.models import CustomField, Organization, PlatformRule, RegistryList, User
 from matchmaker.services.audit import audit
 from matchmaker.services.registry.io.registries import REGISTRIES, Context, Registry, RowPreview, excel_value, json_value
 from matchmaker.services.registry.provenance import Source
@@ -74,8 +74,9 @@ async def make_context(*, chains: tuple[str, ...], by: User | None = None,
     """`source`: where imported profile values come from (default: the file, unverified)."""
     if organizer is None:
         organizer = await Organization.filter(is_organizer=True).order_by("id").first()
-    return Context(chains=chains, declared=await CustomField.all().order_by("id"), by=by, organizer=organizer,
-                   source=source)
+    declared = await CustomField.all().order_by("id")
+    return Context(chains=chains, declared=[f for f in declared if f.target != "need"], by=by, organizer=organizer,
+                   source=source, need_fields=[f for f in declared if f.target == "need"])
 
 
 async def _workbook_rows(registry: Registry, ctx: Context, data: bytes,
@@ -129,6 +130,8 @@ async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: 
         raise ImportRejected([RowProblem("文件", "", "文件中没有数据行")])
     headers = {col.key: col.header for col in registry.columns(ctx)}
     if fmt == ".json":
+        # what an export writes for reading only (an enterprise's list memberships) is not imported
+        rows = [(label, {k: v for k, v in raw.items() if k not in registry.export_only}) for label, raw in rows]
         unknown = sorted({key for _, raw in rows for key in raw} - set(headers))
         if unknown:
             raise ImportRejected([RowProblem("文件", key, "未知的键") for key in unknown])
@@ -183,11 +186,24 @@ async def export_file(kind: str, fmt: str, *, ctx: Context) -> bytes:
         if kind in ("products", "policies"):
             # what the criteria refer to, so that `eligibility` judges the file as the platform does
             document["custom_fields"] = [{"name": f.key, "type": f.type, "label": f.label,
-                                          **({"choices": list(f.options)} if f.options else {})}
-                                         for f in ctx.declared]
+                                          **({"choices": list(f.options)} if f.options else {}),
+                                          **({"target": "need"} if f.target == "need" else {})}
+                                         for f in [*ctx.declared, *ctx.need_fields]]
             document["platform_rules"] = [{"id": str(rule.pk), "text": rule.text, "criteria": rule.criteria,
                                            "applies_to_policies": rule.applies_to_policies}
                                           for rule in await PlatformRule.filter(active=True).order_by("id")]
+            document["lists"] = [{"key": row.key, "name": row.name, "kind": str(row.kind),
+                                  "valid_from": json_value(row.valid_from), "valid_until": json_value(row.valid_until)}
+                                 for row in await RegistryList.all().order_by("id")]
+        if kind == "enterprises":
+            # each enterprise's memberships with the lists' validity: list.<key> judged outside the
+            # platform as on it (an import ignores them: members are kept on the list pages)
+            from matchmaker.services.registry.lists import memberships  # lists imports this module
+
+            held = await memberships(item["uscc"] for item in items)
+            for entry, item in zip(document["items"], items, strict=True):
+                entry["lists"] = {key: {"valid_from": json_value(start), "valid_until": json_value(end)}
+                                  for key, (start, end) in sorted(held.get(item["uscc"], {}).items())}
         return json.dumps(document, ensure_ascii=False, indent=1).encode()
     rows = ([excel_value(col, item.get(col.key)) for col in columns] for item in items)
     return write_sheet([col.header for col in columns], rows, title=registry.label)

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchmaker.errors import InvalidInput, NotFound
+from matchmaker.errors import Conflict, InvalidInput, NotFound
 from matchmaker.services.registry import lists
 from matchmaker.services.registry.io.transfer import ImportRejected, Limits, RowProblem
 from matchmaker.web.auth import organizer_of
@@ -144,3 +144,25 @@ async def source_file(request: Request) -> Response:
     if not row.source_file:
         raise NotFound()
     return _download(bytes(row.source_file), row.source_file_name or "source", "application/octet-stream")
+
+
+async def _delete_page(request: Request, viewer, *, error: str = "", status_code: int = 200) -> Response:
+    row, _, total = await lists.members_page(viewer.organization, request.path_params["list_id"])
+    return render(request, "registry/lists/delete.html", {
+        "viewer": viewer, "row": row, "total": total, "using": await lists.referencing_offers(row.key),
+        "error": error}, status_code=status_code)
+
+
+async def delete_form(request: Request) -> Response:
+    """The confirmation: what goes with the list, and which criteria still test it (then no button)."""
+    viewer = await organizer_of(request)
+    return await _delete_page(request, viewer)
+
+
+async def delete_list(request: Request) -> Response:
+    viewer = await organizer_of(request)
+    try:
+        await lists.delete_list(viewer.organization, request.path_params["list_id"], by=viewer.user)
+    except Conflict as error:
+        return await _delete_page(request, viewer, error=error.message, status_code=409)
+    return redirect("/organizer/lists?notice=deleted")

@@ -18,9 +18,12 @@ async def _values(request: Request) -> dict[str, str]:
     return values
 
 
-def _form(request: Request, viewer, *, need=None, values: dict, problems: dict, status_code: int = 200) -> Response:
-    return render(request, "registry/needs/form.html", {"viewer": viewer, "need": need, "columns": needs.NEED_COLUMNS,
-                                               "values": values, "problems": problems}, status_code=status_code)
+async def _form(request: Request, viewer, *, need=None, values: dict, problems: dict,
+                status_code: int = 200) -> Response:
+    declared = await needs.need_custom_fields()
+    return render(request, "registry/needs/form.html", {"viewer": viewer, "need": need,
+                                                        "columns": needs.need_columns(declared),
+                                                        "values": values, "problems": problems}, status_code=status_code)
 
 
 async def need_list(request: Request) -> Response:
@@ -34,7 +37,7 @@ async def need_list(request: Request) -> Response:
 
 async def new_need_form(request: Request) -> Response:
     viewer = await enterprise_of(request)
-    return _form(request, viewer, values={"urgency": "一般"}, problems={})
+    return await _form(request, viewer, values={"urgency": "一般"}, problems={})
 
 
 async def create_need(request: Request) -> Response:
@@ -43,14 +46,15 @@ async def create_need(request: Request) -> Response:
     try:
         await needs.create_need(viewer.organization, raw=values, by=viewer.user)
     except InvalidInput as error:
-        return _form(request, viewer, values=values, problems=error.problems, status_code=400)
+        return await _form(request, viewer, values=values, problems=error.problems, status_code=400)
     return redirect("/needs?notice=created")
 
 
 async def edit_need_form(request: Request) -> Response:
     viewer = await enterprise_of(request)
     need = await needs.need_of(viewer.organization, request.path_params["need_id"])
-    return _form(request, viewer, need=need, values=needs.form_values(need), problems={})
+    return await _form(request, viewer, need=need, values=needs.form_values(need, await needs.need_custom_fields()),
+                       problems={})
 
 
 async def update_need(request: Request) -> Response:
@@ -60,7 +64,7 @@ async def update_need(request: Request) -> Response:
     try:
         await needs.update_need(viewer.organization, need.id, raw=values, by=viewer.user)
     except InvalidInput as error:
-        return _form(request, viewer, need=need, values=values, problems=error.problems, status_code=400)
+        return await _form(request, viewer, need=need, values=values, problems=error.problems, status_code=400)
     return redirect("/needs?notice=updated")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -141,7 +142,10 @@ async def editor_context() -> dict[str, Any]:
             "operators_by_type": {t.value: sorted(ops) for t, ops in OPERATORS_BY_TYPE.items()},
             "money_fields": [f for f in editor_fields(fields) if f["type"] == "money"],
             "tier_slots": range(TIER_SLOTS), "editor_problems": editor_problems,
-            "region_options": region_table().options(), "region_tree": region_table().tree()}
+            # the datalist suggests provinces and cities (about 400; all 3,352 paths would weigh
+            # 170 KB on every form); the picker's selects reach every district from the tree
+            "region_options": region_table().options(depth=2),
+            "region_tree_json": Markup(region_table().tree_json)}
 
 
 async def criteria_preview(request: Request) -> Response:

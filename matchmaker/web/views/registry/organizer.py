@@ -79,9 +79,9 @@ async def registry_settings(request: Request, *, problems: dict | None = None, v
                             status_code: int = 200) -> Response:
     viewer = await organizer_of(request)
     return render(request, "registry/organizer/registry.html", {
-        "viewer": viewer, "fields": await custom_fields.custom_fields(), "rules": await policies.platform_rules(),
-        "type_labels": custom_fields.TYPE_LABELS, "problems": problems or {}, "values": values or {},
-        "notice": request.query_params.get("notice", ""), **await editor_context()}, status_code=status_code)
+        "viewer": viewer, "fields": await custom_fields.custom_fields(None), "rules": await policies.platform_rules(),
+        "type_labels": custom_fields.TYPE_LABELS, "targets": custom_fields.TARGETS, "problems": problems or {},
+        "values": values or {}, "notice": request.query_params.get("notice", ""), **await editor_context()}, status_code=status_code)
 
 
 async def define_custom_field(request: Request) -> Response:
@@ -89,7 +89,8 @@ async def define_custom_field(request: Request) -> Response:
     values = await form_fields(request)
     draft = custom_fields.CustomFieldDraft(key=values.get("key", ""), label=values.get("label", ""),
                                            type=values.get("type", ""), options=values.get("options", ""),
-                                           description=values.get("description", ""))
+                                           description=values.get("description", ""),
+                                           target=values.get("target", "profile"))
     try:
         await custom_fields.define_custom_field(viewer.organization, draft=draft, by=viewer.user)
     except InvalidInput as error:
@@ -100,7 +101,7 @@ async def define_custom_field(request: Request) -> Response:
 async def _custom_field_form(request: Request, viewer, *, field: CustomField, values: dict, problems: dict,
                              status_code: int = 200) -> Response:
     return render(request, "registry/organizer/custom_field.html", {
-        "viewer": viewer, "field": field, "type_labels": custom_fields.TYPE_LABELS, "values": values,
+        "viewer": viewer, "field": field, "type_labels": custom_fields.TYPE_LABELS, "targets": custom_fields.TARGETS, "values": values,
         "problems": problems}, status_code=status_code)
 
 

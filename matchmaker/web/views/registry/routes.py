@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from matchmaker.web.api import api_routes
+from matchmaker.web.views.registry.lists_api import api_list_routes
 from matchmaker.web.views.registry import catalog, needs, offer_forms
 from matchmaker.web.views.registry import io as registry_io
 from matchmaker.web.views.registry import lists as registry_lists
@@ -56,6 +57,7 @@ registry_routes = [
     Route("/organizer/platform-rules/{rule_id}", organizer_registry.save_platform_rule, methods=["POST"],
           name="update_platform_rule"),
     *api_routes,
+    *(Route(path, handler, methods=methods) for path, handler, methods in api_list_routes),
     Route("/account/api-tokens", api_tokens_view.token_page, methods=["GET"], name="api_tokens"),
     Route("/account/api-tokens", api_tokens_view.issue, methods=["POST"], name="issue_api_token"),
     Route("/account/api-tokens/{token_id}/revoke", api_tokens_view.revoke, methods=["POST"], name="revoke_api_token"),
@@ -71,6 +73,8 @@ registry_routes = [
     Route("/organizer/lists/{list_id}/members.xlsx", registry_lists.export_members, methods=["GET"],
           name="export_list_members"),
     Route("/organizer/lists/{list_id}/source", registry_lists.source_file, methods=["GET"], name="list_source"),
+    Route("/organizer/lists/{list_id}/delete", registry_lists.delete_form, methods=["GET"], name="delete_list_form"),
+    Route("/organizer/lists/{list_id}/delete", registry_lists.delete_list, methods=["POST"], name="delete_list"),
     Route("/organizer/import", registry_io.import_page, methods=["GET"], name="import_page"),
     Route("/organizer/import", registry_io.upload, methods=["POST"], name="import_upload"),
     Route("/organizer/import/{kind}/template", registry_io.template, methods=["GET"], name="import_template"),
