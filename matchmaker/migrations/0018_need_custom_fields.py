@@ -8,7 +8,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0015_schedule_run_jobs')]
+    dependencies = [('matchmaker', '0017_notice_message')]
 
     initial = False
 
