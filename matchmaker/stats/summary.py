@@ -6,7 +6,7 @@ How (issue 13, measured on bench/reports.py's 100,000 leads): `Groups` adds ever
 once into `indicators.Totals` cells of (institution, product kind, month) and per enterprise,
 and every breakdown, the trend, the headline and the 考核 merge those cells. Before, each
 indicator ran over all facts once per dimension and group (≈ 40 passes, 12 s CPU for the page);
-now the one pass and the merges take ≈ 3.5 s CPU on this machine, and the rest of the page is
+now the one pass and the merges take ≈ 3.5 s CPU (pyinstrument, load 6.7), and the rest is
 loading the facts (see services/reports/data.py). Chosen over SQL GROUP BYs because a §9
 figure stays one Python definition that the hand-computed fixture checks; what it does not
 reach is the page's 500 ms: that needs the per-lead facts kept in a table by the outcomes
