@@ -5,7 +5,7 @@
 Seeds a fresh database (SQLite under a temporary directory, and PostgreSQL in a database of its
 own when --postgres names a server) with one programme of 50 events, 40 institutions, 4,000
 enterprises, 20,000 published meetings (with their requests), 100,000 financing leads and
-their ~260,000 stage records, then logs in as the organizer and times, through the whole ASGI
+their ~160,000 stage records, then logs in as the organizer and times, through the whole ASGI
 app in process (no network, so the time is the server's): GET the statistics page, the Excel workbook (with the per-meeting
 and per-lead sheets) and the .docx 通报. Targets: page ≤ 500 ms, Excel ≤ 10 s, .docx ≤ 5 s.
 Prints one table (median of --runs, peak RSS of the process so far, and the load average: the

@@ -69,12 +69,13 @@ class Scored:
 
 
 def raw_values(data: Dataset, period: Period, *, facts: Sequence[ind.LeadFacts] | None = None,
-               now: datetime | None = None) -> dict[int, dict[str, float | None]]:
-    """Each institution's raw indicator values (amounts in 万元, rates in percent)."""
-    facts = ind.lead_facts(data.leads, data.records) if facts is None else facts
-    by_institution: dict[int, list[ind.LeadFacts]] = {}
-    for f in facts:
-        by_institution.setdefault(f.lead.institution_id, []).append(f)
+               now: datetime | None = None, groups=None) -> dict[int, dict[str, float | None]]:
+    """Each institution's raw indicator values (amounts in 万元, rates in percent), its amounts
+    from the institution's merged `summary.Groups` cells."""
+    from matchmaker.stats.summary import groups_of  # summary builds on this module's neighbours
+
+    groups = groups or groups_of(data, period, facts)
+    by_institution = groups.institution()
     meetings: dict[int, list] = {}
     for meeting in data.meetings:
         meetings.setdefault(meeting.institution_id, []).append(meeting)
@@ -84,23 +85,24 @@ def raw_values(data: Dataset, period: Period, *, facts: Sequence[ind.LeadFacts] 
     feedback: dict[int, list] = {}
     for row in data.feedback:
         feedback.setdefault(row.institution_id, []).append(row)
+    nothing = ind.Totals()
 
     result = {}
     for institution_id in data.institutions:
-        own = by_institution.get(institution_id, [])
+        own = by_institution.get(institution_id, nothing)
         own_meetings = [m for m in meetings.get(institution_id, []) if m.state != "cancelled" and m.day in period]
         answered = ind.responsiveness(responses.get(institution_id, []), period, now=now, answerer="institution")
         absent = sum(1 for m in own_meetings if m.state == "no_show" and m.absent_side in ("institution", "both"))
-        share = ind.credit_loan_share(own, period).ratio
+        share = own.credit_loan_share().ratio
         result[institution_id] = {
             "on_time_rate": None if answered.rate is None else round(answered.rate * 100, 2),
             "response_hours": answered.median_hours,
             "meetings_held": float(ind.meetings_held(own_meetings, period)),
             "no_show_rate": round(absent / len(own_meetings) * 100, 2) if own_meetings else None,
-            "intent_amount": ind.intent(own, period).recorded.amount / 10_000,
-            "approved_amount": ind.approved(own, period).recorded.amount / 10_000,
-            "disbursed_amount": ind.disbursed(own, period).split.recorded.amount / 10_000,
-            "first_loans": float(ind.first_loans(own, period).enterprises),
+            "intent_amount": own.intent_split().recorded.amount / 10_000,
+            "approved_amount": own.approved_split().recorded.amount / 10_000,
+            "disbursed_amount": own.disbursed().split.recorded.amount / 10_000,
+            "first_loans": float(own.first_loans().enterprises),
             "credit_share": None if share is None else round(share * 100, 2),
             "satisfaction": ind.satisfaction(feedback.get(institution_id, []), period),
         }
@@ -125,11 +127,12 @@ def normalise(values: Mapping[int, float | None], *, higher_is_better: bool) -> 
 
 
 def assess(data: Dataset, period: Period, weights: Mapping[str, float] | None = None, *,
-           facts: Sequence[ind.LeadFacts] | None = None, now: datetime | None = None) -> tuple[Scored, ...]:
+           facts: Sequence[ind.LeadFacts] | None = None, now: datetime | None = None,
+           groups=None) -> tuple[Scored, ...]:
     """The ranking: score = Σ weightᵢ × normalisedᵢ / Σ weightᵢ, highest first; equal scores
     share a rank (1, 1, 3)."""
     weights = {key: value for key, value in (weights or DEFAULT_WEIGHTS).items() if value}
-    raw = raw_values(data, period, facts=facts, now=now)
+    raw = raw_values(data, period, facts=facts, now=now, groups=groups)
     norms = {key: normalise({i: raw[i][key] for i in raw}, higher_is_better=INDICATOR_BY_KEY[key].higher_is_better)
              for key in weights}
     total_weight = sum(weights.values())

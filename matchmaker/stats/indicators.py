@@ -16,6 +16,7 @@ from statistics import median
 
 from matchmaker.stats.periods import Period
 from matchmaker.stats.rows import (
+    Dataset,
     CREDIT_GUARANTEE,
     FUNNEL_STAGES,
     LOAN_KINDS,
@@ -50,15 +51,6 @@ class Split:
     def recorded(self) -> Tally:
         """Confirmed and one-sided together: what stands unless disputed."""
         return self.confirmed + self.one_sided
-
-
-def _split(records: Iterable[RecordRow]) -> Split:
-    buckets = {"confirmed": [0, 0], "pending": [0, 0], "disputed": [0, 0]}
-    for record in records:
-        bucket = buckets[record.confirmation]
-        bucket[0] += 1
-        bucket[1] += record.amount or 0
-    return Split(Tally(*buckets["confirmed"]), Tally(*buckets["pending"]), Tally(*buckets["disputed"]))
 
 
 @dataclass(frozen=True)
@@ -96,6 +88,11 @@ def lead_facts(leads: Iterable[LeadRow], records: Iterable[RecordRow]) -> tuple[
     return tuple(result)
 
 
+def facts_of(data: Dataset) -> tuple[LeadFacts, ...]:
+    """A dataset's lead facts: those its loader sorted out, else derived from its records."""
+    return data.facts if data.facts or not data.leads else lead_facts(data.leads, data.records)
+
+
 def _within(day, start, end) -> bool:
     """`day in period` without the method call (the indicators run over 100,000s of rows)."""
     return day is not None and start <= day <= end
@@ -109,17 +106,13 @@ def events_held(events: Iterable[EventRow], period: Period) -> int:
 
 
 def meetings_held(meetings: Iterable[MeetingRow], period: Period) -> int:
-    """洽谈场次: meetings with state held, on a day in the period."""
-    start, end = period.start, period.end
-    return sum(1 for m in meetings if m.state == "held" and m.day is not None and start <= m.day <= end)
+    """洽谈场次: meetings with state held, on a day in the period (`Totals.add_meeting`)."""
+    return totals((), period, meetings).meetings_held
 
 
 def enterprises_served(meetings: Iterable[MeetingRow], facts: Iterable[LeadFacts], period: Period) -> int:
     """服务企业数: distinct enterprises with a held meeting or a lead (created) in the period."""
-    start, end = period.start, period.end
-    served = {m.enterprise_id for m in meetings if m.state == "held" and m.day is not None and start <= m.day <= end}
-    served |= {f.lead.enterprise_id for f in facts if _within(f.lead.first_contact_on, start, end)}
-    return len(served)
+    return len(totals(facts, period, meetings).served)
 
 
 @dataclass(frozen=True)
@@ -150,28 +143,193 @@ def attendance(events: Iterable[EventRow], participants: Iterable[ParticipantRow
 
 
 # -- amounts ----------------------------------------------------------------------------------
+#
+# What a lead adds to the amount indicators of a period is defined once, in `Totals.add_fact`
+# (and a meeting's in `Totals.add_meeting`); each indicator function below is one pass of it
+# over the facts, and the breakdowns, the trend and the 考核 add every fact once into the
+# accumulators of its groups and merge those (stats.summary), so a figure is the same wherever
+# it is read and 100,000 leads are walked once, not once per indicator and group.
+
+_BUCKET = {"confirmed": 0, "pending": 1, "disputed": 2}
+
+
+def _bucket_split(bucket: list[int]) -> Split:
+    return Split(Tally(bucket[0], bucket[1]), Tally(bucket[2], bucket[3]), Tally(bucket[4], bucket[5]))
+
+
+def _kind(facts: LeadFacts, record: RecordRow) -> str:
+    return record.kind or facts.lead.kind
+
+
+def _is_credit(facts: LeadFacts, record: RecordRow) -> bool:
+    if record.guarantee:
+        return record.guarantee == CREDIT_GUARANTEE
+    return _kind(facts, record) == "credit_loan"
+
+
+class Totals:
+    """The amount and activity figures of one group of facts and meetings over one period,
+    accumulated one fact at a time (`add_fact`, `add_meeting`) and mergeable (`merge`): two
+    groups merged give exactly the figures of their union (counts and amounts add up, distinct
+    enterprises are kept as sets)."""
+
+    __slots__ = ("meetings_held", "no_show", "served", "leads", "intent", "approved", "paid", "paid_ent",
+                 "paid_confirmed_ent", "first", "first_ent", "first_confirmed_ent", "loan_whole", "credit_part",
+                 "rate_weighted", "rate_total", "days", "reached")
+
+    def __init__(self) -> None:
+        self.meetings_held = self.no_show = self.leads = 0
+        self.served: set[int] = set()
+        self.intent = [0] * 6  # confirmed, pending, disputed: count, amount
+        self.approved = [0] * 6
+        self.paid = [0] * 6
+        self.first = [0] * 6
+        self.paid_ent: set[int] = set()  # with a recorded (not disputed) disbursement
+        self.paid_confirmed_ent: set[int] = set()
+        self.first_ent: set[int] = set()
+        self.first_confirmed_ent: set[int] = set()
+        self.loan_whole = self.credit_part = self.rate_weighted = self.rate_total = 0
+        self.days: list[int] = []
+        self.reached = [0] * len(FUNNEL_STAGES)
+
+    def add_meeting(self, meeting: MeetingRow, start, end) -> None:
+        """洽谈场次 and 服务企业数: a meeting held on a day in the period; a no-show counts apart."""
+        day = meeting.day
+        if day is None or not start <= day <= end:
+            return
+        if meeting.state == "held":
+            self.meetings_held += 1
+            self.served.add(meeting.enterprise_id)
+        elif meeting.state == "no_show":
+            self.no_show += 1
+
+    def add_fact(self, f: LeadFacts, start, end) -> None:
+        """What one lead adds: 线索数, 意向 (its latest intent, when created in the period), 授信
+        (its first approval, dated in the period), 放款 and 首贷 (its disbursements dated in the
+        period), 信用贷款占比, 平均利率, 放款用时 and the 转化漏斗."""
+        lead = f.lead
+        day = lead.first_contact_on
+        if day is not None and start <= day <= end:
+            self.leads += 1
+            self.served.add(lead.enterprise_id)
+            self.reached[_FUNNEL_INDEX[f.furthest]] += 1
+            record = f.intent
+            if record is not None:
+                at = _BUCKET[record.confirmation] * 2
+                self.intent[at] += 1
+                self.intent[at + 1] += record.amount or 0
+        record = f.approved
+        if record is not None and start <= record.occurred_on <= end:
+            at = _BUCKET[record.confirmation] * 2
+            self.approved[at] += 1
+            self.approved[at + 1] += record.amount or 0
+        if not f.disbursements:
+            return
+        first_recorded = None
+        for r in f.disbursements:
+            disputed = r.confirmation == "disputed"
+            if first_recorded is None and not disputed:
+                first_recorded = r
+            if not start <= r.occurred_on <= end:
+                continue
+            at, amount = _BUCKET[r.confirmation] * 2, r.amount or 0
+            self.paid[at] += 1
+            self.paid[at + 1] += amount
+            if not disputed:
+                self.paid_ent.add(lead.enterprise_id)
+            if at == 0:
+                self.paid_confirmed_ent.add(lead.enterprise_id)
+            if r.first_loan:
+                self.first[at] += 1
+                self.first[at + 1] += amount
+                if not disputed:
+                    self.first_ent.add(lead.enterprise_id)
+                if at == 0:
+                    self.first_confirmed_ent.add(lead.enterprise_id)
+            if disputed or _kind(f, r) not in LOAN_KINDS:
+                continue
+            self.loan_whole += amount
+            if _is_credit(f, r):
+                self.credit_part += amount
+            rate = r.rate_bp if r.rate_bp is not None else (f.approved.rate_bp if f.approved else None)
+            if rate is not None and amount:
+                self.rate_weighted += rate * amount
+                self.rate_total += amount
+        if first_recorded is not None and start <= first_recorded.occurred_on <= end:
+            self.days.append((first_recorded.occurred_on - lead.first_contact_on).days)
+
+    def merge(self, other: Totals) -> Totals:
+        for name in ("meetings_held", "no_show", "leads", "loan_whole", "credit_part", "rate_weighted", "rate_total"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("intent", "approved", "paid", "first", "reached"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for index, value in enumerate(theirs):
+                mine[index] += value
+        for name in ("served", "paid_ent", "paid_confirmed_ent", "first_ent", "first_confirmed_ent"):
+            getattr(self, name).update(getattr(other, name))
+        self.days.extend(other.days)
+        return self
+
+    # The figures, in the indicators' types.
+    def intent_split(self) -> Split:
+        return _bucket_split(self.intent)
+
+    def approved_split(self) -> Split:
+        return _bucket_split(self.approved)
+
+    def disbursed(self) -> Disbursed:
+        return Disbursed(split=_bucket_split(self.paid), enterprises=len(self.paid_ent),
+                         confirmed_enterprises=len(self.paid_confirmed_ent))
+
+    def first_loans(self) -> FirstLoans:
+        return FirstLoans(split=_bucket_split(self.first), enterprises=len(self.first_ent),
+                          confirmed_enterprises=len(self.first_confirmed_ent))
+
+    def credit_loan_share(self) -> Share:
+        return Share(part=self.credit_part, whole=self.loan_whole)
+
+    def average_rate(self) -> float | None:
+        return self.rate_weighted / self.rate_total / 100 if self.rate_total else None
+
+    def days_to_disburse(self) -> float | None:
+        return float(median(self.days)) if self.days else None
+
+    def funnel(self) -> tuple[FunnelStep, ...]:
+        """Each step counts the leads whose furthest stage is it or a later one."""
+        counts, running = [], 0
+        for value in reversed(self.reached):
+            running += value
+            counts.append(running)
+        return tuple(FunnelStep(stage, count) for stage, count in zip(FUNNEL_STAGES, reversed(counts)))
+
+
+_FUNNEL_INDEX = {stage: index for index, stage in enumerate(FUNNEL_STAGES)}
+
+
+def totals(facts: Iterable[LeadFacts], period: Period, meetings: Iterable[MeetingRow] = ()) -> Totals:
+    """One pass of `Totals` over facts (and meetings) for one period."""
+    start, end = period.start, period.end
+    result = Totals()
+    for f in facts:
+        result.add_fact(f, start, end)
+    for meeting in meetings:
+        result.add_meeting(meeting, start, end)
+    return result
+
 
 def leads_created(facts: Iterable[LeadFacts], period: Period) -> int:
     """线索数: leads whose first contact falls in the period."""
-    start, end = period.start, period.end
-    return sum(1 for f in facts if _within(f.lead.first_contact_on, start, end))
+    return totals(facts, period).leads
 
 
 def intent(facts: Iterable[LeadFacts], period: Period) -> Split:
     """意向金额: the latest intent amount of each lead created in the period."""
-    start, end = period.start, period.end
-    return _split(f.intent for f in facts if f.intent is not None and _within(f.lead.first_contact_on, start, end))
+    return totals(facts, period).intent_split()
 
 
 def approved(facts: Iterable[LeadFacts], period: Period) -> Split:
     """授信: leads reaching 已授信 in the period (the date of their first approval): count, amount."""
-    start, end = period.start, period.end
-    return _split(f.approved for f in facts if f.approved is not None and start <= f.approved.occurred_on <= end)
-
-
-def _disbursements(facts: Iterable[LeadFacts], period: Period) -> list[tuple[LeadFacts, RecordRow]]:
-    start, end = period.start, period.end
-    return [(f, r) for f in facts if f.disbursements for r in f.disbursements if start <= r.occurred_on <= end]
+    return totals(facts, period).approved_split()
 
 
 @dataclass(frozen=True)
@@ -183,11 +341,7 @@ class Disbursed:
 
 def disbursed(facts: Iterable[LeadFacts], period: Period) -> Disbursed:
     """放款: disbursements dated in the period: count, amount, distinct enterprises."""
-    pairs = _disbursements(facts, period)
-    return Disbursed(split=_split(r for _, r in pairs),
-                     enterprises=len({f.lead.enterprise_id for f, r in pairs if r.confirmation != "disputed"}),
-                     confirmed_enterprises=len({f.lead.enterprise_id for f, r in pairs
-                                                if r.confirmation == "confirmed"}))
+    return totals(facts, period).disbursed()
 
 
 @dataclass(frozen=True)
@@ -200,21 +354,7 @@ class FirstLoans:
 def first_loans(facts: Iterable[LeadFacts], period: Period) -> FirstLoans:
     """首贷户: enterprises whose profile said first_loan when a disbursement dated in the period
     was recorded."""
-    pairs = [(f, r) for f, r in _disbursements(facts, period) if r.first_loan]
-    return FirstLoans(split=_split(r for _, r in pairs),
-                      enterprises=len({f.lead.enterprise_id for f, r in pairs if r.confirmation != "disputed"}),
-                      confirmed_enterprises=len({f.lead.enterprise_id for f, r in pairs
-                                                 if r.confirmation == "confirmed"}))
-
-
-def _kind(facts: LeadFacts, record: RecordRow) -> str:
-    return record.kind or facts.lead.kind
-
-
-def _is_credit(facts: LeadFacts, record: RecordRow) -> bool:
-    if record.guarantee:
-        return record.guarantee == CREDIT_GUARANTEE
-    return _kind(facts, record) == "credit_loan"
+    return totals(facts, period).first_loans()
 
 
 @dataclass(frozen=True)
@@ -231,34 +371,19 @@ def credit_loan_share(facts: Iterable[LeadFacts], period: Period) -> Share:
     """信用贷款占比: credit-loan disbursed amount / all loan disbursed amount (recorded, not
     disputed). A loan is credit when its guarantee says 信用, or, with none given, its kind is
     a credit loan."""
-    loans = [(f, r) for f, r in _disbursements(facts, period)
-             if r.confirmation != "disputed" and _kind(f, r) in LOAN_KINDS]
-    return Share(part=sum(r.amount or 0 for f, r in loans if _is_credit(f, r)),
-                 whole=sum(r.amount or 0 for _, r in loans))
+    return totals(facts, period).credit_loan_share()
 
 
 def average_rate(facts: Iterable[LeadFacts], period: Period) -> float | None:
     """平均利率 (percent a year): amount-weighted mean rate of the loans disbursed in the period
     (recorded, not disputed); a disbursement without its own rate takes the approval's."""
-    weighted = total = 0
-    for f, r in _disbursements(facts, period):
-        rate = r.rate_bp if r.rate_bp is not None else (f.approved.rate_bp if f.approved else None)
-        if r.confirmation == "disputed" or rate is None or not r.amount or _kind(f, r) not in LOAN_KINDS:
-            continue
-        weighted += rate * r.amount
-        total += r.amount
-    return weighted / total / 100 if total else None
+    return totals(facts, period).average_rate()
 
 
 def days_to_disburse(facts: Iterable[LeadFacts], period: Period) -> float | None:
     """放款用时: median days from a lead's first contact to its first disbursement, over leads
     whose first (not disputed) disbursement falls in the period."""
-    days = []
-    for f in facts:
-        first = next((r for r in f.disbursements if r.confirmation != "disputed"), None)
-        if first is not None and first.occurred_on in period:
-            days.append((first.occurred_on - f.lead.first_contact_on).days)
-    return float(median(days)) if days else None
+    return totals(facts, period).days_to_disburse()
 
 
 @dataclass(frozen=True)
@@ -308,9 +433,4 @@ def funnel(facts: Sequence[LeadFacts], period: Period) -> tuple[FunnelStep, ...]
     """转化漏斗: the leads created in the period by furthest stage, each step counting the leads
     that reached it or went further (contact → intent → accepted → approved → disbursed). A
     stage known only from a disputed record is not reached."""
-    reached = [0] * len(FUNNEL_STAGES)
-    for f in facts:
-        if f.lead.first_contact_on in period:
-            for index in range(FUNNEL_STAGES.index(f.furthest) + 1):
-                reached[index] += 1
-    return tuple(FunnelStep(stage, count) for stage, count in zip(FUNNEL_STAGES, reached))
+    return totals(facts, period).funnel()

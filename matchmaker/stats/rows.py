@@ -122,3 +122,6 @@ class Dataset:
     records: tuple[RecordRow, ...] = ()
     responses: tuple[ResponseRow, ...] = ()
     feedback: tuple[FeedbackRow, ...] = ()
+    #: The leads' facts (`indicators.LeadFacts`) when the loader sorted the records out already
+    #: (the services do it in SQL and leave `records` empty); else `lead_facts` derives them.
+    facts: tuple = ()

@@ -13,10 +13,18 @@ from matchmaker.services.reports.data import event_day, load_dataset
 from matchmaker.services.reports.programmes import event_ids_of, readable_programme
 from matchmaker.services.tenancy import row_id
 from matchmaker.stats import assessment as stats_assessment
-from matchmaker.stats.indicators import LeadFacts, lead_facts
+from matchmaker.stats.indicators import LeadFacts, facts_of
 from matchmaker.stats.periods import BadPeriod, Period, date_range, parse_period
 from matchmaker.stats.rows import Dataset
-from matchmaker.stats.summary import Breakdown, Headline, TrendPoint, breakdowns, headline, monthly_trend
+from matchmaker.stats.summary import (
+    Breakdown,
+    Headline,
+    TrendPoint,
+    breakdowns,
+    groups_of,
+    headline,
+    monthly_trend,
+)
 
 
 @dataclass(frozen=True)
@@ -89,13 +97,14 @@ async def compute(scope: Scope, period: Period, *, now: datetime | None = None) 
     now = now or datetime.now(UTC)
     local_now = now.astimezone(SHANGHAI).replace(tzinfo=None)
     data = await load_dataset(scope.event_ids)
-    facts = lead_facts(data.leads, data.records)
+    facts = facts_of(data)
     weights = weights_of(scope.programme)
+    groups = groups_of(data, period, facts)  # one pass over the facts for every figure below
     return Statistics(
-        scope=scope, period=period, headline=headline(data, period, facts=facts, now=local_now),
-        trend=monthly_trend(data, period, facts=facts),
-        breakdowns=breakdowns(data, period, facts=facts),
-        ranking=stats_assessment.assess(data, period, weights, facts=facts, now=local_now),
+        scope=scope, period=period, headline=headline(data, period, now=local_now, groups=groups),
+        trend=monthly_trend(data, period, groups=groups),
+        breakdowns=breakdowns(data, period, groups=groups),
+        ranking=stats_assessment.assess(data, period, weights, now=local_now, groups=groups),
         weights=weights, data=data, facts=facts, generated_at=now)
 
 
