@@ -30,7 +30,7 @@ from matchmaker.solver.sweep import sweep_schedule
 
 SWEEP_REQUESTS = 20_000   # the slot-by-slot construction is tried up to this many requests
 STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
-EXACT_SHARE = 0.6   # of the remaining time, for the exact model of the value: on small fragmented
+EXACT_SHARE = 0.7   # of the remaining time, for the exact model of the value: on small fragmented
                     # days it beats the neighbourhoods on value; the rest goes to idle gaps
 
 
