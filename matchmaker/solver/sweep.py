@@ -14,14 +14,15 @@ from matchmaker.solver.schedule import UNMET, Schedule
 MAX_DEPTH = 2   # an enterprise may take a table from at most two others in turn
 
 
-def sweep_schedule(sched: Schedule, chosen: frozenset[int]) -> list[int]:
-    """Place the chosen requests slot by slot; return those left unplaced."""
+def sweep_schedule(sched: Schedule, chosen: frozenset[int], until: int | None = None) -> list[int]:
+    """Place the chosen requests slot by slot (the first `until` slots only, if given); return
+    those left unplaced."""
     inst = sched.inst
     remaining: dict[int, list[int]] = {}
     for r in sorted(chosen):
         if sched.slot_of[r] == UNMET:
             remaining.setdefault(inst.req_enterprise[r], []).append(r)
-    for s in range(inst.n_slots):
+    for s in range(inst.n_slots if until is None else min(until, inst.n_slots)):
         later = ~((1 << s) - 1)
         here = 1 << s
         order = []
