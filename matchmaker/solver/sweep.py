@@ -4,7 +4,9 @@ unbroken), then those with least slack. `solve` tries it when the per-enterprise
 stays below the flow bound (fragmented days) and keeps the better of the two by (value, weighted
 idle gaps, first-hour meetings). On fragmented 300 × 60 it is worth more and waits less (14,450
 against 14,439; 124 enterprise idle gaps against 139). On open docking days it fills the first
-hour as FCFS does but breaks runs (3,800 enterprise gaps before polish), so it is not tried there.
+hour as FCFS does but breaks runs (3,800 enterprise gaps before polish), so there only the first
+hour is swept (`until`): the hall-first construction of `solve.construct`, whose enterprises
+then continue their runs, and whose first-hour meetings set the floor the search keeps.
 """
 
 from __future__ import annotations
