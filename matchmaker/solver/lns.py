@@ -40,6 +40,7 @@ class Search:
     improvements: int = 0
     proven: bool = False     # a neighbourhood holding every request was solved to optimality
     build_seconds: float = 0.05   # recent worst time to build a neighbourhood model
+    early_floor: int = 0     # first-hour meetings the schedule keeps (a constraint, see solve.py)
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
@@ -83,6 +84,10 @@ def solve_neighbourhood(search: Search, free: list[int], *, workers: int = 1,
     hood.model.add(value <= room)
     # third tier: meetings in the first hour, worth less than any idle gap
     early = [var for (r, s), var in hood.meet.items() if inst.early >> s & 1]
+    if search.early_floor:
+        total = sum((busy & inst.early).bit_count() for busy in sched.ent_busy)
+        here = sum(1 for r in free if sched.slot_of[r] != UNMET and inst.early >> sched.slot_of[r] & 1)
+        hood.model.add(sum(early) >= here - max(0, total - search.early_floor))
     late_cost = (len(early) + 1) * sum(hood.idle_terms) - sum(early)
     if now_value >= room and not search.move_penalty:
         hood.model.minimize(late_cost)

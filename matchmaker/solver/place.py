@@ -43,7 +43,7 @@ def _inst_busy(sched: Schedule, i: int) -> int:
     return sum(1 << s for s, n in enumerate(sched.inst_load[i]) if n)
 
 
-def placement_cost(sched: Schedule, r: int, s: int) -> float:
+def placement_cost(sched: Schedule, r: int, s: int, early_pull: float = EARLY_PULL) -> float:
     """Lower is better: how loaded the institution already is at s, plus the idle gaps it opens
     for both sides (an enterprise's too: a single added meeting must not land mid-morning far
     from its others), plus a slight pull towards the first slots (the hall fills from the start)."""
@@ -53,15 +53,29 @@ def placement_cost(sched: Schedule, r: int, s: int) -> float:
     gap_delta = mask_gaps(busy | 1 << s, inst.inst_available[i]) - mask_gaps(busy, inst.inst_available[i])
     ent_busy = sched.ent_busy[e]
     gap_delta += mask_gaps(ent_busy | 1 << s, inst.ent_usable[e]) - mask_gaps(ent_busy, inst.ent_usable[e])
-    return LOAD_WEIGHT * sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta + EARLY_PULL * s / inst.n_slots
+    return LOAD_WEIGHT * sched.inst_load[i][s] / inst.inst_tables[i] + gap_delta + early_pull * s / inst.n_slots
 
 
-def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.Random) -> list[int]:
-    """Place `requests` of enterprise e in the tightest run of slots; return those left out."""
+def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.Random,
+                     early_pull: float = EARLY_PULL, anchored: bool = False) -> list[int]:
+    """Place `requests` of enterprise e in the tightest run of slots; return those left out.
+    `early_pull` weighs the cost of the last slot against the first. `anchored`: e already
+    has meetings and the run must continue from its last one (or, failing that, any run)."""
     usable = bits(sched.inst.ent_usable[e] & ~sched.ent_busy[e])
     k = len(requests)
     if k == 0:
         return []
+    if anchored and sched.ent_busy[e] & sched.inst.early:
+        last = sched.ent_busy[e].bit_length() - 1
+        after = [s for s in usable if s > last]
+        free = {r: sched.free_slots(r) for r in requests}
+        for length in range(k, min(len(after), k + 1) + 1):   # at most one idle slot inside
+            window = sum(1 << s for s in after[:length])
+            matching = match_into(free, window)
+            if len(matching) == k:
+                for r, s in matching.items():
+                    sched.place(r, s)
+                return []
     free = {r: sched.free_slots(r) for r in requests}   # unchanged while we try windows
     union = 0
     for mask in free.values():
@@ -75,7 +89,7 @@ def place_enterprise(sched: Schedule, e: int, requests: list[int], rng: random.R
             matching = match_into(free, window)
             if len(matching) < k:
                 continue
-            cost = sum(placement_cost(sched, r, s) for r, s in matching.items()) + rng.random() * 1e-3
+            cost = sum(placement_cost(sched, r, s, early_pull) for r, s in matching.items()) + rng.random() * 1e-3
             if best_cost is None or cost < best_cost:
                 best, best_cost = matching, cost
         if best is not None:
@@ -94,7 +108,7 @@ def place_locked(sched: Schedule) -> None:
 
 
 def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random,
-                    deadline: Deadline | None = None) -> list[int]:
+                    deadline: Deadline | None = None, anchored: bool = False) -> list[int]:
     """Place every chosen request that is not yet met; return the ones that could not be placed
     (including, if the deadline passes first, those of enterprises not reached)."""
     inst = sched.inst
@@ -108,16 +122,17 @@ def greedy_schedule(sched: Schedule, chosen: frozenset[int], rng: random.Random,
     pressure = [demand[i] / max(1, inst.inst_tables[i] * inst.inst_available[i].bit_count())
                 for i in range(len(demand))]
 
-    def urgency(e: int) -> tuple[float, float]:
+    def urgency(e: int) -> tuple[bool, float, float, float]:
         slack = (inst.ent_usable[e] & ~sched.ent_busy[e]).bit_count() - len(todo[e])
-        return (slack, -max(pressure[inst.req_institution[r]] for r in todo[e]), rng.random())
+        started = anchored and bool(sched.ent_busy[e] & inst.early)
+        return (not started, slack, -max(pressure[inst.req_institution[r]] for r in todo[e]), rng.random())
 
     unplaced = []
     for e in sorted(todo, key=urgency):
         if deadline is not None and deadline.expired():
             unplaced += todo[e]
             continue
-        unplaced += place_enterprise(sched, e, todo[e], rng)
+        unplaced += place_enterprise(sched, e, todo[e], rng, anchored=anchored)
     if deadline is not None and deadline.expired():
         return unplaced
     return [r for r in unplaced if not insert_with_one_move(sched, r)]

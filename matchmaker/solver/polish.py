@@ -18,7 +18,30 @@ from matchmaker.solver.schedule import UNMET, Schedule
 
 
 
-def repack_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
+def early_count(sched: Schedule, e: int) -> int:
+    """Meetings of enterprise e in the event's first hour."""
+    return (sched.ent_busy[e] & sched.inst.early).bit_count()
+
+
+class EarlyFloor:
+    """The first-hour floor as a budget: moves may take meetings out of the first hour while
+    the schedule's total stays at or above `floor`."""
+
+    def __init__(self, sched: Schedule, floor: int):
+        self.floor = floor
+        self.total = sum((busy & sched.inst.early).bit_count() for busy in sched.ent_busy)
+
+    def allows(self, change: int) -> bool:
+        return change >= 0 or self.total + change >= self.floor
+
+    def apply(self, change: int) -> None:
+        self.total += change
+
+
+def repack_enterprise(sched: Schedule, e: int, rng: random.Random,
+                      early: EarlyFloor | None = None) -> bool:
+    """Re-place e's meetings in the tightest run; kept when idle gaps strictly fall (and, with
+    `early`, the schedule stays at its first-hour floor)."""
     inst = sched.inst
     mine = [r for r in inst.ent_requests[e] if sched.slot_of[r] != UNMET and r not in inst.locked]
     if not mine:
@@ -28,12 +51,14 @@ def repack_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
     def gaps() -> int:
         return sched.ent_gaps(e) + sum(sched.inst_gaps(i) for i in institutions)
 
-    before = gaps()
+    before, early_before = gaps(), early_count(sched, e)
     old = {r: sched.slot_of[r] for r in mine}
     for r in mine:
         sched.remove(r)
-    left = place_enterprise(sched, e, mine, rng)
-    if not left and gaps() < before:
+    left = place_enterprise(sched, e, mine, rng, **({"early_pull": SHIFT_PULL} if early else {}))
+    if not left and gaps() < before and (early is None or early.allows(early_count(sched, e) - early_before)):
+        if early is not None:
+            early.apply(early_count(sched, e) - early_before)
         return True
     for r in mine:
         if sched.slot_of[r] != UNMET:
@@ -43,7 +68,8 @@ def repack_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
     return False
 
 
-def repack_all(sched: Schedule, rng: random.Random, deadline: Deadline, passes: int = 3) -> int:
+def repack_all(sched: Schedule, rng: random.Random, deadline: Deadline, passes: int = 3,
+               early: EarlyFloor | None = None) -> int:
     """Repack every enterprise with an idle gap, a few passes; return how many moves were kept."""
     kept = 0
     for _ in range(passes):
@@ -51,7 +77,7 @@ def repack_all(sched: Schedule, rng: random.Random, deadline: Deadline, passes: 
         for e in range(len(sched.ent_busy)):
             if deadline.remaining() < 0.1:
                 return kept + moved
-            if sched.ent_gaps(e) and repack_enterprise(sched, e, rng):
+            if sched.ent_gaps(e) and repack_enterprise(sched, e, rng, early):
                 moved += 1
         kept += moved
         if not moved:
@@ -60,13 +86,15 @@ def repack_all(sched: Schedule, rng: random.Random, deadline: Deadline, passes: 
 
 
 def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] | None = None,
-               budget: int | None = None, rng: random.Random | None = None) -> int:
+               budget: int | None = None, rng: random.Random | None = None,
+               early: EarlyFloor | None = None) -> int:
     """Move single meetings into idle gaps, then re-pack, enterprise by enterprise (most gaps
     first), keeping a change only when idle gaps (the enterprise's plus its institutions') fall.
 
     In a repair, `previous` holds the published slots: each previous meeting taken off its slot
     must be paid for by at least one idle gap removed (first the moves that remove two), and at
     most `budget` of them move in all.
+    With `early`, a move out of the event's first hour is made only while the floor allows.
     Returns how many previous meetings left their slot.
     """
     inst = sched.inst
@@ -88,10 +116,12 @@ def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] 
         changed = False
         for e in order:
             while sched.ent_gaps(e) and deadline.remaining() > 0.05:
-                move = _best_single_move(sched, e, off, affordable)
+                move = _best_single_move(sched, e, off, affordable, early)
                 if move is None:
                     break
                 r, s, cost = move
+                if early is not None:
+                    early.apply((inst.early >> s & 1) - (inst.early >> sched.slot_of[r] & 1))
                 sched.remove(r)
                 sched.place(r, s)
                 spent += cost
@@ -104,7 +134,8 @@ def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] 
                 institutions = {inst.req_institution[r] for r in mine}
                 before = ENTERPRISE_GAP * sched.ent_gaps(e) + sum(sched.inst_gaps(i) for i in institutions)
                 old = {r: sched.slot_of[r] for r in mine}
-                if repack_enterprise(sched, e, rng):
+                early_before = early.total if early is not None else 0
+                if repack_enterprise(sched, e, rng, early):
                     gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sum(sched.inst_gaps(i) for i in institutions)
                     cost = off(mine) - before_off
                     if affordable(gain, cost):
@@ -115,12 +146,15 @@ def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] 
                             sched.remove(r)
                         for r, s in old.items():
                             sched.place(r, s)
+                        if early is not None:
+                            early.total = early_before
         if not changed and ratio == 1:
             break
     return spent
 
 
-def _best_single_move(sched: Schedule, e: int, off, affordable) -> tuple[int, int, int] | None:
+def _best_single_move(sched: Schedule, e: int, off, affordable,
+                      early: EarlyFloor | None = None) -> tuple[int, int, int] | None:
     """The move of one of e's meetings to another slot that removes most idle gaps (fewest
     previous meetings moved on a tie), as (request, slot, previous meetings moved), or None."""
     inst = sched.inst
@@ -133,7 +167,10 @@ def _best_single_move(sched: Schedule, e: int, off, affordable) -> tuple[int, in
         before = ENTERPRISE_GAP * sched.ent_gaps(e) + sched.inst_gaps(i)
         before_off = off((r,))
         sched.remove(r)
-        for s in bits(sched.free_slots(r) & ~(1 << s0)):
+        targets = sched.free_slots(r) & ~(1 << s0)
+        if early is not None and inst.early >> s0 & 1 and not early.allows(-1):
+            targets &= inst.early
+        for s in bits(targets):
             sched.place(r, s)
             gain = before - ENTERPRISE_GAP * sched.ent_gaps(e) - sched.inst_gaps(i)
             cost = off((r,)) - before_off
@@ -198,3 +235,60 @@ def _best_early_move(sched: Schedule, e: int, previous: dict[int, int]) -> tuple
                 best, best_key = (r, s), key
         sched.place(r, s0)
     return best
+
+
+SHIFT_PULL = 50.0   # early pull of `shift_early`'s re-placement: the earliest run wins outright
+
+
+def shift_early(sched: Schedule, deadline: Deadline, rng: random.Random, passes: int = 2) -> int:
+    """Move whole runs earlier: re-place an enterprise's meetings in the earliest run the free
+    tables allow, kept only when the enterprise gets more meetings into the event's first hour
+    (or, as many, earlier slots in all) and neither its idle gaps nor the weighted idle gaps of
+    it and its institutions rise. Single moves (`pull_early`) cannot do this: moving one meeting
+    of a run to an early slot opens a gap. Returns how many enterprises moved."""
+    inst = sched.inst
+    moved = 0
+    for _ in range(passes):
+        changed = 0
+        for e in range(len(sched.ent_busy)):
+            if deadline.remaining() < 0.1:
+                return moved + changed
+            busy = sched.ent_busy[e]
+            if not busy or not inst.ent_usable[e] & inst.early & ~busy:
+                continue   # nothing met, or no free first-hour slot it could use
+            if shift_enterprise(sched, e, rng):
+                changed += 1
+        moved += changed
+        if not changed:
+            break
+    return moved
+
+
+def shift_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
+    inst = sched.inst
+    mine = [r for r in inst.ent_requests[e] if sched.slot_of[r] != UNMET and r not in inst.locked]
+    if not mine:
+        return False
+    institutions = {inst.req_institution[r] for r in mine}
+
+    def state() -> tuple[int, int, int, int]:
+        ent = sched.ent_gaps(e)
+        weighted = ENTERPRISE_GAP * ent + sum(sched.inst_gaps(i) for i in institutions)
+        early = sum(1 for r in mine if inst.early >> sched.slot_of[r] & 1)
+        return ent, weighted, early, sum(sched.slot_of[r] for r in mine)
+
+    ent0, weighted0, early0, total0 = state()
+    old = {r: sched.slot_of[r] for r in mine}
+    for r in mine:
+        sched.remove(r)
+    left = place_enterprise(sched, e, mine, rng, early_pull=SHIFT_PULL)
+    if not left:
+        ent1, weighted1, early1, total1 = state()
+        if ent1 <= ent0 and weighted1 <= weighted0 and (early1, -total1) > (early0, -total0):
+            return True
+    for r in mine:
+        if sched.slot_of[r] != UNMET:
+            sched.remove(r)
+    for r, s in old.items():
+        sched.place(r, s)
+    return False

@@ -4,7 +4,9 @@ unbroken), then those with least slack. `solve` tries it when the per-enterprise
 stays below the flow bound (fragmented days) and keeps the better of the two by (value, weighted
 idle gaps, first-hour meetings). On fragmented 300 × 60 it is worth more and waits less (14,450
 against 14,439; 124 enterprise idle gaps against 139). On open docking days it fills the first
-hour as FCFS does but breaks runs (3,800 enterprise gaps before polish), so it is not tried there.
+hour as FCFS does but breaks runs (3,800 enterprise gaps before polish), so there only the first
+hour is swept (`until`): the hall-first construction of `solve.construct`, whose enterprises
+then continue their runs, and whose first-hour meetings set the floor the search keeps.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from matchmaker.solver.schedule import UNMET, Schedule
 MAX_DEPTH = 2   # an enterprise may take a table from at most two others in turn
 
 
-def sweep_schedule(sched: Schedule, chosen: frozenset[int]) -> list[int]:
-    """Place the chosen requests slot by slot; return those left unplaced."""
+def sweep_schedule(sched: Schedule, chosen: frozenset[int], until: int | None = None) -> list[int]:
+    """Place the chosen requests slot by slot (the first `until` slots only, if given); return
+    those left unplaced."""
     inst = sched.inst
     remaining: dict[int, list[int]] = {}
     for r in sorted(chosen):
         if sched.slot_of[r] == UNMET:
             remaining.setdefault(inst.req_enterprise[r], []).append(r)
-    for s in range(inst.n_slots):
+    for s in range(inst.n_slots if until is None else min(until, inst.n_slots)):
         later = ~((1 << s) - 1)
         here = 1 << s
         order = []

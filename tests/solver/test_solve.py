@@ -143,8 +143,8 @@ def test_same_seed_gives_the_same_schedule():
 
 
 def contested_problem():
-    """Ten enterprises with scattered availability asking for four institutions: construction
-    leaves idle gaps that only the neighbourhood search removes."""
+    """Ten enterprises with scattered availability asking for four institutions (the
+    hall-first construction now reaches its optimum with no idle gap by itself)."""
     rng = random.Random(10)
     slots = [f"s{k + 1}" for k in range(6)]
     enterprises = [{"id": f"E{k}", "available": sorted(rng.sample(slots, rng.randint(3, 6)), key=slots.index)}
@@ -165,7 +165,8 @@ def test_same_seed_gives_the_same_schedule_when_the_search_runs():
 
     assert first.meetings == second.meetings
     assert (first.status, first.objective, first.stats["idle_gaps"]) == ("optimal", 152, 0)
-    assert first.stats["lns_improvements"] == 1
+    assert (first.stats["lns_iterations"], first.stats["lns_improvements"]) == (
+        second.stats["lns_iterations"], second.stats["lns_improvements"])
 
 
 def test_time_limit_is_kept_and_the_incumbent_comes_back_checked():
