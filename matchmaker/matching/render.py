@@ -34,6 +34,21 @@ OPERATOR_WORDS: dict[str, str] = {
     "false": "否",
 }
 
+#: the same operators in English, for the criteria editor's pickers
+OPERATOR_WORDS_EN: dict[str, str] = {
+    "ge": "at least (inclusive)",
+    "gt": "more than",
+    "le": "at most (inclusive)",
+    "lt": "less than",
+    "eq": "equals",
+    "ne": "does not equal",
+    "in": "is one of",
+    "nin": "is none of",
+    "contains": "contains",
+    "true": "yes",
+    "false": "no",
+}
+
 SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
 #: the relation shown between value and threshold when a comparison failed
 FAILED_RELATION = {"ge": "<", "gt": "≤", "le": ">", "lt": "≥", "eq": "≠", "ne": "="}

@@ -12,16 +12,21 @@
   if (!meta) return;
   const FIELDS = JSON.parse(meta.dataset.fields);
   const WORDS = JSON.parse(meta.dataset.operators);
+  // The page's words for the editor's own labels, keyed by their Chinese (criteria_meta.html
+  // writes them in the page's language); a word the page does not give stays Chinese.
+  const STRINGS = JSON.parse(meta.dataset.strings || "{}");
+  const T = (chinese) => STRINGS[chinese] || chinese;
+  const unitSuffix = (unit) => (meta.dataset.language === "en" ? ` (${unit})` : `（${unit}）`);
   const OPS_BY_TYPE = JSON.parse(meta.dataset.operatorsByType);
   const PREVIEW_URL = meta.dataset.previewUrl;
   const FIELD = Object.fromEntries(FIELDS.map((f) => [f.key, f]));
   const SYMBOL = { ge: "≥", gt: ">", le: "≤", lt: "<", eq: "=", ne: "≠", in: "∈", nin: "∉", contains: "∋", true: "✓", false: "✗" };
   const OP_ORDER = ["ge", "gt", "le", "lt", "eq", "ne", "in", "nin", "contains", "true", "false"];
-  const MODES = { all: "全部满足", any: "满足其一", not: "均不得满足" };
-  const BASES = { stated: "政策原文", inferred: "推断", process: "机构审核（不自动判断）" };
-  const EXPR_OPS = { add: "相加 +", sub: "相减 −", mul: "相乘 ×", div: "相除 ÷", min: "取较小值", max: "取较大值" };
+  const MODES = { all: T("以下条件全部满足"), any: T("以下条件满足其一"), not: T("以下条件均不得满足") };
+  const BASES = { stated: T("政策原文"), inferred: T("推断"), process: T("机构审核（不自动判断）") };
+  const EXPR_OPS = { add: T("相加 +"), sub: T("相减 −"), mul: T("相乘 ×"), div: T("相除 ÷"), min: T("取较小值"), max: T("取较大值") };
   const EXPR_SYMBOL = { add: "+", sub: "−", mul: "×", div: "÷", min: ",", max: "," };
-  const TERM_KINDS = { field: "字段", number: "数字", percent: "百分数", op: "运算" };
+  const TERM_KINDS = { field: T("字段"), number: T("数字"), percent: T("百分数"), op: T("运算") };
   const COMPARE_OPS = ["ge", "gt", "le", "lt", "eq", "ne"];
   const NUMERIC = FIELDS.filter((f) => ["money", "number", "percent"].includes(f.type));
   const csrf = () => (document.querySelector("input[name=csrftoken]") || {}).value || "";
@@ -56,7 +61,10 @@
         if (t === "" || Number.isNaN(n)) return t;  // the server says why, beside the row
         return field.type === "money" ? Math.round(n * 10000) : n;
       }
-      if (field.type === "bool") return t === "是" ? true : t === "否" ? false : t;
+      if (field.type === "bool") {  // 是/否 or the page's words for them, in any case
+        const word = t.toLowerCase();
+        return [T("是").toLowerCase(), "是"].includes(word) ? true : [T("否").toLowerCase(), "否"].includes(word) ? false : t;
+      }
       return t;
     };
     if (op === "in" || op === "nin") return text.split(/[、,，;；]/).filter((s) => s.trim()).map(one);
@@ -65,17 +73,17 @@
   const toText = (field, value) => {
     if (value === undefined || value === null) return "";
     const one = (v) => (field && field.type === "money" && typeof v === "number" ? String(v / 10000)
-      : typeof v === "boolean" ? (v ? "是" : "否") : String(v));
+      : typeof v === "boolean" ? (v ? T("是") : T("否")) : String(v));
     return Array.isArray(value) ? value.map(one).join("、") : one(value);
   };
 
   // ---- building the DOM
   function fieldSelect(selected) {
-    const select = el("select", { class: "crit-field", "aria-label": "字段" });
+    const select = el("select", { class: "crit-field", "aria-label": T("字段") });
     const groups = {};
     for (const f of FIELDS) {
       groups[f.group] = groups[f.group] || el("optgroup", { label: f.group });
-      const option = el("option", { value: f.key, text: f.label + (f.unit ? `（${f.unit}）` : "") });
+      const option = el("option", { value: f.key, text: f.label + (f.unit ? unitSuffix(f.unit) : "") });
       if (f.key === selected) option.selected = true;
       groups[f.group].append(option);
     }
@@ -99,18 +107,18 @@
     const process = node.basis === "process";
     const field = FIELD[node.field] || FIELDS[0];
     const fieldEl = fieldSelect(field.key);
-    const opEl = el("select", { class: "crit-op", "aria-label": "比较方式" });
+    const opEl = el("select", { class: "crit-op", "aria-label": T("比较方式") });
     fillOperators(opEl, field, node.op);
-    const valueEl = el("input", { class: "crit-value", "aria-label": "数值", value: toText(field, node.value) });
+    const valueEl = el("input", { class: "crit-value", "aria-label": T("数值"), value: toText(field, node.value) });
     const unitEl = el("span", { class: "crit-unit" });
-    const textEl = el("input", { class: "crit-text", "aria-label": "条款原文", placeholder: "条款原文（可选）", value: node.text || "" });
-    const basisEl = el("select", { class: "crit-basis", "aria-label": "依据" });
+    const textEl = el("input", { class: "crit-text", "aria-label": T("条款原文"), placeholder: T("条款原文（可选）"), value: node.text || "" });
+    const basisEl = el("select", { class: "crit-basis", "aria-label": T("依据") });
     for (const [key, label] of Object.entries(BASES)) {
       const option = el("option", { value: key, text: label });
       if ((node.basis || "stated") === key) option.selected = true;
       basisEl.append(option);
     }
-    const remove = el("button", { type: "button", class: "link-button danger", text: "删除" });
+    const remove = el("button", { type: "button", class: "link-button danger", text: T("删除") });
     const error = el("p", { class: "error crit-error", hidden: "" });
     const refresh = () => {
       const f = FIELD[fieldEl.value];
@@ -119,8 +127,8 @@
       valueEl.hidden = valueless || basisEl.value === "process";
       fieldEl.hidden = opEl.hidden = basisEl.value === "process";
       unitEl.textContent = valueless || basisEl.value === "process" ? "" :
-        (op === "in" || op === "nin" ? "多个用、分隔 " : "") + (f && f.unit ? f.unit : "");
-      textEl.placeholder = basisEl.value === "process" ? "须审核的条件原文（必填）" : "条款原文（可选）";
+        (op === "in" || op === "nin" ? T("多个用、分隔 ") : "") + (f && f.unit ? f.unit : "");
+      textEl.placeholder = basisEl.value === "process" ? T("须审核的条件原文（必填）") : T("条款原文（可选）");
     };
     fieldEl.addEventListener("change", () => { fillOperators(opEl, FIELD[fieldEl.value], opEl.value); refresh(); sync(); });
     for (const input of [opEl, basisEl]) input.addEventListener("change", () => { refresh(); sync(); });
@@ -156,7 +164,7 @@
   function termElement(expr, sync) {
     const box = el("span", { class: "expr-term" });
     const sym = el("span", { class: "expr-sym", "aria-hidden": "true" });
-    const kindEl = el("select", { class: "expr-kind", "aria-label": "项的类型" });
+    const kindEl = el("select", { class: "expr-kind", "aria-label": T("项的类型") });
     const initial = typeof expr === "number" ? "number" : expr && "percent" in expr ? "percent" : expr && expr.op ? "op" : "field";
     for (const [key, label] of Object.entries(TERM_KINDS)) {
       const option = el("option", { value: key, text: label });
@@ -167,9 +175,9 @@
     const render = (kind, value) => {
       body.replaceChildren();
       if (kind === "field") {
-        const select = el("select", { class: "expr-field", "aria-label": "字段" });
+        const select = el("select", { class: "expr-field", "aria-label": T("字段") });
         for (const f of NUMERIC) {
-          const option = el("option", { value: f.key, text: f.label + (f.unit ? `（${f.unit}）` : "") });
+          const option = el("option", { value: f.key, text: f.label + (f.unit ? unitSuffix(f.unit) : "") });
           if (value && f.key === value.field) option.selected = true;
           select.append(option);
         }
@@ -181,7 +189,7 @@
         input.addEventListener("input", sync);
         body.append(input, kind === "percent" ? el("span", { class: "crit-unit", text: "%" }) : null);
       } else {
-        const opEl = el("select", { class: "expr-op", "aria-label": "运算" });
+        const opEl = el("select", { class: "expr-op", "aria-label": T("运算") });
         const op = value && value.op in EXPR_OPS ? value.op : "add";
         for (const [key, label] of Object.entries(EXPR_OPS)) {
           const option = el("option", { value: key, text: label });
@@ -190,7 +198,7 @@
         }
         const args = el("span", { class: "expr-args" });
         for (const arg of (value && value.args) || [{ field: NUMERIC[0].key }, { field: NUMERIC[0].key }]) args.append(termElement(arg, sync));
-        const more = el("button", { type: "button", class: "link-button", text: "＋ 项" });
+        const more = el("button", { type: "button", class: "link-button", text: T("＋ 项") });
         const relabel = () => {
           const binary = ["sub", "div"].includes(opEl.value);
           while (binary && args.children.length > 2) args.lastElementChild.remove();
@@ -209,7 +217,7 @@
       render(kindEl.value, defaults[kindEl.value]);
       sync();
     });
-    const remove = el("button", { type: "button", class: "link-button danger expr-remove", "aria-label": "删除此项", text: "×" });
+    const remove = el("button", { type: "button", class: "link-button danger expr-remove", "aria-label": T("删除此项"), text: "×" });
     remove.addEventListener("click", () => {
       const list = box.parentElement;
       if (!list || !list.classList.contains("expr-args") || list.children.length <= 2) return;  // an operation keeps two terms
@@ -236,7 +244,7 @@
              args: [...body.querySelector(":scope > .expr-args").children].map(serializeTerm) };
   }
 
-  const formulaUnit = (type) => ({ money: "万元", ratio: "%" }[type] || "");
+  const formulaUnit = (type) => ({ money: T("万元"), ratio: "%" }[type] || "");
   const formulaValue = (type, text) => {
     const t = text.trim();
     const n = Number(t);
@@ -249,7 +257,7 @@
     const row = el("div", { class: "crit-row crit-formula", "data-id": id });
     const term = termElement(node.expr, sync);
     term.classList.add("expr-root");
-    const opEl = el("select", { class: "crit-op", "aria-label": "比较方式" });
+    const opEl = el("select", { class: "crit-op", "aria-label": T("比较方式") });
     for (const op of COMPARE_OPS) {
       const option = el("option", { value: op, text: `${SYMBOL[op]} ${WORDS[op]}` });
       if (op === (node.op || "le")) option.selected = true;
@@ -257,15 +265,15 @@
     }
     const type = exprType(node.expr);
     const shown = typeof node.value === "number" && type === "money" ? String(node.value / 10000) : (node.value ?? "");
-    const valueEl = el("input", { class: "crit-value", "aria-label": "数值", value: String(shown) });
+    const valueEl = el("input", { class: "crit-value", "aria-label": T("数值"), value: String(shown) });
     const unitEl = el("span", { class: "crit-unit", text: formulaUnit(type) });
     row.dataset.type = type || "";
-    const textEl = el("input", { class: "crit-text", "aria-label": "条款原文", placeholder: "条款原文（可选）", value: node.text || "" });
-    const remove = el("button", { type: "button", class: "link-button danger", text: "删除" });
+    const textEl = el("input", { class: "crit-text", "aria-label": T("条款原文"), placeholder: T("条款原文（可选）"), value: node.text || "" });
+    const remove = el("button", { type: "button", class: "link-button danger", text: T("删除") });
     remove.addEventListener("click", () => { row.remove(); sync(); });
     opEl.addEventListener("change", sync);
     for (const input of [valueEl, textEl]) input.addEventListener("input", sync);
-    row.append(el("p", { class: "crit-formula-label", text: "公式条件" }), el("div", { class: "crit-expr" }, term),
+    row.append(el("p", { class: "crit-formula-label", text: T("公式条件") }), el("div", { class: "crit-expr" }, term),
       el("div", { class: "crit-inputs" }, opEl, valueEl, unitEl),
       el("div", { class: "crit-inputs" }, textEl, remove), el("p", { class: "error crit-error", hidden: "" }));
     return row;
@@ -294,9 +302,9 @@
     else if (node) { children = [node]; }
     const id = node && (node.all || node.any || node.not) && node.id && !used.has(node.id) ? (used.add(node.id), node.id) : freshId(used);
     const group = el("div", { class: "crit-group", "data-id": id });
-    const modeEl = el("select", { class: "crit-mode", "aria-label": "条件组" });
+    const modeEl = el("select", { class: "crit-mode", "aria-label": T("条件组") });
     for (const [key, label] of Object.entries(MODES)) {
-      const option = el("option", { value: key, text: `以下条件${label}` });
+      const option = el("option", { value: key, text: label });
       if (key === mode) option.selected = true;
       modeEl.append(option);
     }
@@ -306,19 +314,19 @@
       list.append(isGroup(child) ? groupElement(child, used, sync, false)
         : child.expr !== undefined ? formulaRowElement(child, used, sync) : rowElement(child, used, sync));
     }
-    const addRow = el("button", { type: "button", class: "button small secondary", text: "＋ 条件" });
-    const addFormula = el("button", { type: "button", class: "button small secondary", text: "＋ 公式条件" });
+    const addRow = el("button", { type: "button", class: "button small secondary", text: T("＋ 条件") });
+    const addFormula = el("button", { type: "button", class: "button small secondary", text: T("＋ 公式条件") });
     addFormula.addEventListener("click", () => {
       const start = { op: "div", args: [{ field: FIELD.existing_debt ? "existing_debt" : NUMERIC[0].key }, { field: FIELD.revenue ? "revenue" : NUMERIC[0].key }] };
       list.append(formulaRowElement({ expr: start, op: "le", value: 50 }, used, sync));
       sync();
     });
-    const addGroup = el("button", { type: "button", class: "button small secondary", text: "＋ 条件组" });
+    const addGroup = el("button", { type: "button", class: "button small secondary", text: T("＋ 条件组") });
     addRow.addEventListener("click", () => { list.append(rowElement({ field: FIELDS[0].key }, used, sync)); sync(); });
     addGroup.addEventListener("click", () => { list.append(groupElement({ all: [{ field: FIELDS[0].key }] }, used, sync, false)); sync(); });
     const head = el("div", { class: "crit-head" }, modeEl);
     if (!isRoot) {
-      const remove = el("button", { type: "button", class: "link-button danger", text: "删除条件组" });
+      const remove = el("button", { type: "button", class: "link-button danger", text: T("删除条件组") });
       remove.addEventListener("click", () => { group.remove(); sync(); });
       head.append(remove);
     }
@@ -378,7 +386,7 @@
       }
     };
     async function showPreview(value) {
-      if (!value) { preview.textContent = "无条件限制"; showProblems({}); return; }
+      if (!value) { preview.textContent = T("无条件限制"); showProblems({}); return; }
       const response = await fetch(PREVIEW_URL, {
         method: "POST", credentials: "same-origin",
         headers: { "content-type": "application/json", "x-csrftoken": csrf() },
@@ -386,10 +394,10 @@
       });
       const body = await response.json();
       showProblems(body.problems || {});
-      preview.textContent = body.text || "条件有误，请按提示修改";
+      preview.textContent = body.text || T("条件有误，请按提示修改");
     }
     textarea.hidden = true;
-    textarea.after(el("div", { class: "criteria-editor" }, root, el("p", { class: "preview-label", text: "规则预览（白话）" }), preview));
+    textarea.after(el("div", { class: "criteria-editor" }, root, el("p", { class: "preview-label", text: T("规则预览（白话）") }), preview));
     showProblems(JSON.parse(textarea.dataset.problems || "{}"));
     textarea.value = tree ? JSON.stringify(serialize(root)) : "";
     showPreview(serialize(root));
@@ -403,7 +411,7 @@
     if (!expr || typeof expr !== "object") return "";
     if ("percent" in expr) return `${expr.percent}%`;
     if ("field" in expr) return LABEL_OF(expr.field);
-    if (expr.op === "min" || expr.op === "max") return `${expr.op === "min" ? "较小值" : "较大值"}(${expr.args.map((a) => renderExpr(a)).join(", ")})`;
+    if (expr.op === "min" || expr.op === "max") return `${expr.op === "min" ? T("较小值") : T("较大值")}(${expr.args.map((a) => renderExpr(a)).join(", ")})`;
     const level = PRECEDENCE[expr.op];
     const text = expr.args.map((a, i) => renderExpr(a, level, i > 0 && (expr.op === "sub" || expr.op === "div"))).join(` ${EXPR_SYMBOL[expr.op]} `);
     return level < parent || (right && level === parent) ? `(${text})` : text;
@@ -420,7 +428,7 @@
       const value = serializeTerm(root);
       textarea.value = JSON.stringify(value);
       const type = exprType(value);
-      reading.textContent = `额度 = ${renderExpr(value)}` + (type === "money" ? "" : "（结果须为金额）");
+      reading.textContent = `${T("额度")} = ${renderExpr(value)}` + (type === "money" ? "" : T("（结果须为金额）"));
     };
     root = termElement(expr || start, () => sync());
     root.classList.add("expr-root");

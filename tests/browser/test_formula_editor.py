@@ -69,3 +69,50 @@ def test_institution_builds_a_formula_criterion(live_server, page, phone, screen
     expect(phone.locator("#f-criteria + .criteria-editor .preview")).to_contain_text("现有负债 ÷ 营业收入不超过 50%")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "formula-phone")
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_editor_speaks_english_on_an_english_page(live_server, page, phone, screenshot):
+    """On an English page the editor's own words, its field and operator pickers and the preview
+    are English; the criteria JSON it writes is the same as on a Chinese page."""
+    register(page, live_server, kind="bank", name="英文编辑器银行", email="editor-en@example.cn")
+    page.goto(f"{live_server}/dashboard")
+    page.locator("select[name=language]").select_option("en")
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(f"{live_server}/institution/products/new")
+    # the form around it too: the registry's columns and the amount rule
+    expect(page.get_by_label("Product name")).to_be_visible()
+    expect(page.get_by_label("Longest term (months)")).to_be_visible()
+    expect(page.get_by_role("radio", name="Set by the institution")).to_be_visible()
+    editor = page.locator("#f-criteria + .criteria-editor")
+    root = editor.locator(".crit-group").first
+    expect(root.locator(".crit-mode")).to_contain_text("All of these conditions")
+
+    root.locator(":scope > .crit-add").get_by_role("button", name="+ Condition", exact=True).click()
+    row = root.locator(".crit-row").first
+    row.get_by_label("Field").select_option("revenue")
+    expect(row.get_by_label("Field").locator("option:checked")).to_have_text("Revenue (×10k yuan)")
+    row.get_by_label("Comparison").select_option("ge")
+    expect(row.get_by_label("Comparison").locator("option:checked")).to_have_text("≥ at least (inclusive)")
+    row.get_by_label("Value").fill("500")
+    expect(editor.locator(".preview")).to_contain_text("Revenue")
+    expect(editor.locator(".preview")).to_contain_text("500")
+    root.locator(":scope > .crit-add").get_by_role("button", name="+ Formula condition").click()
+    expect(root.locator(".crit-formula .crit-formula-label")).to_have_text("Formula condition")
+    screenshot(page, "editor-en")
+
+    texts = editor.evaluate("""node => [...node.querySelectorAll('option, button, .preview, .crit-unit, p')]
+        .map(e => e.textContent).concat([...node.querySelectorAll('[aria-label], [placeholder]')]
+        .map(e => (e.getAttribute('aria-label') || '') + (e.getAttribute('placeholder') || '')))""")
+    assert [t for t in texts if HAN.search(t)] == []
+    # the JSON posted is the language-blind criteria: field keys, operators, 元
+    written = page.locator("#f-criteria").input_value()
+    assert '"field": "revenue"' in written.replace('":"', '": "') and "5000000" in written
+
+    phone.context.add_cookies(page.context.cookies())  # the same user, whose language is English
+    phone.goto(f"{live_server}/institution/products/new")
+    expect(phone.locator(".crit-mode").first).to_contain_text("All of these conditions")
+    screenshot(phone, "editor-en-phone")

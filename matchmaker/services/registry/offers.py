@@ -16,8 +16,8 @@ from matchmaker.matching.criteria import parse_criteria, validate_criteria
 from matchmaker.matching.expressions import compile_expr, render_expr
 from matchmaker.matching.fields import FieldRegistry, FieldType
 from matchmaker.matching.formats import FormatError, amount_rule_from_json
-from matchmaker.matching.phrases import ZH, Phrasebook, field_label, say
-from matchmaker.matching.render import OPERATOR_WORDS, format_value, render_tree
+from matchmaker.matching.phrases import ZH, Phrasebook, field_label, say, unit_of
+from matchmaker.matching.render import OPERATOR_WORDS, OPERATOR_WORDS_EN, format_value, render_tree
 from matchmaker.services.registry.columns import wan_text
 
 POLICY_INSTRUMENTS = ("贴息", "风险补偿资金池", "政府性融资担保", "保费补贴")
@@ -105,16 +105,23 @@ def _amount_lines(rule: dict[str, Any] | None, fields: FieldRegistry, book: Phra
     return lines
 
 
-def editor_fields(fields: FieldRegistry) -> list[dict[str, Any]]:
-    """The field list the criteria editor offers: key, label, type, unit, choices, group."""
-    groups = {"enterprise": "企业信息", "derived": "推算指标", "need": "融资需求", "custom": "地方特色指标",
-              "list": "名单（按评估日期有效）"}
-    return [{"key": f.key, "label": f.label, "type": f.type.value, "unit": f.unit, "choices": list(f.choices),
-             "group": groups.get(f.source, "企业信息"), "definition": f.definition} for f in fields]
+_EDITOR_GROUPS = {"enterprise": "企业信息", "derived": "推算指标", "need": "融资需求", "custom": "地方特色指标",
+                  "list": "名单（按评估日期有效）"}
+_EDITOR_GROUPS_EN = {"enterprise": "Enterprise", "derived": "Derived indicators", "need": "Financing need",
+                     "custom": "Local indicators", "list": "Lists (valid on the evaluation date)"}
 
 
-def editor_operators() -> dict[str, str]:
-    return dict(OPERATOR_WORDS)
+def editor_fields(fields: FieldRegistry, book: Phrasebook = ZH) -> list[dict[str, Any]]:
+    """The field list the criteria editor offers, in `book`'s language: key, label, type, unit,
+    choices (values as stored), group."""
+    groups = _EDITOR_GROUPS_EN if book.english else _EDITOR_GROUPS
+    return [{"key": f.key, "label": field_label(f, book), "type": f.type.value, "unit": unit_of(f.unit, book),
+             "choices": list(f.choices), "group": groups.get(f.source, groups["enterprise"]),
+             "definition": f.definition} for f in fields]
+
+
+def editor_operators(book: Phrasebook = ZH) -> dict[str, str]:
+    return dict(OPERATOR_WORDS_EN if book.english else OPERATOR_WORDS)
 
 
 def load_json_field(text: str, key: str) -> tuple[Any, dict[str, str]]:

@@ -26,7 +26,8 @@ from matchmaker.services.registry.offers import (
 from matchmaker.web.auth import viewer_of
 from matchmaker.web.forms import form_fields
 from matchmaker.web.guards import json_body
-from matchmaker.web.i18n import said
+from matchmaker.matching.phrases import book_for
+from matchmaker.web.i18n import current_language, said
 
 TIER_SLOTS = 4
 _MONEY = c.Column("amount", "额度", c.MONEY)
@@ -138,9 +139,10 @@ def editor_problems(problems: dict[str, str], key: str) -> dict[str, str]:
 
 async def editor_context() -> dict[str, Any]:
     fields = await criteria_fields()
-    return {"editor_fields": editor_fields(fields), "editor_operators": editor_operators(),
+    book = book_for(current_language.get())
+    return {"editor_fields": editor_fields(fields, book), "editor_operators": editor_operators(book),
             "operators_by_type": {t.value: sorted(ops) for t, ops in OPERATORS_BY_TYPE.items()},
-            "money_fields": [f for f in editor_fields(fields) if f["type"] == "money"],
+            "money_fields": [f for f in editor_fields(fields, book) if f["type"] == "money"],
             "tier_slots": range(TIER_SLOTS), "editor_problems": editor_problems,
             # the datalist suggests provinces and cities (about 400; all 3,352 paths would weigh
             # 170 KB on every form); the picker's selects reach every district from the tree
