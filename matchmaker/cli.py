@@ -128,7 +128,7 @@ def _stop_worker_child(child) -> None:
 def _worker(args: argparse.Namespace) -> int:
     """The worker process (matchmaker/worker.py) until SIGINT or SIGTERM: a solver run in flight
     is given back to the queue (the next worker starts it again), the mail in flight finished."""
-    import logging
+    import logging.config
     import os
     import signal
 
@@ -136,9 +136,10 @@ def _worker(args: argparse.Namespace) -> int:
 
     from matchmaker.db import tortoise_config
     from matchmaker.services.mailing.identity import configure, identity_from_settings
+    from matchmaker.web.observability import log_config
     from matchmaker.worker import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.config.dictConfig(log_config())  # the same JSON lines as the web processes'
     settings = load_settings()
 
     async def run() -> None:

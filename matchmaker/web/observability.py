@@ -90,13 +90,29 @@ class AccessLogMiddleware:
                 }, ensure_ascii=False))
 
 
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line for the app's own loggers: time, level, process, logger, the id
+    of the request being served (the same id as its access line and its audit rows; empty outside
+    a request, e.g. in the worker), the message and the exception if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from matchmaker.services.audit import current_origin
+
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                 "pid": record.process, "logger": record.name, "request_id": current_origin.get().request_id,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def log_config() -> dict:
-    """uvicorn's logging plus the app's: `matchmaker.access` lines are bare JSON, the rest of
-    the `matchmaker` loggers go to standard error with time, level and process id."""
+    """uvicorn's logging plus the app's: `matchmaker.access` lines are bare JSON on standard
+    output, the rest of the `matchmaker` loggers JSON lines (JsonLogFormatter) on standard error."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = json.loads(json.dumps(LOGGING_CONFIG))
-    config["formatters"]["matchmaker"] = {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"}
+    config["formatters"]["matchmaker"] = {"()": f"{__name__}.JsonLogFormatter"}
     config["formatters"]["json"] = {"format": "%(message)s"}
     config["handlers"]["matchmaker"] = {"class": "logging.StreamHandler", "formatter": "matchmaker",
                                         "stream": "ext://sys.stderr"}
