@@ -70,6 +70,9 @@ def build_environment(directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     env.filters["one_language"] = i18n.one_language
     env.filters["said"] = i18n.said
+    # a catalog word held in data (a registry column's header): gettext without the %-formatting
+    # that `_()` applies in templates ("研发人员占比（%）" is a header, not a format)
+    env.filters["translated"] = i18n.gettext
     env.filters["session_label"] = session_label
     env.filters["day_label"] = day_label
     return env
