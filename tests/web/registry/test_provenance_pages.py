@@ -14,7 +14,9 @@ from matchmaker.models import ProfileValueSource, ValueOrigin
 from tests.conftest import issued_token
 from tests.factories import organization_of
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+def today() -> str:
+    """Beijing's date when asked (not at collection: a run may cross Beijing midnight, 16:00 UTC)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 
 def _workbook(headers: list, *rows: list) -> bytes:
@@ -50,10 +52,10 @@ async def test_profile_pages_show_the_source_beside_each_value(client, other_cli
     await client.login(bank.email)
     bank_page = (await client.get(f"/enterprises/{enterprise.id}")).text
 
-    assert f"税务数据 {TODAY} 导入（文件 税务纳税信用.xlsx，{organizer.name}）" in own_page
-    assert f"企业自报 {TODAY}" in own_page  # the employees the enterprise typed itself
+    assert f"税务数据 {today()} 导入（文件 税务纳税信用.xlsx，{organizer.name}）" in own_page
+    assert f"企业自报 {today()}" in own_page  # the employees the enterprise typed itself
     assert own_page.count("已核验</span>") == 2  # tax rating and revenue
-    assert f"A <span class=\"provenance muted\">· 税务数据 {TODAY} 导入</span> <span class=\"badge verified\"" in bank_page
+    assert f"A <span class=\"provenance muted\">· 税务数据 {today()} 导入</span> <span class=\"badge verified\"" in bank_page
     assert "税务纳税信用.xlsx" not in bank_page  # the file and who imported it are the organizer's business
     assert bank_page.count("已核验</span>") == 1  # revenue is a financial figure: no consent, no value, no mark
     assert "5200" not in bank_page
@@ -72,4 +74,4 @@ async def test_a_value_written_through_the_api_names_its_token(client, make_orga
     row = await ProfileValueSource.get(field="employees")
     assert (row.origin, row.source) == (ValueOrigin.API, "财务系统")
     await client.login(owner.email)
-    assert f"API（令牌 财务系统） {TODAY}" in (await client.get("/profile")).text
+    assert f"API（令牌 财务系统） {today()}" in (await client.get("/profile")).text
