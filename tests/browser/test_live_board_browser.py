@@ -54,7 +54,7 @@ async def _seed(database_url: str, var_dir: str) -> tuple[int, int]:
                                         priority=Priority.MUST, answer_priority=Priority.WANT,
                                         state=RequestState.ACCEPTED)
         await approve(event, bank, tables=2)
-        run = await wait_for_run(await scheduling.start_run(event, by=organizer_user, time_limit=1))
+        run = await wait_for_run(await scheduling.start_run(event, by=organizer_user, time_limit=5))
         version = await scheduling.save_draft(run, by=organizer_user)
         await scheduling.publish_version(version, by=organizer_user, replaces=None)
         for organization in (enterprise, bank):
