@@ -38,6 +38,15 @@ class EarlyFloor:
         self.total += change
 
 
+def _put_back(sched: Schedule, old: dict[int, int]) -> None:
+    """Undo a re-placement that did not pay: each request back in the slot it had."""
+    for r in old:
+        if sched.slot_of[r] != UNMET:
+            sched.remove(r)
+    for r, s in old.items():
+        sched.place(r, s)
+
+
 def repack_enterprise(sched: Schedule, e: int, rng: random.Random,
                       early: EarlyFloor | None = None) -> bool:
     """Re-place e's meetings in the tightest run; kept when idle gaps strictly fall (and, with
@@ -60,11 +69,7 @@ def repack_enterprise(sched: Schedule, e: int, rng: random.Random,
         if early is not None:
             early.apply(early_count(sched, e) - early_before)
         return True
-    for r in mine:
-        if sched.slot_of[r] != UNMET:
-            sched.remove(r)
-    for r, s in old.items():
-        sched.place(r, s)
+    _put_back(sched, old)
     return False
 
 
@@ -142,10 +147,7 @@ def close_gaps(sched: Schedule, deadline: Deadline, *, previous: dict[int, int] 
                         spent += cost
                         changed = True
                     else:
-                        for r in mine:
-                            sched.remove(r)
-                        for r, s in old.items():
-                            sched.place(r, s)
+                        _put_back(sched, old)
                         if early is not None:
                             early.total = early_before
         if not changed and ratio == 1:
@@ -286,9 +288,5 @@ def shift_enterprise(sched: Schedule, e: int, rng: random.Random) -> bool:
         ent1, weighted1, early1, total1 = state()
         if ent1 <= ent0 and weighted1 <= weighted0 and (early1, -total1) > (early0, -total0):
             return True
-    for r in mine:
-        if sched.slot_of[r] != UNMET:
-            sched.remove(r)
-    for r, s in old.items():
-        sched.place(r, s)
+    _put_back(sched, old)
     return False
