@@ -4,9 +4,12 @@ registrations made straight through the ORM, with defaults that pass the usual c
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date
 from typing import Any
+
+from openpyxl import Workbook
 
 from matchmaker.models import (
     EnterpriseProfile,
@@ -107,3 +110,14 @@ async def register(event: Event, organization: Organization,
                    needs: tuple[FinancingNeed, ...] = ()) -> Registration:
     return await Registration.create(event=event, organization=organization, status=status,
                                      need_ids=[need.id for need in needs])
+
+
+def workbook_bytes(headers: list, *rows: list) -> bytes:
+    """An .xlsx file with one sheet: the header row, then `rows`, as an upload sends it."""
+    book = Workbook()
+    book.active.append(headers)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

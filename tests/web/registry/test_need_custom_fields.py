@@ -6,16 +6,14 @@ the need fields, and a product criterion on it decides and explains the enterpri
 from __future__ import annotations
 
 import html
-import io
 import json
 
 import pytest
-from openpyxl import Workbook
 
 from matchmaker.models import CustomField, FinancingNeed
 from matchmaker.services.registry.io.transfer import ImportRejected, export_file, import_file, make_context
 from tests.conftest import issued_token
-from tests.factories import make_institution, make_product, organization_of
+from tests.factories import make_institution, make_product, organization_of, workbook_bytes
 from tests.services.registry.test_registry_io import LIMITS, _report
 
 NEED = {"title": "订单融资", "kind": "信用贷款", "amount": "500", "term_months": "12", "urgency": "一般"}
@@ -102,28 +100,18 @@ async def test_a_product_criterion_on_a_need_field_decides_and_explains_the_matc
     assert "在手订单金额 299.99 万元" in misses.text
 
 
-def _sheet(headers: list[str], *rows: list) -> bytes:
-    book = Workbook()
-    book.active.append(headers)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 async def test_need_import_reads_the_need_fields_and_export_writes_them(client, make_organization):
     await _declare(client, make_organization)
     owner = await organization_of(await make_organization("enterprise"))
     ctx = await make_context(chains=())
     headers = ["企业统一社会信用代码", "需求名称", "融资方式", "金额（万元）", "期限（月）", "在手订单金额", "项目阶段"]
 
-    bad = _sheet(headers, [owner.uscc, "订单融资", "信用贷款", 500, 12, "很多", "量产"])
+    bad = workbook_bytes(headers, [owner.uscc, "订单融资", "信用贷款", 500, 12, "很多", "量产"])
     with pytest.raises(ImportRejected) as refused:
         await import_file("needs", "需求.xlsx", bad, ctx=ctx, limits=LIMITS)
     assert [(row, column) for row, column, _ in _report(refused)] == [("第 2 行", "在手订单金额")]
     assert await FinancingNeed.all().count() == 0
-    good = _sheet(headers, [owner.uscc, "订单融资", "信用贷款", 500, 12, 300, "量产"],
+    good = workbook_bytes(headers, [owner.uscc, "订单融资", "信用贷款", 500, 12, 300, "量产"],
                   [owner.uscc, "无订单", "信用贷款", 100, 6, None, None])
     written = await import_file("needs", "需求.xlsx", good, ctx=ctx, limits=LIMITS)
     document = json.loads(await export_file("needs", ".json", ctx=ctx))

@@ -4,34 +4,22 @@ nothing about a figure it may not see. A token-written value names its token."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from matchmaker.models import ProfileValueSource, ValueOrigin
 from tests.conftest import issued_token
-from tests.factories import organization_of
+from tests.factories import organization_of, workbook_bytes
+
 
 def today() -> str:
     """Beijing's date when asked (not at collection: a run may cross Beijing midnight, 16:00 UTC)."""
     return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 
-def _workbook(headers: list, *rows: list) -> bytes:
-    book = Workbook()
-    book.active.append(headers)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 async def _import_tax_feed(client, organizer, uscc: str) -> None:
     await client.login(organizer.email)
-    feed = _workbook(["统一社会信用代码", "企业名称", "纳税信用等级", "上年度营业收入（万元）"], [uscc, "甲科技", "A", 5200])
+    feed = workbook_bytes(["统一社会信用代码", "企业名称", "纳税信用等级", "上年度营业收入（万元）"], [uscc, "甲科技", "A", 5200])
     response = await client.post("/organizer/import", data={
         "csrftoken": await client.csrf(), "kind": "enterprises", "source": "税务数据", "verified": "1"},
         files={"file": ("税务纳税信用.xlsx", feed)})
