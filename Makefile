@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install dev run test test-postgres test-redis bench chromium translations clean
+.PHONY: install dev run test test-postgres test-redis bench chromium nginx translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,13 @@ chromium:
 	@# Chinese glyphs for screenshots; the tests do not depend on them.
 	@fc-list 2>/dev/null | grep -qi "cjk" || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || true
 
-test: dev chromium
+# nginx for tests/ops/test_nginx_sample.py, which runs the README's deployment sample as shipped.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-core >/dev/null; \
+	fi
+
+test: dev chromium nginx
 	$(PY) -m pytest
 
 # The suite without the browser against the PostgreSQL server on 127.0.0.1:5432 (fresh databases).

@@ -181,7 +181,12 @@ def _coerce(name: str, value: object) -> object:
         if target is float:
             return float(value)  # type: ignore[arg-type]
         if typing.get_origin(target) is tuple or isinstance(target, types.GenericAlias):
-            if isinstance(value, str):
+            if isinstance(value, str) and value.strip().startswith("["):  # a JSON list, as for tables
+                items = json.loads(value)
+                if not isinstance(items, list):
+                    raise ValueError("expected a list")
+                return tuple(str(item).strip() for item in items if str(item).strip())
+            if isinstance(value, str):  # a,b,c
                 return tuple(part.strip() for part in value.split(",") if part.strip())
             return tuple(value)  # type: ignore[arg-type]
         return value if target is not str else str(value)

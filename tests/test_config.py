@@ -74,6 +74,14 @@ def test_list_settings_accept_comma_separated_environment_values(tmp_path):
     assert settings.i18n_languages == ("zh", "en")
 
 
+def test_list_settings_also_accept_a_json_list_as_the_deployment_section_writes_it(tmp_path):
+    environ = {"MATCHMAKER_SERVER_TRUSTED_PROXIES": '["127.0.0.1", "10.0.0.5"]', "MATCHMAKER_PATHS_VAR_DIR": str(tmp_path)}
+
+    assert load_settings(tmp_path / "absent.toml", environ=environ).server_trusted_proxies == ("127.0.0.1", "10.0.0.5")
+    with pytest.raises(ConfigError, match="setting server_trusted_proxies: cannot use"):
+        load_settings(tmp_path / "absent.toml", environ={**environ, "MATCHMAKER_SERVER_TRUSTED_PROXIES": '["10.0.0.5"'})
+
+
 def test_matching_weights_come_from_toml_and_a_wrong_key_stops_the_start(tmp_path):
     good = write(tmp_path / "good.toml", "[matching]\nclaim_response_days = 3\n"
                                           "[matching.innovation_weights]\nrd_ratio_points = 25\n")
