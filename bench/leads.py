@@ -9,7 +9,7 @@ signed in as the bank's member, with httpx's ASGI transport (no network):
 
 - GET /institution/leads (the first 50 rows, the filters, the overdue list): target ≤ 150 ms;
 - GET /institution/leads/export.xlsx (every lead): target ≤ 10 s and ≤ 500 MB peak memory
-  (the process's peak RSS, seeding included, so an upper bound);
+  (the process's peak RSS: the seeding runs in a child process);
 - POST /institution/leads/upload with `--update-rows` filled rows (已受理 → 已授信), checked
   and written all or nothing: target ≤ 20 s.
 
@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import multiprocessing
 import os
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -123,6 +125,17 @@ async def seed(leads: int) -> tuple[str, list[int]]:
     return user.email, accepted
 
 
+def seed_database(database_url: str, leads: int) -> tuple[str, list[int], int]:
+    async def seeded() -> tuple[str, list[int], int]:
+        await Tortoise.init(config=tortoise_config(load_settings(database_url=database_url)))
+        try:
+            email, accepted = await seed(leads)
+            return email, accepted, await LeadRecord.all().count()
+        finally:
+            await Tortoise.close_connections()
+    return asyncio.run(seeded())
+
+
 def upload_workbook(lead_ids: list[int]) -> bytes:
     """A filled workbook of the exported shape: one row per lead, 已受理 → 已授信 with terms."""
     book = Workbook(write_only=True)
@@ -141,12 +154,13 @@ async def run(leads: int, runs: int, update_rows: int) -> list[tuple[str, str]]:
     workdir = Path(tempfile.mkdtemp(prefix="mm-bench-leads-"))
     settings = load_settings(database_url=f"sqlite://{workdir / 'bench.sqlite3'}", paths_var_dir=str(workdir))
     await migrate(settings)
-    await Tortoise.init(config=tortoise_config(settings))
     started = time.perf_counter()
-    email, accepted = await seed(leads)
+    # Seeded in a child process: the peak RSS below is then the app's own (the export's), not
+    # the 300,000 seed objects'.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        email, accepted, records = await asyncio.get_running_loop().run_in_executor(
+            pool, seed_database, settings.database_url, leads)
     seeded = time.perf_counter() - started
-    records = await LeadRecord.all().count()
-    await Tortoise.close_connections()
 
     app = create_app(settings)
     rows: list[tuple[str, str]] = [("leads / stage records seeded", f"{leads:,} / {records:,} in {seeded:.0f} s")]

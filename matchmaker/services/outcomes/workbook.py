@@ -8,6 +8,7 @@ Rows of one lead are applied in order, each checked against the lead as the rows
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -75,33 +76,41 @@ def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
 
 
 async def export_pipeline(institution: Organization) -> bytes:
-    """Every lead of the institution, oldest first, with the columns to fill left empty."""
-    leads = await (FinancingLead.filter(institution_id=institution.pk).order_by("id")
-                   .values_list("id", "enterprise__name", "need__title", "need__amount", "product__name", "stage",
-                                "stage_changed_at"))
-    intent: dict[int, int] = {}
-    approved: dict[int, int] = {}
-    disbursed: dict[int, int] = defaultdict(int)
-    # A lead has at most one live record of each stage but 已放款 (stages move forward, corrections supersede).
-    records = await (LeadRecord.filter(lead__institution_id=institution.pk, superseded=False, amount__isnull=False,
-                                       stage__in=(LeadStage.INTENT, LeadStage.APPROVED, LeadStage.DISBURSED))
-                     .values_list("lead_id", "stage", "amount"))
-    for lead_id, stage, amount in records:
-        if stage == LeadStage.INTENT:
-            intent[lead_id] = amount
-        elif stage == LeadStage.APPROVED:
-            approved[lead_id] = amount
-        elif stage == LeadStage.DISBURSED:
-            disbursed[lead_id] += amount
+    """Every lead of the institution, oldest first, with the columns to fill left empty.
+
+    Read CHUNK leads at a time and written in a thread: 100,000 leads are seconds of CPU, and
+    read in one query their conversion alone would hold the event loop (every other request of
+    the process) for over a second."""
     labels = {s.value: label for s, label in stages.STAGE_LABELS.items()}
-
-    def rows() -> Iterator[list[Any]]:
-        for lead_id, enterprise, need, need_amount, product, stage, changed in leads:
-            yield [lead_id, enterprise, need, _wan(need_amount), product or "", labels[str(stage)],
-                   _wan(intent.get(lead_id)), _wan(approved.get(lead_id)), _wan(disbursed.get(lead_id)),
-                   changed.astimezone(SHANGHAI).strftime("%Y-%m-%d")]
-
-    return write_xlsx(HEADERS, rows(), title=SHEET)
+    rows: list[list[Any]] = []
+    last_id = 0
+    while True:
+        leads = await (FinancingLead.filter(institution_id=institution.pk, id__gt=last_id).order_by("id")
+                       .limit(CHUNK).values_list("id", "enterprise__name", "need__title", "need__amount",
+                                                 "product__name", "stage", "stage_changed_at"))
+        if not leads:
+            break
+        last_id = leads[-1][0]
+        intent: dict[int, int] = {}
+        approved: dict[int, int] = {}
+        disbursed: dict[int, int] = defaultdict(int)
+        # A lead has at most one live record of each stage but 已放款 (stages move forward,
+        # corrections supersede).
+        for lead_id, stage, amount in await (LeadRecord.filter(
+                lead_id__in=[lead[0] for lead in leads], superseded=False, amount__isnull=False,
+                stage__in=(LeadStage.INTENT, LeadStage.APPROVED, LeadStage.DISBURSED))
+                .values_list("lead_id", "stage", "amount")):
+            if stage == LeadStage.INTENT:
+                intent[lead_id] = amount
+            elif stage == LeadStage.APPROVED:
+                approved[lead_id] = amount
+            elif stage == LeadStage.DISBURSED:
+                disbursed[lead_id] += amount
+        rows += [[lead_id, enterprise, need, _wan(need_amount), product or "", labels[str(stage)],
+                  _wan(intent.get(lead_id)), _wan(approved.get(lead_id)), _wan(disbursed.get(lead_id)),
+                  changed.astimezone(SHANGHAI).strftime("%Y-%m-%d")]
+                 for lead_id, enterprise, need, need_amount, product, stage, changed in leads]
+    return await asyncio.to_thread(write_xlsx, HEADERS, rows, title=SHEET)
 
 
 @dataclass

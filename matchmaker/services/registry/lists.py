@@ -12,6 +12,8 @@ updates the members in the file and keeps the others unless the organizer asks t
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 import re
 from collections import defaultdict
@@ -384,7 +386,7 @@ async def export_members(organizer: Organization, list_id: object) -> tuple[Regi
     row = await get_list(organizer, list_id)
     members = await ListMember.filter(registry_list_id=row.pk).order_by("uscc")
     rows = ([m.uscc, m.name, m.note, m.added_on.isoformat()] for m in members)
-    return row, write_sheet([c.header for c in MEMBER_COLUMNS], rows, title=MEMBER_SHEET)
+    return row, await asyncio.to_thread(write_sheet, [c.header for c in MEMBER_COLUMNS], rows, title=MEMBER_SHEET)
 
 
 def members_template() -> bytes:

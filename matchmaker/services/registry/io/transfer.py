@@ -204,9 +204,10 @@ async def export_file(kind: str, fmt: str, *, ctx: Context) -> bytes:
             for entry, item in zip(document["items"], items, strict=True):
                 entry["lists"] = {key: {"valid_from": json_value(start), "valid_until": json_value(end)}
                                   for key, (start, end) in sorted(held.get(item["uscc"], {}).items())}
-        return json.dumps(document, ensure_ascii=False, indent=1).encode()
+        return await asyncio.to_thread(lambda: json.dumps(document, ensure_ascii=False, indent=1).encode())
+    # Thousands of rows are seconds of CPU: written in a thread, so the process keeps serving meanwhile.
     rows = ([excel_value(col, item.get(col.key)) for col in columns] for item in items)
-    return write_sheet([col.header for col in columns], rows, title=registry.label)
+    return await asyncio.to_thread(write_sheet, [col.header for col in columns], rows, title=registry.label)
 
 
 def template_workbook(kind: str, *, ctx: Context) -> bytes:
