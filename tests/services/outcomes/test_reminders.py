@@ -9,6 +9,7 @@ from matchmaker.models import Meeting, MeetingState, OutboxMail, ScheduleVersion
 from matchmaker.models.outcomes import FinancingLead
 from matchmaker.services.clock import db_time, utc_now
 from matchmaker.services.outcomes import leads
+from matchmaker.services.outcomes import reminders
 from matchmaker.services.outcomes.reminders import queue_lead_reminders
 from matchmaker.services.outcomes.stages import StageDraft
 from tests.services.outcomes.factories import accepted_lead
@@ -44,3 +45,21 @@ async def test_each_reminder_is_queued_once(db):
     mail = await OutboxMail.get(idempotency_key__startswith="lead-confirm")
     assert mail.recipient_email == setup.enterprise_user.email and "请确认" in mail.subject
     assert await queue_lead_reminders() == 0
+
+
+async def test_open_leads_are_walked_in_chunks_and_each_reminded_once(db, monkeypatch):
+    """A large bank's open leads are read a chunk at a time (here 2): every one is reminded, once,
+    across the chunk boundaries, and a later run queues (and renders) nothing again."""
+    monkeypatch.setattr(reminders, "CHUNK", 2)
+    first = await accepted_lead(days_ago=40)
+    others = [await accepted_lead(days_ago=40, bank=first.bank) for _ in range(4)]
+    stale = db_time(utc_now() - timedelta(days=35))
+    lead_ids = [setup.lead.pk for setup in (first, *others)]
+    await FinancingLead.filter(pk__in=lead_ids).update(stage_changed_at=stale)
+
+    members = 5  # each lead's set-up added a member to the bank: every member is reminded of every lead
+    assert await queue_lead_reminders() == len(lead_ids) * members
+    assert await queue_lead_reminders() == 0
+    reminded = {int(key.split(":")[1]) for key in await OutboxMail.filter(
+        idempotency_key__startswith="lead-open:").values_list("idempotency_key", flat=True)}
+    assert reminded == set(lead_ids)
