@@ -23,6 +23,7 @@ from matchmaker.web.views.eventday.routes import eventday_routes
 from matchmaker.web.views.eventday.board_routes import board_routes
 from matchmaker.web.views.outcomes.routes import outcomes_routes
 from matchmaker.web.views.reports.routes import reports_routes
+from matchmaker.web.views.jobs.routes import jobs_routes
 
 routes = [
     Route("/", public.home, name="home"),
@@ -148,6 +149,7 @@ routes = [
     *board_routes,
     *outcomes_routes,
     *reports_routes,
+    *jobs_routes,
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 

@@ -11,6 +11,7 @@ from matchmaker import jsondepth
 import asyncio
 import io
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -151,9 +152,12 @@ async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: 
     return prepared
 
 
-async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits) -> int:
+async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits,
+                      then: Callable[[int], Awaitable[None]] | None = None) -> int:
     """Import every row of the file or none; returns the number of rows written. Only the columns
-    the file fills in change an existing object (see `registries.CLEAR_MARKS` for emptying one)."""
+    the file fills in change an existing object (see `registries.CLEAR_MARKS` for emptying one).
+    `then(rows)` runs inside the writing transaction: a background job marks itself done there,
+    so that the rows and "done" commit together or not at all."""
     registry = registry_named(kind)
     prepared = [row for _, row in await _checked_rows(registry, filename, data, ctx=ctx, limits=limits)]
     if ctx.source is None or not ctx.source.file_name:
@@ -164,6 +168,8 @@ async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, li
         await audit(ctx.by, "registry.import", organization=ctx.organizer,
                     after={"kind": kind, "rows": len(prepared), "file": filename, "source": ctx.source.source,
                            "verified": ctx.source.verified})
+        if then is not None:
+            await then(len(prepared))
     return len(prepared)
 
 
