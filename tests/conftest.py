@@ -99,6 +99,13 @@ class Client(httpx.AsyncClient):
         await job_runner.wait_for(int(location.split("/")[2]))
         return await self.get(location, follow_redirects=True)
 
+    async def job_file(self, response: httpx.Response) -> httpx.Response:
+        """The file a queued job produced (a report): its page's download link, followed."""
+        page = await self.after_job(response)
+        link = re.search(r'id="job-download" href="(/jobs/\d+/file)"', page.text)
+        assert link, page.text
+        return await self.get(link.group(1))
+
     async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.submit("/login", {"email": email, "password": password})
 
