@@ -20,6 +20,7 @@ from matchmaker.models import BackgroundJob, JobState
 from matchmaker.services.jobs.kinds import KINDS
 from matchmaker.services.jobs.queue import job_of
 from matchmaker.web.auth import viewer_of
+from matchmaker.web.i18n import one_language
 from matchmaker.web.pages import redirect, render
 
 #: Where a finished job of a kind shows its result, when not on the job page itself.
@@ -39,7 +40,7 @@ def _status(job: BackgroundJob) -> dict:
     finished = job.state in FINISHED
     result_page = RESULT_PAGES.get(job.kind)
     return {"id": job.pk, "state": str(job.state), "percent": round(job.progress * 100),
-            "label": job.progress_label, "finished": finished,
+            "label": one_language(job.progress_label), "finished": finished,
             "result_url": result_page(job) if finished and result_page else f"/jobs/{job.pk}"}
 
 
