@@ -1,4 +1,4 @@
-"""Registry imports (enterprise profiles, needs, products, policies …) as background jobs.
+"""Registry imports (enterprise profiles, needs, products, policies …, list members) as background jobs.
 
 The web process commits the upload as a job row and answers at once; a worker (or, with
 `[jobs] run_in_web`, the web process itself) runs `transfer.import_file` on it: the same checks,
@@ -10,14 +10,17 @@ once. A refused file ends the job failed with the problems by row and column (no
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 from matchmaker.models import BackgroundJob, Organization, User
 from matchmaker.services.jobs import queue
 from matchmaker.services.jobs.kind import JobKind, JobRejected
+from matchmaker.services.registry import lists
 from matchmaker.services.registry.io.transfer import ImportRejected, Limits, import_file, make_context, registry_named
 from matchmaker.services.registry.provenance import Source
 
 KIND = "registry.import"
+LIST_KIND = "lists.import"
 
 
 async def queue_import(organizer: Organization, *, by: User, kind: str, filename: str, data: bytes,
@@ -29,8 +32,22 @@ async def queue_import(organizer: Organization, *, by: User, kind: str, filename
         "limits": {"max_bytes": limits.max_bytes, "max_rows": limits.max_rows}})
 
 
+async def queue_list_import(organizer: Organization, list_id: object, *, by: User, filename: str, data: bytes,
+                            replace: bool, limits: Limits, today: date) -> BackgroundJob:
+    """A list's member upload as a queued job (another organizer's list answers 404 here)."""
+    row = await lists.get_list(organizer, list_id)
+    return await queue.enqueue(LIST_KIND, organization=organizer, by=by, payload=data, file_name=filename, options={
+        "list_id": row.pk, "replace": replace, "today": today.isoformat(),
+        "limits": {"max_bytes": limits.max_bytes, "max_rows": limits.max_rows}})
+
+
 def problems_of(job: BackgroundJob) -> list[dict[str, str]]:
     return list(job.result.get("problems", []))
+
+
+def _rejected(rejected: ImportRejected, **summary) -> JobRejected:
+    return JobRejected({**summary, "message": rejected.message,
+                        "problems": [asdict(problem) for problem in rejected.problems]})
 
 
 async def _run(context) -> None:
@@ -50,8 +67,26 @@ async def _run(context) -> None:
         await import_file(options["kind"], job.file_name, bytes(job.payload or b""), ctx=ctx,
                           limits=Limits(**options["limits"]), then=done)
     except ImportRejected as rejected:
-        raise JobRejected({"kind": options["kind"], "message": rejected.message,
-                           "problems": [asdict(problem) for problem in rejected.problems]}) from None
+        raise _rejected(rejected, kind=options["kind"]) from None
 
 
-KINDS = (JobKind(KIND, "数据导入 (registry import)", _run),)
+async def _run_list_import(context) -> None:
+    job: BackgroundJob = context.job
+    options = job.options
+    organizer = await Organization.get(id=job.organization_id)
+    by = await User.get_or_none(id=job.created_by_id) if job.created_by_id else None
+    context.report(0.2, "正在读取并检查文件 (reading and checking the file)")
+
+    async def done(result: lists.MemberImport) -> None:
+        await context.finish(asdict(result))
+
+    try:
+        await lists.import_members(organizer, options["list_id"], job.file_name, bytes(job.payload or b""),
+                                   replace=bool(options["replace"]), by=by, limits=Limits(**options["limits"]),
+                                   today=date.fromisoformat(options["today"]), then=done)
+    except ImportRejected as rejected:
+        raise _rejected(rejected) from None
+
+
+KINDS = (JobKind(KIND, "数据导入 (registry import)", _run),
+         JobKind(LIST_KIND, "名单成员导入 (list member import)", _run_list_import))
