@@ -27,6 +27,7 @@ from matchmaker.web.pages import redirect, render
 RESULT_PAGES: dict[str, Callable[[BackgroundJob], str]] = {
     "registry.import": lambda job: f"/organizer/import?job={job.pk}",
     "lists.import": lambda job: f"/organizer/lists/{job.options['list_id']}?job={job.pk}",
+    "leads.bulk_update": lambda job: f"/institution/leads/upload?job={job.pk}",
 }
 FINISHED = (JobState.DONE, JobState.FAILED)
 
