@@ -25,7 +25,7 @@ from matchmaker.services.mailing.worker import running_worker, worker_from_setti
 from matchmaker.services.mailing.identity import configure as configure_mail_identity
 from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.services.scheduling.solver_runs import configure as configure_solver_runs
-from matchmaker.services.jobs.queue import configure as configure_jobs
+from matchmaker.services.jobs import configure as configure_jobs
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids

@@ -38,8 +38,8 @@ from datetime import UTC, datetime, timedelta
 from matchmaker.config import Settings
 from matchmaker.mail.compose import SHANGHAI
 from matchmaker.services.events.requests import expire_requests
-from matchmaker.services.jobs import queue as job_queue
-from matchmaker.services.jobs import runner as job_runner
+from matchmaker.services import jobs as job_queue
+from matchmaker.services import job_runner
 from matchmaker.services.mailing.reminders import queue_reminders
 from matchmaker.services.mailing.worker import OutboxWorker, worker_from_settings
 from matchmaker.services.outcomes.reminders import queue_lead_reminders

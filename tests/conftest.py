@@ -14,7 +14,7 @@ from asgi_lifespan import LifespanManager
 from tortoise import Tortoise
 
 from matchmaker.app import create_app
-from matchmaker.services.jobs import runner as job_runner
+from matchmaker.services import job_runner
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.models import User

@@ -4,7 +4,7 @@ One table for every kind: what to do (`kind`, `payload` â€” the uploaded bytes â
 whom (`organization`, `created_by`), how far it got (`state`, `progress`), who computes it
 (`lease_owner`, `lease_expires_at`, `attempts`) and what came of it (`result`: a summary for the
 result page; `result_file`: a generated report to download). The kinds themselves are a small
-registry in `matchmaker.services.jobs.kinds`.
+registry in `matchmaker.services.job_runner.KINDS`.
 """
 
 from __future__ import annotations

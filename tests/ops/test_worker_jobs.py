@@ -15,7 +15,7 @@ import pytest
 
 from matchmaker.config import load_settings
 from matchmaker.models import AuditLog, BackgroundJob, JobState, Organization
-from matchmaker.services.jobs import queue as job_queue
+from matchmaker.services import jobs as job_queue
 from matchmaker.services.scheduling import solver_runs
 from tests.conftest import next_uscc
 from tests.factories import organization_of, workbook_bytes

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from matchmaker.models import BackgroundJob, Organization, User
-from matchmaker.services.jobs import queue
-from matchmaker.services.jobs.kind import JobKind, JobRejected
+from matchmaker.services import jobs as queue
+from matchmaker.services.jobs import JobKind, JobRejected
 from matchmaker.services.outcomes import workbook
 
 KIND = "leads.bulk_update"

@@ -14,8 +14,8 @@ import asyncio
 from datetime import UTC, datetime
 
 from matchmaker.models import BackgroundJob, Organization, User
-from matchmaker.services.jobs import queue
-from matchmaker.services.jobs.kind import JobKind
+from matchmaker.services import jobs as queue
+from matchmaker.services.jobs import JobKind
 from matchmaker.services.reports import statistics as statistics_service
 from matchmaker.services.reports.excel import build_workbook
 from matchmaker.services.reports.word import build_report

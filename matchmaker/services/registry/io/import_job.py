@@ -13,8 +13,8 @@ from dataclasses import asdict
 from datetime import date
 
 from matchmaker.models import BackgroundJob, Organization, User
-from matchmaker.services.jobs import queue
-from matchmaker.services.jobs.kind import JobKind, JobRejected
+from matchmaker.services import jobs as queue
+from matchmaker.services.jobs import JobKind, JobRejected
 from matchmaker.services.registry import lists
 from matchmaker.services.registry.io.transfer import ImportRejected, Limits, import_file, make_context, registry_named
 from matchmaker.services.registry.provenance import Source

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchmaker.services.jobs.queue import job_of
+from matchmaker.services.jobs import job_of
 from matchmaker.services.outcomes import workbook, workbook_job
 from matchmaker.web.auth import institution_of
 from matchmaker.web.pages import redirect, render

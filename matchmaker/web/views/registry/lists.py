@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import Conflict, InvalidInput, NotFound
-from matchmaker.services.jobs.queue import job_of
+from matchmaker.services.jobs import job_of
 from matchmaker.services.registry import lists
 from matchmaker.services.registry.io import import_job
 from matchmaker.services.registry.io.transfer import Limits, RowProblem

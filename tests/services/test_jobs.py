@@ -12,7 +12,8 @@ import pytest
 from matchmaker.errors import NotFound
 from matchmaker.models import AuditLog, BackgroundJob, JobState, Organization
 from matchmaker.services.clock import db_time
-from matchmaker.services.jobs import queue, runner
+from matchmaker.services import job_runner as runner
+from matchmaker.services import jobs as queue
 from matchmaker.services.registry.io.import_job import queue_import
 from matchmaker.services.registry.io.transfer import Limits
 from tests.conftest import next_uscc

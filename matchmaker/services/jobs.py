@@ -1,4 +1,11 @@
-"""Job rows: create, lease, renew, finish; reading them for the pages (tenant-scoped).
+"""Background jobs (imports, report generation) as rows: create, lease, renew, finish, read.
+
+One table for every kind (`models.BackgroundJob`) and a small registry of kinds
+(`services/job_runner.KINDS`): a kind is a name, a Chinese label for the progress page and a
+handler kept beside its domain's service (`registry/io/import_job`, `outcomes/workbook_job`,
+`reports/report_job`). A handler reports progress and either calls `finish` (for a job that
+writes, inside the transaction of its writes) or raises `JobRejected` with the problems to show
+(nothing written). Solver runs and the mail outbox keep their own rows.
 
 A job is committed as a row before anyone computes it, so it outlives the web process that
 took the upload. Who computes it depends on the process (`configure`, as for solver runs):
@@ -15,6 +22,8 @@ applied once: the apply and "done" are one transaction (`finish` inside the impo
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +38,21 @@ MAX_ATTEMPTS = 3
 #: A finished job (its uploaded file dropped, its report kept for download) is deleted after this.
 KEEP_FOR = timedelta(days=7)
 INTERRUPTED = "处理被中断：已尝试 {n} 次 (the job was interrupted {n} times)"
+
+
+class JobRejected(Exception):
+    """The job's input is refused: `summary` (e.g. the problems by row and column) is shown."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        super().__init__(summary.get("message", "rejected"))
+        self.summary = summary
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str
+    run: Callable[[Any], Awaitable[None]]
 
 
 class _Options:
@@ -60,9 +84,9 @@ async def enqueue(kind: str, *, organization: Organization, by: User | None, pay
                                      file_name=file_name[:255], options=options or {},
                                      expires_at=db_time() + KEEP_FOR)
     if _options.in_process:
-        from matchmaker.services.jobs import runner  # runner -> kinds -> the domains, which call us
+        from matchmaker.services import job_runner  # it imports the domains' kinds, which import us
 
-        await runner.start_here(job.pk)
+        await job_runner.start_here(job.pk)
     return job
 
 

@@ -9,7 +9,7 @@ import openpyxl
 
 from matchmaker.models import BackgroundJob, JobState, User
 from matchmaker.services.clock import db_time
-from matchmaker.services.jobs import queue
+from matchmaker.services import jobs as queue
 from tests.conftest import next_uscc
 from tests.factories import organization_of, workbook_bytes
 from tests.services.reports.factories import load_fixture

@@ -17,8 +17,8 @@ from starlette.responses import JSONResponse, Response
 
 from matchmaker.errors import NotFound
 from matchmaker.models import BackgroundJob, JobState
-from matchmaker.services.jobs.kinds import KINDS
-from matchmaker.services.jobs.queue import job_of
+from matchmaker.services.job_runner import KINDS
+from matchmaker.services.jobs import job_of
 from matchmaker.web.auth import viewer_of
 from matchmaker.web.i18n import one_language
 from matchmaker.web.pages import redirect, render

@@ -1,4 +1,5 @@
-"""Compute one leased job: its kind's handler, with the lease and progress renewed meanwhile."""
+"""Compute one leased background job (`services/jobs`): its kind's handler, the lease and progress
+renewed meanwhile; and the registry of kinds, by name."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matchmaker.models import BackgroundJob
-from matchmaker.services.jobs import queue
-from matchmaker.services.jobs.kind import JobRejected
-from matchmaker.services.jobs.kinds import KINDS
+from matchmaker.services import jobs as queue
+from matchmaker.services.jobs import JobKind, JobRejected
+from matchmaker.services.outcomes import workbook_job
+from matchmaker.services.registry.io import import_job
+from matchmaker.services.reports import report_job
 
 log = logging.getLogger("matchmaker.jobs")
+
+#: Every kind a worker can run.
+KINDS: dict[str, JobKind] = {kind.name: kind for kind in (*import_job.KINDS, *report_job.KINDS, *workbook_job.KINDS)}
 
 #: Jobs computed by this process, so that they are not garbage-collected and can be awaited.
 _tasks: dict[int, asyncio.Task[None]] = {}
