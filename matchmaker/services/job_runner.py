@@ -88,12 +88,12 @@ async def execute(job_id: int, token: str) -> None:
         log.warning("job %s: lease lost before its result was written; dropped", job_id)
     except JobRejected as rejected:
         await _record_failure(job_id, token, summary=rejected.summary)
-    except asyncio.CancelledError:
-        handler.cancel()
-        raise
     except Exception as error:  # the organizer must learn that the job failed, whatever happened
         log.exception("job %s (%s) failed", job_id, job.kind)
         await _record_failure(job_id, token, error=f"处理出错 (error): {error}")
+    finally:
+        if not handler.done():  # the lease renewal itself failed: stop the handler, as a kill would
+            handler.cancel()
 
 
 async def _record_failure(job_id: int, token: str, **values: Any) -> None:
