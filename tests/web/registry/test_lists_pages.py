@@ -118,6 +118,24 @@ async def test_another_organizers_list_answers_404_and_others_are_refused(client
     assert (await other_client.get("/organizer/lists")).text.count("金种子企业名单") == 0
 
 
+async def test_a_member_import_job_is_shown_only_on_its_own_list_of_its_own_organizer(client, other_client,
+                                                                                    make_organization):
+    await _organizer(client, make_organization)
+    row = await _create(client)
+    second = await _create(client, key="second")
+    queued = await client.post(f"/organizer/lists/{row.pk}/members", data={"csrftoken": await client.csrf()},
+                               files={"file": ("名单.xlsx", _workbook([next_uscc(), "甲", "", None]))})
+    job_id = queued.headers["location"].rsplit("/", 1)[1]
+    shown = await client.after_job(queued)
+    await _organizer(other_client, make_organization)
+
+    assert shown.status_code == 200 and str(shown.url).endswith(f"/organizer/lists/{row.pk}?job={job_id}")
+    assert "新增 1 家" in shown.text
+    assert (await client.get(f"/organizer/lists/{second.pk}?job={job_id}")).status_code == 404
+    assert (await other_client.get(f"/organizer/lists/{row.pk}?job={job_id}")).status_code == 404
+    assert (await other_client.get(f"/jobs/{job_id}")).status_code == 404
+
+
 async def test_an_enterprise_cannot_open_the_lists(client, make_organization):
     enterprise = await make_organization("enterprise")
     await client.login(enterprise.email)
