@@ -58,14 +58,14 @@ async def _run(context) -> None:
     ctx = await make_context(chains=tuple(options.get("chains", ())), by=by, organizer=organizer,
                              source=Source.imported(job.file_name, source=options.get("source", ""),
                                                     verified=bool(options.get("verified"))))
-    context.report(0.2, "正在读取并检查文件 (reading and checking the file)")
+    context.report(0.1, "正在读取文件 (reading the file)")
 
     async def done(rows: int) -> None:
         await context.finish({"kind": options["kind"], "imported": rows})
 
     try:
         await import_file(options["kind"], job.file_name, bytes(job.payload or b""), ctx=ctx,
-                          limits=Limits(**options["limits"]), then=done)
+                          limits=Limits(**options["limits"]), then=done, progress=context.report)
     except ImportRejected as rejected:
         raise _rejected(rejected, kind=options["kind"]) from None
 
