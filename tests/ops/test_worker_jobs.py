@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import time
 from collections.abc import Awaitable, Callable
 
@@ -50,6 +51,24 @@ async def eventually(condition: Callable[[], Awaitable[bool]], *, within: float,
         await asyncio.sleep(0.05)
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            found += [int(child) for child in children.read().split()]
+    return found
+
+
+async def _none_alive(pids: list[int]) -> bool:
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    return not any(alive(pid) for pid in pids)
+
+
 def _job_id(answer) -> int:
     assert answer.status_code == 303, answer.text
     return int(answer.headers["location"].rsplit("/", 1)[1])
@@ -77,11 +96,14 @@ async def test_a_worker_killed_mid_import_leaves_the_job_to_the_next_which_appli
 
     try:
         await eventually(importing, within=60, what="the first worker imports", worker=first)
+        parsers = _children(first.process.pid)  # the spawned workbook parsers (matchmaker/uploads.py)
+        assert parsers, "the kill should land while the workbook is parsed"
     finally:
         first.kill()
     killed = await BackgroundJob.get(id=job_id)
     assert (killed.state, killed.attempts) == (JobState.RUNNING, 1)
     assert await imported() == 0  # all or nothing: the killed import wrote no row
+    await eventually(lambda: _none_alive(parsers), within=10, what="its parsers die with it", worker=first)
 
     second = WorkerProcess(tmp_path, worker_env(settings), name="second")
     try:
