@@ -25,6 +25,7 @@ from matchmaker.services.mailing.worker import running_worker, worker_from_setti
 from matchmaker.services.mailing.identity import configure as configure_mail_identity
 from matchmaker.services.mailing.identity import identity_from_settings
 from matchmaker.services.scheduling.solver_runs import configure as configure_solver_runs
+from matchmaker.services.jobs import configure as configure_jobs
 from matchmaker.web.auth import LoginRequired
 from matchmaker.web.csrf_multipart import CsrfOriginCheck, MultipartCsrfHeader
 from matchmaker.web.guards import checked_ids
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics.count_statements()
     configure_mail_identity(identity_from_settings(settings))
     configure_solver_runs(in_process=settings.jobs_run_in_web, lease_seconds=settings.jobs_lease_seconds)
+    configure_jobs(in_process=settings.jobs_run_in_web, lease_seconds=settings.jobs_lease_seconds)
     app.state.templates = build_templates()
     app.state.offer_catalogue = CatalogueCache()  # compiled products, kept between requests
     # One storage for every limit (memory://: this process only; redis://: shared by all processes).

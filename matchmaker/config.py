@@ -74,14 +74,15 @@ class Settings:
     # Background work (matchmaker/worker.py). True: the web process computes solver runs itself (in a
     # thread) and sends mail ([mail] worker_enabled): one process, no restart survives a run in
     # flight. False: the web process only records jobs; `python -m matchmaker worker` (started
-    # by `serve --with-worker`, or as its own service) runs solver runs, mail and the periodic jobs.
+    # by `serve --with-worker`, or as its own service) runs solver runs, imports and reports (the
+    # background_job rows), mail and the periodic jobs.
     jobs_run_in_web: bool = True
     # With run_in_web: the web process also runs the worker's other loops (runs whose process
     # died are taken again, the periodic jobs), so a plain `serve` needs neither cron nor a worker.
     jobs_worker_in_web: bool = True
     jobs_poll_seconds: float = 1.0  # how long an idle worker waits before looking for a run again
-    # A solver run's lease, renewed with its progress (twice a second): a worker killed mid-run
-    # leaves the run to be taken again this long after.
+    # A solver run's (or an import's, a report's) lease, renewed with its progress: a worker killed
+    # mid-run leaves the run to be taken again this long after.
     jobs_lease_seconds: float = 30.0
     jobs_expire_every_seconds: float = 60.0  # request expiry (requests past their answer deadline)
     jobs_reminders_every_seconds: float = 3600.0  # meeting reminders for tomorrow and lead reminders

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import posixpath
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -205,10 +207,21 @@ def guard_workbook(data: bytes, limits: WorkbookLimits) -> None:
         raise UnsafeFile("不是有效的 Excel 工作簿（文件已损坏）") from None
 
 
-def _limit_memory(limit: int) -> None:
+def _start_worker(limit: int, parent: int) -> None:
+    """In each new parsing process: its memory limit, and death with its parent. A background
+    worker killed mid-import (SIGKILL, the OOM killer) cannot shut its pool down, and its parsing
+    processes would otherwise live on, orphaned, each holding its memory."""
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _guarded(parser: Callable[[bytes, WorkbookLimits], T], data: bytes, limits: WorkbookLimits) -> T:
@@ -227,7 +240,7 @@ def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_limit_memory, initargs=(WORKER_MEMORY_BYTES,),
+                                    initializer=_start_worker, initargs=(WORKER_MEMORY_BYTES, os.getpid()),
                                     max_tasks_per_child=TASKS_PER_WORKER)
     return _pool
 

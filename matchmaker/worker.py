@@ -6,6 +6,9 @@ One asyncio process runs four loops against the database the web processes write
   (`services/scheduling/solver_runs`): a new run, or one whose process died (lease run out), is
   leased and computed in a thread, its progress and lease written to the row twice a second,
   so any web process streams it; one run at a time per worker, several workers on PostgreSQL;
+- imports and report generation: a `background_job` row is the job (`services/jobs`), leased
+  the same way (lease renewed while it runs, at most 3 attempts, only the lease holder may mark it
+  done, an import's rows and "done" in one transaction); one job at a time per worker;
 - mail delivery: the outbox worker (`services/mailing/worker`), leases per row;
 - the periodic jobs that needed cron: request expiry every `[jobs] expire_every_seconds`, the
   next day's meeting reminders (from `[jobs] reminder_hour`, Beijing time) and the financing-lead
@@ -35,6 +38,8 @@ from datetime import UTC, datetime, timedelta
 from matchmaker.config import Settings
 from matchmaker.mail.compose import SHANGHAI
 from matchmaker.services.events.requests import expire_requests
+from matchmaker.services import jobs as job_queue
+from matchmaker.services import job_runner
 from matchmaker.services.mailing.reminders import queue_reminders
 from matchmaker.services.mailing.worker import OutboxWorker, worker_from_settings
 from matchmaker.services.outcomes.reminders import queue_lead_reminders
@@ -46,6 +51,10 @@ log = logging.getLogger("matchmaker.worker")
 
 async def expire_job(now: datetime) -> str:
     return f"expired={await expire_requests(now)}"
+
+
+async def forget_jobs(now: datetime) -> str:
+    return f"expired_jobs={await job_queue.forget_expired(now)}"
 
 
 def reminder_job(reminder_hour: int) -> Callable[[datetime], Awaitable[str]]:
@@ -73,7 +82,9 @@ class Worker:
     periodic: list[Periodic] = field(default_factory=list)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _current: tuple[int, str] | None = field(default=None, init=False)  # (run id, lease token)
+    _current_job: tuple[int, str] | None = field(default=None, init=False)  # (job id, lease token)
     solved: int = field(default=0, init=False)
+    jobs_done: int = field(default=0, init=False)
     worker_id: str = field(default_factory=lambda: f"{solver_runs.process_id()}-{secrets.token_hex(3)}")
 
     @classmethod
@@ -81,16 +92,18 @@ class Worker:
         """The worker process's worker, or (`in_web`) the same loops inside a web process that runs
         its jobs itself: there `launch` still computes a new run at once, in this process."""
         solver_runs.configure(in_process=in_web, lease_seconds=settings.jobs_lease_seconds)
+        job_queue.configure(in_process=in_web, lease_seconds=settings.jobs_lease_seconds)
         return cls(settings=settings,
                    mail=worker_from_settings(settings) if settings.mail_worker_enabled else None,
                    periodic=[Periodic("expire-requests", settings.jobs_expire_every_seconds, expire_job),
                              Periodic("reminders", settings.jobs_reminders_every_seconds,
-                                      reminder_job(settings.jobs_reminder_hour))])
+                                      reminder_job(settings.jobs_reminder_hour)),
+                             Periodic("forget-expired-jobs", settings.jobs_reminders_every_seconds, forget_jobs)])
 
     async def run(self) -> None:
         """Until `stop()`: the three loops side by side."""
         log.info("worker %s started", solver_runs.process_id())
-        loops = [self._solver_loop(), self._periodic_loop(), self._heartbeat_loop()]
+        loops = [self._solver_loop(), self._jobs_loop(), self._periodic_loop(), self._heartbeat_loop()]
         if self.mail is not None:
             loops.append(self.mail.run())
         try:
@@ -107,7 +120,7 @@ class Worker:
 
     @property
     def busy(self) -> bool:
-        return self._current is not None
+        return self._current is not None or self._current_job is not None
 
     async def _solver_loop(self) -> None:
         while not self._stopping.is_set():
@@ -135,6 +148,34 @@ class Worker:
                 return
             self._current = None
             self.solved += 1
+
+    async def _jobs_loop(self) -> None:
+        """Imports and reports, one at a time, as `_solver_loop` does solver runs."""
+        while not self._stopping.is_set():
+            try:
+                claimed = await job_queue.claim_next()
+            except Exception:
+                log.exception("worker: could not look for jobs")
+                claimed = None
+            if claimed is None:
+                await self._sleep(self.settings.jobs_poll_seconds)
+                continue
+            self._current_job = claimed
+            job_id, token = claimed
+            log.info("worker: job %s taken", job_id)
+            computing = asyncio.ensure_future(job_runner.execute(job_id, token))
+            stopping = asyncio.ensure_future(self._stopping.wait())
+            await asyncio.wait({computing, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not computing.done():  # asked to stop mid-job: give it back for the next worker
+                computing.cancel()
+                with contextlib.suppress(BaseException):
+                    await computing
+                await job_queue.release(job_id, token)
+                log.info("worker: job %s given back", job_id)
+                return
+            self._current_job = None
+            self.jobs_done += 1
 
     async def _heartbeat_loop(self) -> None:
         started = datetime.now(UTC)

@@ -14,6 +14,7 @@ from asgi_lifespan import LifespanManager
 from tortoise import Tortoise
 
 from matchmaker.app import create_app
+from matchmaker.services import job_runner
 from matchmaker.config import Settings, load_settings
 from matchmaker.db import tortoise_config
 from matchmaker.models import User
@@ -88,6 +89,22 @@ class Client(httpx.AsyncClient):
 
     async def submit(self, path: str, data: dict | None = None, **kwargs) -> httpx.Response:
         return await self.post(path, data={"csrftoken": await self.csrf(), **(data or {})}, **kwargs)
+
+    async def after_job(self, response: httpx.Response) -> httpx.Response:
+        """An answer that queued a background job (303 to /jobs/N, run in this process as with
+        `[jobs] run_in_web`): wait for the job, then the page its result ends on."""
+        assert response.status_code == 303, response.text
+        location = response.headers["location"]
+        assert location.startswith("/jobs/"), location
+        await job_runner.wait_for(int(location.split("/")[2]))
+        return await self.get(location, follow_redirects=True)
+
+    async def job_file(self, response: httpx.Response) -> httpx.Response:
+        """The file a queued job produced (a report): its page's download link, followed."""
+        page = await self.after_job(response)
+        link = re.search(r'id="job-download" href="(/jobs/\d+/file)"', page.text)
+        assert link, page.text
+        return await self.get(link.group(1))
 
     async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.submit("/login", {"email": email, "password": password})

@@ -66,7 +66,7 @@ def test_send_mail_once_writes_the_queued_mail_as_eml_files_and_exits(tmp_path):
     result = run("send-mail", "--once", env=env)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "待发邮件已处理 (outbox drained): sent=2 retrying=0 failed=0 dead=0"
+    assert result.stdout.strip() == "待发邮件已处理 (outbox drained): sent=2 retrying=0 failed=0 dead=0 in_doubt=0"
     assert sorted(path.name for path in (tmp_path / "mail").iterdir()) == sorted(
         eml_filename(message_id) for message_id in message_ids)
 

@@ -10,7 +10,8 @@ import sys
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "matchmaker"
 DOMAINS = {"accounts", "registry", "matching", "events", "scheduling", "eventday", "outcomes", "reports", "mailing"}
-SHARED_PLUMBING = {"__init__.py", "audit.py", "clock.py", "listing.py", "tenancy.py"}
+SHARED_PLUMBING = {"__init__.py", "audit.py", "clock.py", "listing.py", "tenancy.py",
+                   "jobs.py", "job_runner.py"}  # background jobs of every domain (imports, reports)
 PURE = ("matchmaker.matching", "matchmaker.solver", "matchmaker.stats")
 #: Tortoise query methods a view must leave to its service.
 QUERY_METHODS = {"filter", "get", "get_or_none", "all", "exclude", "create", "get_or_create", "update_or_create",

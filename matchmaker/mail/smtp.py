@@ -8,9 +8,10 @@ which is what the worker stores as the row's last error.
 
 A disconnect the transport notices only when it tries to use a reused connection (the server
 timed the idle session out, or restarted) is retried once on a fresh connection within the same
-deadline. Almost always the server dropped the session before our first command; in the rare
-case it took the data and vanished before replying, the retry duplicates the mail exactly as an
-outbox retry would, and the frozen Message-ID lets the receiving side recognise it.
+deadline, but only if it came before DATA. Once the DATA command has gone out, a timeout or a
+disconnect before the server's 250 leaves the message's fate unknown (the server may have queued
+it and lost only its reply): that is `UncertainDeliveryError`, never retried here, and the
+outbox puts the row in doubt instead of sending it a second time.
 """
 
 from __future__ import annotations
@@ -25,11 +26,23 @@ from matchmaker.mail.transport import (
     DeliveryError,
     PermanentDeliveryError,
     TransientDeliveryError,
+    UncertainDeliveryError,
 )
 
-__all__ = ["PermanentDeliveryError", "SmtpTransport", "TransientDeliveryError"]
+__all__ = ["PermanentDeliveryError", "SmtpTransport", "TransientDeliveryError", "UncertainDeliveryError"]
 
 log = logging.getLogger(__name__)
+
+
+class _TrackingSMTP(aiosmtplib.SMTP):
+    """aiosmtplib's client, remembering whether the current transaction has reached DATA: the
+    line between a failure that is safe to retry and one whose message may have arrived."""
+
+    data_started = False
+
+    async def data(self, message: str | bytes, /, **kwargs) -> aiosmtplib.SMTPResponse:  # type: ignore[override]
+        self.data_started = True
+        return await super().data(message, **kwargs)
 
 
 class SmtpTransport:
@@ -67,7 +80,8 @@ class SmtpTransport:
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.local_hostname = local_hostname
-        self._client: aiosmtplib.SMTP | None = None
+        self._client: _TrackingSMTP | None = None
+        self._handed_over = False  # the current send reached DATA (see _TrackingSMTP)
         self._lock = asyncio.Lock()
         self.connections_opened = 0  # for the worker's metrics and the tests
 
@@ -84,11 +98,16 @@ class SmtpTransport:
         starts afresh.
         """
         async with self._lock:
+            self._handed_over = False
             try:
                 async with asyncio.timeout(self.timeout):
                     await self._send_with_one_reconnect(message)
             except TimeoutError as error:  # ours or aiosmtplib's own (a subclass)
                 self._drop_connection()
+                if self._handed_over:
+                    raise UncertainDeliveryError(
+                        f"no reply from {self.host}:{self.port} within {self.timeout:g} s after the "
+                        "message data: it may have been accepted") from error
                 raise TransientDeliveryError(
                     f"no answer from {self.host}:{self.port} within {self.timeout:g} s"
                 ) from error
@@ -107,6 +126,10 @@ class SmtpTransport:
             except (aiosmtplib.SMTPException, OSError) as error:
                 # Disconnects, refused connections, TLS failures, unsupported extensions.
                 self._drop_connection()
+                if self._handed_over and isinstance(error, (aiosmtplib.SMTPServerDisconnected, OSError)):
+                    raise UncertainDeliveryError(
+                        f"{self.host}:{self.port}: connection lost after the message data, before the "
+                        f"server's reply ({_describe(error)}): it may have been accepted") from error
                 raise TransientDeliveryError(
                     f"{self.host}:{self.port}: {_describe(error)}"
                 ) from error
@@ -128,15 +151,15 @@ class SmtpTransport:
         reused = self._connected()
         client = await self._connection()
         try:
-            refused, _reply = await client.send_message(message)
+            refused, _reply = await self._transaction(client, message)
         except aiosmtplib.SMTPServerDisconnected:
-            if not reused:
+            if not reused or self._handed_over:
                 raise
             log.info("SMTP connection to %s:%s was closed while idle; reconnecting",
                      self.host, self.port)
             self._drop_connection()
             client = await self._connection()
-            refused, _reply = await client.send_message(message)
+            refused, _reply = await self._transaction(client, message)
         if refused:
             # Some recipients took it and some did not; resending would duplicate it for the
             # former, so report it as permanent with every refusal spelled out.
@@ -144,11 +167,19 @@ class SmtpTransport:
                                 for address, reply in refused.items())
             raise PermanentDeliveryError(f"some recipients refused: {details}")
 
-    async def _connection(self) -> aiosmtplib.SMTP:
+    async def _transaction(self, client: _TrackingSMTP, message: EmailMessage
+                           ) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+        client.data_started = False
+        try:
+            return await client.send_message(message)
+        finally:
+            self._handed_over = client.data_started
+
+    async def _connection(self) -> _TrackingSMTP:
         if self._client is not None and self._client.is_connected:
             return self._client
         self._drop_connection()
-        client = aiosmtplib.SMTP(
+        client = _TrackingSMTP(
             hostname=self.host,
             port=self.port,
             username=self.username,

@@ -18,11 +18,18 @@ class PermanentDeliveryError(DeliveryError):
     """Retrying will not help: a 5xx reply (unknown mailbox, rejected content, bad login)."""
 
 
+class UncertainDeliveryError(DeliveryError):
+    """The message was handed over (DATA sent) but the server's reply never came (a timeout or a
+    dropped connection before the 250): it may have been accepted, so it must not be resent
+    automatically; the outbox puts it in doubt for the organizer."""
+
+
 class Transport(Protocol):
     """Delivers one message at a time; `SmtpTransport` and `EmlDirectoryTransport` satisfy it.
 
     `send` returns once the message is accepted (queued by the server, or written to disk) and
-    raises `TransientDeliveryError` or `PermanentDeliveryError` otherwise. `close` releases
+    raises `TransientDeliveryError`, `PermanentDeliveryError` or, once the message is with the
+    server but unacknowledged, `UncertainDeliveryError` otherwise. `close` releases
     whatever the transport holds and may be called more than once.
     """
 

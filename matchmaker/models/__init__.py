@@ -74,9 +74,12 @@ from matchmaker.models.schedules import (
     ScheduleVersion,
     VersionState,
 )
+from matchmaker.models.jobs import BackgroundJob, JobState
 from matchmaker.models.workers import WorkerHeartbeat
 
 __all__ = [
+    "BackgroundJob",
+    "JobState",
     "INSTITUTION_KINDS",
     "ApiToken",
     "ConsentAudience",

@@ -23,6 +23,7 @@ from matchmaker.web.views.eventday.routes import eventday_routes
 from matchmaker.web.views.eventday.board_routes import board_routes
 from matchmaker.web.views.outcomes.routes import outcomes_routes
 from matchmaker.web.views.reports.routes import reports_routes
+from matchmaker.web.views import jobs
 
 routes = [
     Route("/", public.home, name="home"),
@@ -148,6 +149,10 @@ routes = [
     *board_routes,
     *outcomes_routes,
     *reports_routes,
+    # background jobs (imports, reports): progress, result, file
+    Route("/jobs/{job_id}", jobs.job_page, name="job"),
+    Route("/jobs/{job_id}/status", jobs.job_status, name="job_status"),
+    Route("/jobs/{job_id}/file", jobs.job_file, name="job_file"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 

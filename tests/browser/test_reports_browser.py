@@ -60,10 +60,16 @@ def test_organizer_sees_charts_and_downloads_both_files(live_server, page, phone
     expect(page.locator('#headline-table tr[data-key="disbursed_amount"]')).to_contain_text("550.00")
     expect(page.locator("#funnel-table")).to_contain_text("10")
     screenshot(page, "desktop")
+    # Each file is built by a background job: its progress page, then its download link.
+    page.get_by_role("button", name="下载 Excel").click()
     with page.expect_download() as workbook_download:
-        page.get_by_role("link", name="下载 Excel").click()
+        page.get_by_role("link", name="下载文件").click()
+    screenshot(page, "job-done")
+    page.goto(f"{live_server}/reports/programmes/{programme_id}?period=2026-Q4")
+    page.get_by_role("button", name="下载通报 Word").click()
     with page.expect_download() as report_download:
-        page.get_by_role("link", name="下载通报 Word").click()
+        page.get_by_role("link", name="下载文件").click()
+    page.goto(f"{live_server}/reports/programmes/{programme_id}?period=2026-Q4")
     book = openpyxl.load_workbook(io.BytesIO(workbook_download.value.path().read_bytes()))
     report = docx.Document(report_download.value.path())
     page.emulate_media(media="print")

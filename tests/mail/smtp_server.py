@@ -30,7 +30,11 @@ class RecordingHandler:
 
     messages: list[Received] = field(default_factory=list)
     sessions: int = 0
-    hang_on_data: bool = False
+    hang_on_data: bool = False  # DATA received, no reply ever: the message's fate unknown to the client
+    hang_on_rcpt: bool = False  # no reply to RCPT: a failure before any data was handed over
+    # Seconds the 250 after DATA waits (the message is recorded first): a reply that comes after
+    # the client's timeout, so the server has the message the client gave up on.
+    reply_delay_after_data: float = 0.0
     # Set: DATA is recorded, then the 250 reply waits until the event is set again by the test,
     # which is the window between "the server has the message" and "the client knows it".
     hold_after_accept: threading.Event | None = None
@@ -58,6 +62,8 @@ class RecordingHandler:
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
+        if self.hang_on_rcpt:
+            await asyncio.Event().wait()  # until the controller cancels us at stop()
         with self._lock:
             reply = self._rcpt_replies.popleft() if self._rcpt_replies else None
         if reply:
@@ -74,6 +80,8 @@ class RecordingHandler:
                 return reply
             self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                           envelope.original_content or b""))
+        if self.reply_delay_after_data:
+            await asyncio.sleep(self.reply_delay_after_data)
         if self.hold_after_accept is not None:
             self.accepted_and_held.set()
             while not self.hold_after_accept.is_set():

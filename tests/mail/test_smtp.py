@@ -9,7 +9,12 @@ import time
 import pytest
 
 from matchmaker.mail.message import message_from_bytes
-from matchmaker.mail.smtp import PermanentDeliveryError, SmtpTransport, TransientDeliveryError
+from matchmaker.mail.smtp import (
+    PermanentDeliveryError,
+    SmtpTransport,
+    TransientDeliveryError,
+    UncertainDeliveryError,
+)
 from tests.mail.factories import email_message
 from tests.mail.smtp_server import RecordingHandler, SmtpServer, accept_login, free_port
 
@@ -124,8 +129,8 @@ async def test_server_down_is_transient():
     assert "127.0.0.1" in str(raised.value)
 
 
-async def test_hanging_server_times_out_as_transient(smtp_server):
-    smtp_server.handler.hang_on_data = True
+async def test_a_server_silent_before_data_times_out_as_transient(smtp_server):
+    smtp_server.handler.hang_on_rcpt = True
     transport = transport_for(smtp_server, timeout=0.5)
 
     started = time.monotonic()
@@ -136,15 +141,46 @@ async def test_hanging_server_times_out_as_transient(smtp_server):
 
     assert str(raised.value) == f"no answer from 127.0.0.1:{smtp_server.port} within 0.5 s"
     assert 0.45 <= elapsed < 2.0  # the loop may fire a timer up to its clock resolution early
+    assert smtp_server.handler.messages == []
+
+
+async def test_a_reply_later_than_the_timeout_after_data_is_uncertain_not_transient(smtp_server):
+    # The server has the message and answers 250 only after the client gave up: resending
+    # would deliver it twice, so the transport says "unknown", never "try again".
+    smtp_server.handler.reply_delay_after_data = 1.0
+    transport = transport_for(smtp_server, timeout=0.4)
+
+    with pytest.raises(UncertainDeliveryError) as raised:
+        await transport.send(email_message())
+    await transport.close()
+
+    assert not isinstance(raised.value, TransientDeliveryError)
+    assert str(raised.value) == (f"no reply from 127.0.0.1:{smtp_server.port} within 0.4 s after the "
+                                 "message data: it may have been accepted")
+    assert len(smtp_server.handler.messages) == 1
+
+
+async def test_a_server_that_drops_the_connection_after_data_is_uncertain(smtp_server):
+    smtp_server.handler.hang_on_data = True
+    transport = transport_for(smtp_server, timeout=5.0)
+    sending = asyncio.ensure_future(transport.send(email_message()))
+    await asyncio.sleep(0.3)  # DATA is on the server now, its reply held back
+    await asyncio.to_thread(smtp_server.stop)
+
+    with pytest.raises(UncertainDeliveryError) as raised:
+        await sending
+    await transport.close()
+
+    assert "connection lost after the message data" in str(raised.value)
 
 
 async def test_next_send_after_a_timeout_opens_a_new_connection(smtp_server):
-    smtp_server.handler.hang_on_data = True
+    smtp_server.handler.hang_on_rcpt = True
     transport = transport_for(smtp_server, timeout=0.5)
     with pytest.raises(TransientDeliveryError):
         await transport.send(email_message(1))
 
-    smtp_server.handler.hang_on_data = False
+    smtp_server.handler.hang_on_rcpt = False
     await transport.send(email_message(2))
     await transport.close()
 

@@ -174,9 +174,14 @@ def _probe_during_upload(live_server: str, email: str, data: bytes) -> tuple[lis
 
         def upload() -> None:
             started = time.monotonic()
-            response = browser.post("/organizer/import", data={"csrftoken": browser.cookies["csrftoken"],
-                                                               "kind": "enterprises"},
-                                    files={"file": ("企业.xlsx", data)})
+            queued = browser.post("/organizer/import", data={"csrftoken": browser.cookies["csrftoken"],
+                                                             "kind": "enterprises"},
+                                  files={"file": ("企业.xlsx", data)})
+            # The import is a background job: follow it as its progress page does, to its result.
+            job = queued.headers.get("location", "")
+            while job.startswith("/jobs/") and not (status := browser.get(f"{job}/status").json())["finished"]:
+                time.sleep(0.1)
+            response = browser.get(status["result_url"]) if job.startswith("/jobs/") else queued
             answer.update(status=response.status_code, text=response.text, seconds=time.monotonic() - started)
 
         worker = threading.Thread(target=upload)

@@ -52,6 +52,8 @@ FAILED_STATES = (OutboxState.FAILED, OutboxState.DEAD)
 LEASED = (OutboxState.SENDING, OutboxState.IN_FLIGHT)
 IN_DOUBT_ERROR = ("发送进程在投递途中退出，无法确认对方邮件服务器是否已收到；请核实后重发或标记为已送达 "
                   "(the worker stopped while the server had the message: delivery unknown)")
+NO_REPLY_ERROR = ("邮件内容已交给对方邮件服务器，但未收到确认即超时或断开，无法确认是否送达；请核实后重发或标记为已送达 "
+                  "(the server took the message data and never confirmed it: delivery unknown)")
 
 
 # --- queueing -------------------------------------------------------------------------------
@@ -240,11 +242,12 @@ async def hand_over(row: OutboxMail, *, sent: OutboxMail | None = None, now: dat
                     .update(state=OutboxState.IN_FLIGHT))
 
 
-async def mark_in_doubt(row: OutboxMail) -> int:
-    """The worker lost track of a message in flight (cancelled mid-send): as after a kill."""
+async def mark_in_doubt(row: OutboxMail, *, reason: str = IN_DOUBT_ERROR) -> int:
+    """The worker lost track of a message in flight (cancelled mid-send: as after a kill), or the
+    server took its data and never answered (`reason` then says so)."""
     return await OutboxMail.filter(id=row.id, state=OutboxState.IN_FLIGHT, lease_owner=row.lease_owner).update(
         state=OutboxState.IN_DOUBT, lease_owner=None, lease_expires_at=None, attempts=row.attempts + 1,
-        last_error=IN_DOUBT_ERROR)
+        last_error=describe_error(reason))
 
 
 async def mark_sent(row: OutboxMail, *, now: datetime | None = None) -> None:

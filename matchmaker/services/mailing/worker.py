@@ -9,7 +9,9 @@ Delivery is at-most-once per worker failure, and nothing is dropped silently: a 
 in flight before it goes to the server and sent right after the server accepted it, so a worker
 killed in between leaves exactly that one row, which goes to `in_doubt` for the organizer to
 resend (same Message-ID and calendar SEQUENCE) or mark delivered; every other row of its batch
-returns to the queue untouched.
+returns to the queue untouched. The same holds without a kill: a timeout or a dropped connection
+after the message data was handed over, before the server's 250 (`UncertainDeliveryError`),
+puts the row in doubt rather than back in the queue, since the server may have queued it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 
 from matchmaker.config import Settings
 from matchmaker.mail.factory import transport_from_settings
-from matchmaker.mail.transport import Transport
+from matchmaker.mail.transport import Transport, UncertainDeliveryError
 from matchmaker.models import OutboxMail, OutboxState
 from matchmaker.services.mailing import outbox
 from matchmaker.services.mailing.outbox import RetryPolicy
@@ -62,14 +64,17 @@ class Tally:
     retrying: int = 0
     failed: int = 0
     dead: int = 0
+    in_doubt: int = 0
 
     def add(self, state: OutboxState) -> None:
         name = {OutboxState.SENT: "sent", OutboxState.QUEUED: "retrying",
-                OutboxState.FAILED: "failed", OutboxState.DEAD: "dead"}[state]
+                OutboxState.FAILED: "failed", OutboxState.DEAD: "dead",
+                OutboxState.IN_DOUBT: "in_doubt"}[state]
         setattr(self, name, getattr(self, name) + 1)
 
     def __str__(self) -> str:
-        return f"sent={self.sent} retrying={self.retrying} failed={self.failed} dead={self.dead}"
+        return (f"sent={self.sent} retrying={self.retrying} failed={self.failed} dead={self.dead} "
+                f"in_doubt={self.in_doubt}")
 
 
 def new_worker_id() -> str:
@@ -118,8 +123,8 @@ class OutboxWorker:
                 in_flight = None
                 if error is None:
                     accepted = row
-                elif await self._record_failure(row, error) == OutboxState.QUEUED:
-                    break
+                elif await self._record_failure(row, error) in (OutboxState.QUEUED, OutboxState.IN_DOUBT):
+                    break  # the relay is unwell: pause before the rest of the batch
             if accepted is not None:
                 await outbox.mark_sent(accepted)
                 self._recorded_sent()
@@ -143,12 +148,18 @@ class OutboxWorker:
         self.tally.add(OutboxState.SENT)
 
     async def _record_failure(self, row: OutboxMail, error: Exception) -> OutboxState:
-        state = await outbox.mark_failure(row, error, policy=self.options.retry, rng=self.rng)
+        if isinstance(error, UncertainDeliveryError):  # it may have arrived: never resent blindly
+            await outbox.mark_in_doubt(row, reason=f"{outbox.NO_REPLY_ERROR}: {error}")
+            state = OutboxState.IN_DOUBT
+        else:
+            state = await outbox.mark_failure(row, error, policy=self.options.retry, rng=self.rng)
         log.log(logging.INFO if state == OutboxState.QUEUED else logging.WARNING,
                 "mail %s to %s: %s -> %s", row.id, row.recipient_email,
                 outbox.describe_error(error), state)
-        # Only transient failures say the relay is unwell; a 5xx for one address does not.
-        self._failures_in_a_row = self._failures_in_a_row + 1 if state == OutboxState.QUEUED else 0
+        # Only transient failures (and a server that went silent after DATA) say the relay is
+        # unwell; a 5xx for one address does not.
+        unwell = state in (OutboxState.QUEUED, OutboxState.IN_DOUBT)
+        self._failures_in_a_row = self._failures_in_a_row + 1 if unwell else 0
         self.tally.add(state)
         return state
 

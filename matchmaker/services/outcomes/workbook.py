@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -211,8 +211,10 @@ async def parse_upload(institution: Organization, data: bytes) -> list[_Row]:
     return rows
 
 
-async def bulk_update(institution: Organization, data: bytes, *, by: User | None) -> int:
-    """Record every filled row of an uploaded workbook in one transaction; returns how many."""
+async def bulk_update(institution: Organization, data: bytes, *, by: User | None,
+                      then: Callable[[int], Awaitable[None]] | None = None) -> int:
+    """Record every filled row of an uploaded workbook in one transaction; returns how many.
+    `then(rows)` runs inside that transaction (a background job marks itself done there)."""
     rows = await parse_upload(institution, data)
     now = utc_now()
     first_loan_enterprises = set(await EnterpriseProfile.filter(
@@ -255,6 +257,8 @@ async def bulk_update(institution: Organization, data: bytes, *, by: User | None
         await AuditLog.create(actor=by, organization=institution, action="lead.bulk_update",
                               object_type="FinancingLead", after={"records": len(rows), "leads": sorted(leads)},
                               ip=origin.ip, request_id=origin.request_id)
+        if then is not None:
+            await then(len(rows))
     return len(rows)
 
 

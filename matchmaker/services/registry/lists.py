@@ -17,7 +17,7 @@ import asyncio
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -258,9 +258,11 @@ def _parse_members(headers: list[str], rows: list[tuple[int, list[Any]]]) -> lis
 
 
 async def import_members(organizer: Organization, list_id: object, filename: str, data: bytes, *,
-                         replace: bool, by: User, limits: Limits, today: date) -> MemberImport:
+                         replace: bool, by: User, limits: Limits, today: date,
+                         then: Callable[[MemberImport], Awaitable[None]] | None = None) -> MemberImport:
     """All or nothing: every row is checked (bad USCC reported by row) before anything is written.
-    Members not in the file stay unless `replace`."""
+    Members not in the file stay unless `replace`. `then(result)` runs inside the writing
+    transaction (a background job marks itself done there: the members and "done" commit together)."""
     row = await get_list(organizer, list_id)
     if not filename.lower().endswith(".xlsx"):
         raise ImportRejected([RowProblem("文件", "", f"只支持 .xlsx 文件（收到的是“{filename}”）")])
@@ -269,11 +271,13 @@ async def import_members(organizer: Organization, list_id: object, filename: str
     except UnsafeFile as error:
         raise ImportRejected([RowProblem("文件", "", str(error))]) from None
     parsed = _parse_members(sheet.headers, sheet.rows)
-    return await _write_members(organizer, row, parsed, replace=replace, by=by, today=today, file=filename)
+    return await _write_members(organizer, row, parsed, replace=replace, by=by, today=today, file=filename,
+                                then=then)
 
 
 async def _write_members(organizer: Organization, row: RegistryList, parsed: list[dict[str, Any]], *,
-                         replace: bool, by: User, today: date, file: str) -> MemberImport:
+                         replace: bool, by: User, today: date, file: str,
+                         then: Callable[[MemberImport], Awaitable[None]] | None = None) -> MemberImport:
     """Write checked members in one transaction: add the new, update the changed, remove the
     absent only when `replace`; audit `list.import_members`."""
     existing = {m.uscc: m for m in await ListMember.filter(registry_list_id=row.pk)}
@@ -302,6 +306,8 @@ async def _write_members(organizer: Organization, row: RegistryList, parsed: lis
         await audit(by, "list.import_members", row, organization=organizer,
                     after={"file": file, "replace": replace, "added": added, "updated": updated,
                            "removed": len(gone)})
+        if then is not None:
+            await then(result)
     return result
 
 

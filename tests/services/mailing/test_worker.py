@@ -154,15 +154,15 @@ async def test_550_is_failed_at_once_and_never_retried(db, smtp_server):
     assert smtp_server.handler.message_ids() == message_ids[1:]
 
 
-async def test_a_hanging_server_times_out_and_the_message_is_retried(db, smtp_server):
-    smtp_server.handler.hang_on_data = True
+async def test_a_server_silent_before_data_times_out_and_the_message_is_retried(db, smtp_server):
+    smtp_server.handler.hang_on_rcpt = True  # no data handed over: safe to try again
     (message_id,) = await queue_agendas(1)
     impatient = make_worker(smtp_server, timeout=0.3)
 
     await impatient.deliver_batch()  # one attempt
     await impatient.transport.close()
     timed_out = await OutboxMail.get(message_id=message_id)
-    smtp_server.handler.hang_on_data = False
+    smtp_server.handler.hang_on_rcpt = False
     async with running_worker(make_worker(smtp_server)):
         await eventually(all_settled)
 
@@ -171,6 +171,28 @@ async def test_a_hanging_server_times_out_and_the_message_is_retried(db, smtp_se
     row = await OutboxMail.get(message_id=message_id)
     assert (row.state, row.attempts) == (OutboxState.SENT, 2)
     assert smtp_server.handler.message_ids() == [message_id]
+
+
+async def test_a_reply_later_than_the_timeout_after_data_puts_the_message_in_doubt_never_resent(
+        db, smtp_server):
+    # The server takes the message and answers 250 only after the worker gave up waiting: the
+    # message has arrived, so trying again (as for a timeout before DATA) would duplicate it.
+    smtp_server.handler.reply_delay_after_data = 1.0
+    first, second = await queue_agendas(2)
+    impatient = make_worker(smtp_server, timeout=0.3)
+
+    async with running_worker(impatient):
+        await eventually(lambda: OutboxMail.filter(message_id=first, state=OutboxState.IN_DOUBT).exists())
+        smtp_server.handler.reply_delay_after_data = 0.0
+        await eventually(lambda: OutboxMail.filter(message_id=second, state=OutboxState.SENT).exists())
+        await asyncio.sleep(FAST.retry.cap_seconds * 3)  # longer than any retry window
+
+    doubtful = await OutboxMail.get(message_id=first)
+    assert (doubtful.state, doubtful.attempts) == (OutboxState.IN_DOUBT, 1)
+    assert doubtful.last_error.startswith(outbox.NO_REPLY_ERROR)
+    assert "after the message data" in doubtful.last_error
+    assert smtp_server.handler.message_ids() == [first, second]  # each exactly once
+    assert impatient.tally.in_doubt == 1
 
 
 async def test_a_worker_killed_after_the_server_accepted_leaves_the_message_in_doubt_never_resent_blindly(

@@ -27,10 +27,10 @@ async def test_upload_shows_the_report_and_writes_nothing_then_imports(client, m
     bad = _workbook([next_uscc(), "好", 3], [next_uscc(), "坏", "很多"])
     good = _workbook([next_uscc(), "甲科技", 3])
 
-    refused = await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises"},
-                                files={"file": ("企业.xlsx", bad)})
-    accepted = await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises"},
-                                 files={"file": ("企业.xlsx", good)})
+    refused = await client.after_job(await client.post(
+        "/organizer/import", data={"csrftoken": token, "kind": "enterprises"}, files={"file": ("企业.xlsx", bad)}))
+    accepted = await client.after_job(await client.post(
+        "/organizer/import", data={"csrftoken": token, "kind": "enterprises"}, files={"file": ("企业.xlsx", good)}))
 
     assert refused.status_code == 400
     assert "<td>第 3 行</td><td>职工人数</td>" in refused.text
@@ -72,8 +72,8 @@ async def test_the_preview_button_shows_the_changes_and_writes_nothing(client, m
     await client.login(organizer.email)
     token = await client.csrf()
     known = next_uscc()
-    await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises"},
-                      files={"file": ("企业.xlsx", _workbook([known, "甲科技", 3]))})
+    await client.after_job(await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises"},
+                                             files={"file": ("企业.xlsx", _workbook([known, "甲科技", 3]))}))
 
     page = await client.post("/organizer/import", data={"csrftoken": token, "kind": "enterprises", "dry_run": "1"},
                              files={"file": ("企业.xlsx", _workbook([known, "甲科技", 8], [next_uscc(), "乙科技", None]))})

@@ -62,9 +62,9 @@ async def test_create_import_page_search_export_and_edit(client, make_organizati
     assert (row.name, row.source_file_name, bytes(row.source_file)) == ("金种子企业名单", "通知.pdf", b"%PDF-1.4 notice")
     codes = sorted(next_uscc() for _ in range(55))
     data = _workbook(*[[code, f"企业{i:02d}", "", "2026-02-01"] for i, code in enumerate(codes)])
-    imported = await client.post(f"/organizer/lists/{row.pk}/members",
-                                 data={"csrftoken": await client.csrf(), "mode": "merge"},
-                                 files={"file": ("金种子.xlsx", data)})
+    imported = await client.after_job(await client.post(f"/organizer/lists/{row.pk}/members",
+                                                        data={"csrftoken": await client.csrf(), "mode": "merge"},
+                                                        files={"file": ("金种子.xlsx", data)}))
     assert imported.status_code == 200 and "新增 55 家" in imported.text
     first = await client.get(f"/organizer/lists/{row.pk}")
     second = await client.get(f"/organizer/lists/{row.pk}?page=2")
@@ -94,9 +94,9 @@ async def test_an_import_with_a_bad_uscc_shows_the_row_and_writes_nothing(client
     await _organizer(client, make_organization)
     row = await _create(client)
     good = next_uscc()
-    response = await client.post(f"/organizer/lists/{row.pk}/members",
-                                 data={"csrftoken": await client.csrf(), "mode": "replace"},
-                                 files={"file": ("名单.xlsx", _workbook([good, "甲", "", None], ["91330106MA2T0000", "乙", "", None]))})
+    response = await client.after_job(await client.post(
+        f"/organizer/lists/{row.pk}/members", data={"csrftoken": await client.csrf(), "mode": "replace"},
+        files={"file": ("名单.xlsx", _workbook([good, "甲", "", None], ["91330106MA2T0000", "乙", "", None]))}))
     assert response.status_code == 400
     assert "<td>第 3 行</td><td>统一社会信用代码</td><td>统一社会信用代码应为 18 位" in response.text
     assert await ListMember.all().count() == 0
@@ -116,6 +116,24 @@ async def test_another_organizers_list_answers_404_and_others_are_refused(client
     assert response.status_code == 404
     assert await ListMember.all().count() == 0
     assert (await other_client.get("/organizer/lists")).text.count("金种子企业名单") == 0
+
+
+async def test_a_member_import_job_is_shown_only_on_its_own_list_of_its_own_organizer(client, other_client,
+                                                                                    make_organization):
+    await _organizer(client, make_organization)
+    row = await _create(client)
+    second = await _create(client, key="second")
+    queued = await client.post(f"/organizer/lists/{row.pk}/members", data={"csrftoken": await client.csrf()},
+                               files={"file": ("名单.xlsx", _workbook([next_uscc(), "甲", "", None]))})
+    job_id = queued.headers["location"].rsplit("/", 1)[1]
+    shown = await client.after_job(queued)
+    await _organizer(other_client, make_organization)
+
+    assert shown.status_code == 200 and str(shown.url).endswith(f"/organizer/lists/{row.pk}?job={job_id}")
+    assert "新增 1 家" in shown.text
+    assert (await client.get(f"/organizer/lists/{second.pk}?job={job_id}")).status_code == 404
+    assert (await other_client.get(f"/organizer/lists/{row.pk}?job={job_id}")).status_code == 404
+    assert (await other_client.get(f"/jobs/{job_id}")).status_code == 404
 
 
 async def test_an_enterprise_cannot_open_the_lists(client, make_organization):

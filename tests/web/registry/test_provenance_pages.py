@@ -20,9 +20,9 @@ def today() -> str:
 async def _import_tax_feed(client, organizer, uscc: str) -> None:
     await client.login(organizer.email)
     feed = workbook_bytes(["统一社会信用代码", "企业名称", "纳税信用等级", "上年度营业收入（万元）"], [uscc, "甲科技", "A", 5200])
-    response = await client.post("/organizer/import", data={
+    response = await client.after_job(await client.post("/organizer/import", data={
         "csrftoken": await client.csrf(), "kind": "enterprises", "source": "税务数据", "verified": "1"},
-        files={"file": ("税务纳税信用.xlsx", feed)})
+        files={"file": ("税务纳税信用.xlsx", feed)}))
     assert response.status_code == 200 and "导入成功" in response.text
 
 

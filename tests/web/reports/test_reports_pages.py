@@ -31,8 +31,8 @@ async def test_programme_page_and_both_files_show_the_same_figures(client, make_
     base = f"/reports/programmes/{loaded.programme.pk}"
 
     page = await client.get(f"{base}?period=2026-Q4")
-    workbook = await client.get(f"{base}/report.xlsx?period=2026-Q4")
-    report = await client.get(f"{base}/report.docx?period=2026-Q4")
+    workbook = await client.job_file(await client.submit(f"{base}/report.xlsx", {"period": "2026-Q4"}))
+    report = await client.job_file(await client.submit(f"{base}/report.docx", {"period": "2026-Q4"}))
 
     assert page.status_code == workbook.status_code == report.status_code == 200
     assert _cell(page.text, "disbursed_amount") == ["放款金额", "万元", "550.00", "400.00", "150.00", "250.00"]
@@ -82,7 +82,7 @@ async def test_partner_department_reads_statistics_without_enterprise_details(cl
     base = f"/reports/programmes/{loaded.programme.pk}"
 
     page = await other_client.get(f"{base}?period=2026-Q4")
-    workbook = await other_client.get(f"{base}/report.xlsx?period=2026-Q4")
+    workbook = await other_client.job_file(await other_client.submit(f"{base}/report.xlsx", {"period": "2026-Q4"}))
     edit = await other_client.get(f"{base}/edit")
 
     assert added.status_code == 303 and await ProgrammePartner.filter(organization=partner_org).count() == 1

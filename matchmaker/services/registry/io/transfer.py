@@ -11,6 +11,7 @@ from matchmaker import jsondepth
 import asyncio
 import io
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -117,8 +118,16 @@ def _json_rows(registry: Registry, data: bytes, limits: Limits) -> list[tuple[st
     return [(f"items[{index}]", item) for index, item in enumerate(items)]
 
 
+#: A background job's progress: (fraction done, label), e.g. (0.5, "正在检查 (checking)").
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, label: str) -> None:
+    return None
+
+
 async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: Context,
-                        limits: Limits) -> list[tuple[str, Any]]:
+                        limits: Limits, progress: Progress = _no_progress) -> list[tuple[str, Any]]:
     """(row label, row ready to write) for every row, or ImportRejected naming every bad cell."""
     fmt = file_format(filename)
     try:
@@ -140,6 +149,7 @@ async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: 
     await registry.preload(ctx, [raw for _, raw in rows])
     for index, (label, raw) in enumerate(rows):
         if index % CHECKS_PER_YIELD == 0:
+            progress(0.3 + 0.5 * index / len(rows), f"正在检查第 {index + 1} / {len(rows)} 行 (checking)")
             await asyncio.sleep(0)  # a large file's checks leave room for every other request
         try:
             prepared.append((label, await registry.check(ctx, raw, json=fmt == ".json")))
@@ -151,11 +161,17 @@ async def _checked_rows(registry: Registry, filename: str, data: bytes, *, ctx: 
     return prepared
 
 
-async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits) -> int:
+async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, limits: Limits,
+                      then: Callable[[int], Awaitable[None]] | None = None,
+                      progress: Progress = _no_progress) -> int:
     """Import every row of the file or none; returns the number of rows written. Only the columns
-    the file fills in change an existing object (see `registries.CLEAR_MARKS` for emptying one)."""
+    the file fills in change an existing object (see `registries.CLEAR_MARKS` for emptying one).
+    `then(rows)` runs inside the writing transaction: a background job marks itself done there,
+    so that the rows and "done" commit together or not at all; `progress` hears how far it got."""
     registry = registry_named(kind)
-    prepared = [row for _, row in await _checked_rows(registry, filename, data, ctx=ctx, limits=limits)]
+    prepared = [row for _, row in await _checked_rows(registry, filename, data, ctx=ctx, limits=limits,
+                                                      progress=progress)]
+    progress(0.85, f"正在写入 {len(prepared)} 行 (writing)")
     if ctx.source is None or not ctx.source.file_name:
         given = ctx.source or Source()
         ctx.source = Source.imported(filename, source=given.source, verified=given.verified)
@@ -164,6 +180,8 @@ async def import_file(kind: str, filename: str, data: bytes, *, ctx: Context, li
         await audit(ctx.by, "registry.import", organization=ctx.organizer,
                     after={"kind": kind, "rows": len(prepared), "file": filename, "source": ctx.source.source,
                            "verified": ctx.source.verified})
+        if then is not None:
+            await then(len(prepared))
     return len(prepared)
 
 

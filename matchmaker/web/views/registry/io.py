@@ -1,4 +1,9 @@
-"""The organizer's import/export page: templates, uploads with the error report, downloads."""
+"""The organizer's import/export page: templates, uploads with the error report, downloads.
+
+An import is a background job (`services/registry/io/import_job`): the upload is committed as a
+job and the organizer sees its progress at /jobs/{id}; the finished job comes back here
+(`?job=`) with the count written or the problems by row and column. The dry run (预览) stays in
+the request: it writes nothing and its parse already runs in the upload worker processes."""
 
 from __future__ import annotations
 
@@ -7,20 +12,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import NotFound
+from matchmaker.services.jobs import job_of
+from matchmaker.services.registry.io import import_job
 from matchmaker.services.registry.io.registries import REGISTRIES
 from matchmaker.services.registry.io.transfer import (
     ImportRejected,
     Limits,
     RowProblem,
     export_file,
-    import_file,
+    file_format,
     make_context,
     preview_import,
     template_workbook,
 )
 from matchmaker.services.registry.provenance import Source
 from matchmaker.web.auth import organizer_of
-from matchmaker.web.pages import render, settings_of
+from matchmaker.web.pages import redirect, render, settings_of
 
 CONTENT_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  ".json": "application/json"}
@@ -42,7 +49,17 @@ async def _context(request: Request, viewer, source: Source | None = None):
 
 async def import_page(request: Request) -> Response:
     viewer = await organizer_of(request)
-    return _page(request, viewer)
+    if "job" not in request.query_params:
+        return _page(request, viewer)
+    job = await job_of(viewer.organization, request.query_params["job"], kind_prefix=import_job.KIND)
+    if job.state not in ("done", "failed"):
+        return redirect(f"/jobs/{job.pk}")
+    problems = [RowProblem(**problem) for problem in import_job.problems_of(job)]
+    if job.state == "failed" and not problems:  # an error or the attempts used up, not the file
+        problems = [RowProblem("文件", "", job.error or "导入未完成，未写入任何数据")]
+    # A refused file's result answers 400, as the upload itself did before it became a job.
+    return _page(request, viewer, kind=job.options.get("kind", "enterprises"), problems=problems,
+                 imported=job.result.get("imported"), status_code=400 if problems else 200)
 
 
 async def upload(request: Request) -> Response:
@@ -67,10 +84,13 @@ async def upload(request: Request) -> Response:
             preview = await preview_import(kind, filename, data, ctx=await _context(request, viewer, source),
                                            limits=limits)
             return _page(request, viewer, kind=kind, preview=preview)
-        count = await import_file(kind, filename, data, ctx=await _context(request, viewer, source), limits=limits)
+        file_format(filename)
+        job = await import_job.queue_import(viewer.organization, by=viewer.user, kind=kind, filename=filename,
+                                            data=data, source=source_name, verified=verified,
+                                            chains=settings_of(request).registry_industry_chains, limits=limits)
     except ImportRejected as error:
         return _page(request, viewer, kind=kind, problems=error.problems, status_code=400)
-    return _page(request, viewer, kind=kind, imported=count)
+    return redirect(f"/jobs/{job.pk}")
 
 
 def _download(data: bytes, filename: str, fmt: str) -> Response:

@@ -10,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from matchmaker.errors import Conflict, InvalidInput, NotFound
+from matchmaker.services.jobs import job_of
 from matchmaker.services.registry import lists
-from matchmaker.services.registry.io.transfer import ImportRejected, Limits, RowProblem
+from matchmaker.services.registry.io import import_job
+from matchmaker.services.registry.io.transfer import Limits, RowProblem
 from matchmaker.web.auth import organizer_of
 from matchmaker.web.pages import redirect, render, settings_of
 from matchmaker.web.views.matching.terms import matching_date
@@ -104,8 +106,20 @@ async def _detail(request: Request, viewer, *, problems: list[RowProblem] | None
 
 
 async def list_detail(request: Request) -> Response:
+    """The list; with `?job=` the result of a member import (a background job) shown above it."""
     viewer = await organizer_of(request)
-    return await _detail(request, viewer)
+    if "job" not in request.query_params:
+        return await _detail(request, viewer)
+    job = await job_of(viewer.organization, request.query_params["job"], kind_prefix=import_job.LIST_KIND)
+    if str(job.options.get("list_id")) != str(request.path_params["list_id"]):
+        raise NotFound()
+    if job.state not in ("done", "failed"):
+        return redirect(f"/jobs/{job.pk}")
+    if job.state == "done":
+        return await _detail(request, viewer, imported=lists.MemberImport(**job.result))
+    problems = [RowProblem(**problem) for problem in import_job.problems_of(job)] or [
+        RowProblem("文件", "", job.error or "导入未完成，未写入任何数据")]
+    return await _detail(request, viewer, problems=problems, status_code=400)
 
 
 async def import_members(request: Request) -> Response:
@@ -119,12 +133,11 @@ async def import_members(request: Request) -> Response:
             return await _detail(request, viewer, status_code=400,
                                  problems=[RowProblem("文件", "", "请选择要导入的 .xlsx 文件")])
         filename, data = upload.filename, await upload.read(limits.max_bytes + 1)
-    try:
-        result = await lists.import_members(viewer.organization, row.pk, filename, data, replace=replace,
-                                            by=viewer.user, limits=limits, today=matching_date())
-    except ImportRejected as error:
-        return await _detail(request, viewer, problems=error.problems, status_code=400)
-    return await _detail(request, viewer, imported=result)
+    # Checked and written by a background job (services/registry/io/import_job); its result comes
+    # back to this list's page.
+    job = await import_job.queue_list_import(viewer.organization, row.pk, by=viewer.user, filename=filename,
+                                             data=data, replace=replace, limits=limits, today=matching_date())
+    return redirect(f"/jobs/{job.pk}")
 
 
 async def export_members(request: Request) -> Response:

@@ -3,7 +3,6 @@ programme set-up, and the 考核 ranking. Partner departments read; organizers a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -12,18 +11,16 @@ from starlette.responses import Response
 from matchmaker.errors import InvalidInput, NotAllowed
 from matchmaker.services.reports import assessment as assessment_service
 from matchmaker.services.reports import programmes as programme_service
+from matchmaker.services.reports import report_job
 from matchmaker.services.reports import statistics as statistics_service
-from matchmaker.services.reports.excel import BREAKDOWN_HEADERS, breakdown_values, build_workbook
+from matchmaker.services.reports.excel import BREAKDOWN_HEADERS, breakdown_values
 from matchmaker.services.reports.figures import headline_lines, wan
-from matchmaker.services.reports.word import build_report
 from matchmaker.stats.assessment import DEFAULT_WEIGHTS, INDICATORS, formula
 from matchmaker.stats.labels import DIMENSION_LABELS, STAGE_LABELS
 from matchmaker.web.auth import Viewer, organizer_of, viewer_of
 from matchmaker.web.forms import form_fields, redisplayable
 from matchmaker.web.pages import redirect, render
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 async def _reader_of(request: Request) -> Viewer:
@@ -97,31 +94,27 @@ async def event_statistics(request: Request) -> Response:
     return await _statistics_page(request, scope)
 
 
-async def _scope_for_download(request: Request):
+async def _queue_download(request: Request, fmt: str) -> Response:
+    """The Excel or Word file is built by a background job (`services/reports/report_job`): the
+    scope and period are checked here, then the reader follows the job to its download link."""
     viewer = await _reader_of(request)
     if "programme_id" in request.path_params:
-        scope = await statistics_service.programme_scope(viewer.organization, request.path_params["programme_id"])
+        scope_kind, scope_id = "programme", request.path_params["programme_id"]
     else:
-        scope = await statistics_service.event_scope(viewer.organization, request.path_params["event_id"])
-    period = statistics_service.period_of(scope, request.query_params.get("period", ""))
-    return scope, await statistics_service.compute(scope, period)
-
-
-def _attachment(body: bytes, media_type: str, name: str) -> Response:
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=report.{name.rsplit('.', 1)[1]}; filename*=UTF-8''{quote(name)}"})
+        scope_kind, scope_id = "event", request.path_params["event_id"]
+    async with request.form() as form:
+        period = str(form.get("period", "") or request.query_params.get("period", ""))
+    job = await report_job.queue_report(viewer.organization, by=viewer.user, scope_kind=scope_kind,
+                                        scope_id=scope_id, period=period, fmt=fmt)
+    return redirect(f"/jobs/{job.pk}")
 
 
 async def download_xlsx(request: Request) -> Response:
-    scope, stats = await _scope_for_download(request)
-    body = build_workbook(stats, with_details=scope.is_organizer)
-    return _attachment(body, XLSX, f"{scope.title}-{stats.period.label}.xlsx")
+    return await _queue_download(request, "xlsx")
 
 
 async def download_docx(request: Request) -> Response:
-    _, stats = await _scope_for_download(request)
-    return _attachment(build_report(stats, now=datetime.now(UTC)), DOCX,
-                       f"{stats.scope.title}-{stats.period.label}-通报.docx")
+    return await _queue_download(request, "docx")
 
 
 # -- programmes ---------------------------------------------------------------------------------
