@@ -87,6 +87,9 @@ async def test_a_finished_report_offers_its_file_with_the_name_of_the_scope(clie
     assert file.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "2026" in file.headers["content-disposition"] and ".xlsx" in file.headers["content-disposition"]
     assert "汇总" in openpyxl.load_workbook(io.BytesIO(file.content)).sheetnames
+    back = f'href="/reports/programmes/{loaded.programme.pk}?period=2026-Q4"'
+    assert back in page.text  # back to the statistics page it was asked from, same period
+    assert (await client.get(f"/reports/programmes/{loaded.programme.pk}?period=2026-Q4")).status_code == 200
 
 
 async def test_a_bad_period_is_refused_before_any_job_is_queued(client, make_organization):

@@ -32,6 +32,15 @@ RESULT_PAGES: dict[str, Callable[[BackgroundJob], str]] = {
 FINISHED = (JobState.DONE, JobState.FAILED)
 
 
+def _back_to(job: BackgroundJob) -> str:
+    """The page a report job was asked from (its statistics page, with the same period)."""
+    options = job.options or {}
+    if job.kind.startswith("report.") and options.get("scope") in ("programme", "event"):
+        period = f"?period={quote(options['period'])}" if options.get("period") else ""
+        return f"/reports/{options['scope']}s/{options['id']}{period}"
+    return ""
+
+
 async def _job(request: Request) -> BackgroundJob:
     viewer = await viewer_of(request)
     return await job_of(viewer.organization, request.path_params["job_id"])
@@ -51,7 +60,7 @@ async def job_page(request: Request) -> Response:
     if job.state in FINISHED and job.kind in RESULT_PAGES:
         return redirect(status["result_url"])
     kind = KINDS.get(job.kind)
-    return render(request, "jobs/job.html", {"job": job, "status": status,
+    return render(request, "jobs/job.html", {"job": job, "status": status, "back_to": _back_to(job),
                                              "label": kind.label if kind else job.kind})
 
 
