@@ -306,6 +306,44 @@ class Totals:
 _FUNNEL_INDEX = {stage: index for index, stage in enumerate(FUNNEL_STAGES)}
 
 
+#: The columns of a stored lead fact and of a stored disbursement fact (the tables lead_fact
+#: and disbursement_fact, kept by the outcomes service and aggregated by `stats.sql`).
+LEAD_FACT_COLUMNS = ("lead_id", "enterprise_id", "institution_id", "kind", "first_event_id", "first_contact_on",
+                     "furthest", "declined", "withdrawn", "intent_on", "intent_amount", "intent_bucket",
+                     "approved_on", "approved_amount", "approved_bucket", "disbursements", "disbursed_amount",
+                     "last_bucket")
+DISBURSEMENT_FACT_COLUMNS = ("record_id", "lead_id", "enterprise_id", "institution_id", "kind", "occurred_on",
+                             "amount", "bucket", "first_loan", "loan", "credit", "rate_bp", "first_recorded", "days")
+
+
+def stored_facts(f: LeadFacts) -> tuple[tuple, list[tuple]]:
+    """One lead's facts as the rows the database keeps (LEAD_FACT_COLUMNS, and one
+    DISBURSEMENT_FACT_COLUMNS row per live disbursement), each value decided here as
+    `Totals.add_fact` decides it, so that the SQL sums of `stats.sql` add up what it adds up."""
+    lead, intent_record, approval = f.lead, f.intent, f.approved
+    first_recorded = next((r for r in f.disbursements if r.confirmation != "disputed"), None)
+    paid = []
+    for r in f.disbursements:
+        disputed = r.confirmation == "disputed"
+        loan = not disputed and _kind(f, r) in LOAN_KINDS
+        rate = r.rate_bp if r.rate_bp is not None else (approval.rate_bp if approval else None)
+        first = r is first_recorded
+        paid.append((r.id, lead.id, lead.enterprise_id, lead.institution_id, lead.kind, r.occurred_on, r.amount or 0,
+                     _BUCKET[r.confirmation], bool(r.first_loan), loan, loan and _is_credit(f, r), rate, first,
+                     (r.occurred_on - lead.first_contact_on).days if first and lead.first_contact_on else None))
+    last = f.disbursements[-1] if f.disbursements else None
+    row = (lead.id, lead.enterprise_id, lead.institution_id, lead.kind, lead.event_id, lead.first_contact_on,
+           _FUNNEL_INDEX[f.furthest], f.declined, f.withdrawn,
+           intent_record.occurred_on if intent_record else None,
+           (intent_record.amount or 0) if intent_record else None,
+           _BUCKET[intent_record.confirmation] if intent_record else None,
+           approval.occurred_on if approval else None, (approval.amount or 0) if approval else None,
+           _BUCKET[approval.confirmation] if approval else None, len(f.disbursements),
+           sum(r.amount or 0 for r in f.disbursements if r.confirmation != "disputed"),
+           _BUCKET[last.confirmation] if last else None)
+    return row, paid
+
+
 def totals(facts: Iterable[LeadFacts], period: Period, meetings: Iterable[MeetingRow] = ()) -> Totals:
     """One pass of `Totals` over facts (and meetings) for one period."""
     start, end = period.start, period.end

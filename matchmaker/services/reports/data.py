@@ -29,6 +29,7 @@ from matchmaker.models import (
     VersionState,
 )
 from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.outcomes.facts import load_facts
 from matchmaker.stats.indicators import LeadFacts
 from matchmaker.stats.rows import (
     FUNNEL_STAGES,
@@ -79,100 +80,17 @@ async def _rows(query) -> list:
     return rows
 
 
-_STAGE_ORDER = " ".join(f"WHEN '{stage}' THEN {index}" for index, stage in enumerate(FUNNEL_STAGES))
-
-#: One row per lead of the scope with the facts `stats.indicators.lead_facts` defines (the pure
-#: reference: tests/services/reports asserts both give the same facts): its latest live intent
-#: record, its first live approval, the furthest funnel stage of a live record not disputed,
-#: and whether it was declined or withdrawn. Window functions (SQLite ≥ 3.25, PostgreSQL) rank
-#: the records and one GROUP BY pivots each lead's picks into its row (no join back to the
-#: ranked records: SQLite would scan them once per lead), so 100,000 leads arrive as 100,000
-#: rows instead of 260,000 lead and record rows sorted out in Python. `{leads}` is the scope's
-#: lead-id subquery.
-FACTS_SQL = """
-WITH live AS (
-  SELECT r.id, r.lead_id, r.stage, r.occurred_on, r.amount, r.rate_bp, r.guarantee,
-         CASE WHEN r.first_loan THEN 1 ELSE 0 END AS first_flag, r.confirmation, COALESCE(p.kind, '') AS kind,
-         ROW_NUMBER() OVER (PARTITION BY r.lead_id, r.stage ORDER BY r.occurred_on DESC, r.id DESC) AS latest,
-         ROW_NUMBER() OVER (PARTITION BY r.lead_id, r.stage ORDER BY r.occurred_on, r.id) AS earliest
-  FROM lead_record r LEFT JOIN product p ON p.id = r.product_id
-  WHERE NOT r.superseded AND r.stage IN ('intent', 'accepted', 'approved', 'declined', 'withdrawn')
-    AND r.lead_id IN ({leads})
-)
-SELECT l.id, l.enterprise_id, l.institution_id, COALESCE(lp.kind, n.kind, ''), l.first_contact_at, l.first_event_id,
-       s.i_id, s.i_occurred_on, s.i_amount, s.i_rate_bp, s.i_guarantee, s.i_first_flag, s.i_confirmation, s.i_kind,
-       s.a_id, s.a_occurred_on, s.a_amount, s.a_rate_bp, s.a_guarantee, s.a_first_flag, s.a_confirmation, s.a_kind,
-       s.furthest, s.declined, s.withdrawn
-FROM financing_lead l
-LEFT JOIN product lp ON lp.id = l.product_id
-LEFT JOIN financing_need n ON n.id = l.need_id
-LEFT JOIN (
-  SELECT lead_id,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN id END) AS i_id,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN occurred_on END) AS i_occurred_on,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN amount END) AS i_amount,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN rate_bp END) AS i_rate_bp,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN guarantee END) AS i_guarantee,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN first_flag END) AS i_first_flag,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN confirmation END) AS i_confirmation,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN kind END) AS i_kind,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN id END) AS a_id,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN occurred_on END) AS a_occurred_on,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN amount END) AS a_amount,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN rate_bp END) AS a_rate_bp,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN guarantee END) AS a_guarantee,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN first_flag END) AS a_first_flag,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN confirmation END) AS a_confirmation,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN kind END) AS a_kind,
-         MAX(CASE WHEN confirmation = 'disputed' THEN 0 ELSE CASE stage {order} ELSE 0 END END) AS furthest,
-         MAX(CASE WHEN stage = 'declined' THEN 1 ELSE 0 END) AS declined,
-         MAX(CASE WHEN stage = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn
-  FROM live GROUP BY lead_id
-) s ON s.lead_id = l.id
-WHERE l.id IN ({leads})
-"""
-
-#: The live disbursements of the scope's leads, in the order `lead_facts` keeps them.
-DISBURSEMENTS_SQL = """
-SELECT r.id, r.lead_id, r.occurred_on, r.amount, r.rate_bp, r.guarantee, r.first_loan, r.confirmation,
-       COALESCE(p.kind, '')
-FROM lead_record r LEFT JOIN product p ON p.id = r.product_id
-WHERE NOT r.superseded AND r.stage = 'disbursed' AND r.lead_id IN ({leads})
-ORDER BY r.lead_id, r.occurred_on, r.id
-"""
-
-
-def _record(lead_id: int, stage: str, values) -> RecordRow | None:
-    rid, on, amount, rate, guarantee, first, confirmation, kind = values
-    if rid is None:
-        return None
-    return RecordRow(rid, lead_id, stage, _date(on), amount, rate, guarantee or "", bool(first), str(confirmation),
-                     False, str(kind or ""))
+def scope_leads_sql(event_ids: Sequence[int]) -> str:
+    """The id subquery of the scope's leads (as `_leads_of`): ids are integers, safe to inline."""
+    ids = ",".join(str(int(i)) for i in event_ids)
+    return (f"SELECT l0.id FROM financing_lead l0 WHERE l0.first_event_id IN ({ids}) "
+            f"UNION SELECT k.lead_id FROM lead_link k WHERE k.event_id IN ({ids})")
 
 
 async def load_lead_facts(event_ids: Sequence[int]) -> tuple[tuple[LeadRow, ...], tuple[LeadFacts, ...]]:
-    """The scope's leads and their facts in two queries (FACTS_SQL, DISBURSEMENTS_SQL)."""
-    ids = ",".join(str(int(i)) for i in event_ids)  # integers: safe to inline
-    scope_sql = (f"SELECT l0.id FROM financing_lead l0 WHERE l0.first_event_id IN ({ids}) "
-                 f"UNION SELECT k.lead_id FROM lead_link k WHERE k.event_id IN ({ids})")  # as _leads_of
-    db = LeadRecord._meta.db
-    _, paid_rows = await db.execute_query(DISBURSEMENTS_SQL.format(leads=scope_sql))
-    paid: dict[int, list[RecordRow]] = {}
-    for rid, lead_id, on, amount, rate, guarantee, first, confirmation, kind in paid_rows:
-        paid.setdefault(lead_id, []).append(RecordRow(rid, lead_id, "disbursed", _date(on), amount, rate,
-                                                      guarantee or "", bool(first), str(confirmation), False,
-                                                      str(kind or "")))
-    _, rows = await db.execute_query(FACTS_SQL.format(leads=scope_sql, order=_STAGE_ORDER))
-    leads, facts = [], []
-    for row in sorted(rows, key=lambda r: r[0]):
-        lead = LeadRow(row[0], row[1], row[2], str(row[3] or ""), _day(row[4]), row[5])
-        disbursements = tuple(paid.get(lead.id, ()))
-        furthest = max(row[22] or 0, 4 if any(r.confirmation != "disputed" for r in disbursements) else 0)
-        leads.append(lead)
-        facts.append(LeadFacts(lead=lead, intent=_record(lead.id, "intent", row[6:14]),
-                               approved=_record(lead.id, "approved", row[14:22]), disbursements=disbursements,
-                               furthest=FUNNEL_STAGES[furthest], declined=bool(row[23]), withdrawn=bool(row[24])))
-    return tuple(leads), tuple(facts)
+    """The scope's leads and their facts sorted out from the records (services/outcomes/facts)."""
+    facts = await load_facts(scope_leads_sql(event_ids))
+    return tuple(f.lead for f in facts), facts
 
 
 def event_day(sessions: list[dict]) -> date | None:

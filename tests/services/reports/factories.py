@@ -24,6 +24,7 @@ from matchmaker.models import (
     VersionState,
 )
 from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.outcomes.facts import refresh_all_facts
 from tests.conftest import next_uscc
 from tests.stats import fixture
 
@@ -88,6 +89,7 @@ async def load_fixture(organizer: Organization) -> Loaded:
             lead=leads[row.lead_id], stage=row.stage, occurred_on=row.occurred_on, amount=row.amount,
             rate_bp=row.rate_bp, guarantee=row.guarantee, first_loan=row.first_loan, confirmation=row.confirmation,
             superseded=row.superseded, recorded_side="institution")
+    await refresh_all_facts()  # the records were written straight through the models, as a bulk import does
     for row in fixture.FEEDBACK:
         meeting = await Meeting.get(enterprise=orgs[row.enterprise_id], institution=orgs[row.institution_id])
         feedback = await MeetingFeedback.create(meeting=meeting, enterprise=orgs[row.enterprise_id],
