@@ -112,7 +112,7 @@ def meetings_held(meetings: Iterable[MeetingRow], period: Period) -> int:
 
 def enterprises_served(meetings: Iterable[MeetingRow], facts: Iterable[LeadFacts], period: Period) -> int:
     """服务企业数: distinct enterprises with a held meeting or a lead (created) in the period."""
-    return len(totals(facts, period, meetings).served)
+    return totals(facts, period, meetings).enterprises_served()
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class Totals:
 
     __slots__ = ("meetings_held", "no_show", "served", "leads", "intent", "approved", "paid", "paid_ent",
                  "paid_confirmed_ent", "first", "first_ent", "first_confirmed_ent", "loan_whole", "credit_part",
-                 "rate_weighted", "rate_total", "days", "reached")
+                 "rate_weighted", "rate_total", "days", "reached", "counted")
 
     def __init__(self) -> None:
         self.meetings_held = self.no_show = self.leads = 0
@@ -191,6 +191,18 @@ class Totals:
         self.loan_whole = self.credit_part = self.rate_weighted = self.rate_total = 0
         self.days: list[int] = []
         self.reached = [0] * len(FUNNEL_STAGES)
+        #: The distinct-enterprise counts (served, paid, paid confirmed, first, first confirmed)
+        #: when the database counted them (`stats.sql.distinct_sql`), else the sets' sizes.
+        self.counted: tuple[int, int, int, int, int] | None = None
+
+    def distinct(self) -> tuple[int, int, int, int, int]:
+        if self.counted is not None:
+            return self.counted
+        return (len(self.served), len(self.paid_ent), len(self.paid_confirmed_ent), len(self.first_ent),
+                len(self.first_confirmed_ent))
+
+    def enterprises_served(self) -> int:
+        return self.distinct()[0]
 
     def add_meeting(self, meeting: MeetingRow, start, end) -> None:
         """洽谈场次 and 服务企业数: a meeting held on a day in the period; a no-show counts apart."""
@@ -278,12 +290,12 @@ class Totals:
         return _bucket_split(self.approved)
 
     def disbursed(self) -> Disbursed:
-        return Disbursed(split=_bucket_split(self.paid), enterprises=len(self.paid_ent),
-                         confirmed_enterprises=len(self.paid_confirmed_ent))
+        counts = self.distinct()
+        return Disbursed(split=_bucket_split(self.paid), enterprises=counts[1], confirmed_enterprises=counts[2])
 
     def first_loans(self) -> FirstLoans:
-        return FirstLoans(split=_bucket_split(self.first), enterprises=len(self.first_ent),
-                          confirmed_enterprises=len(self.first_confirmed_ent))
+        counts = self.distinct()
+        return FirstLoans(split=_bucket_split(self.first), enterprises=counts[3], confirmed_enterprises=counts[4])
 
     def credit_loan_share(self) -> Share:
         return Share(part=self.credit_part, whole=self.loan_whole)

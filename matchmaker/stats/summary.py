@@ -59,7 +59,7 @@ def headline(data: Dataset, period: Period, *, facts: Sequence[ind.LeadFacts] | 
         period=period,
         events_held=ind.events_held(data.events, period),
         meetings_held=total.meetings_held,
-        enterprises_served=len(total.served),
+        enterprises_served=total.enterprises_served(),
         attendance=ind.attendance(data.events, data.participants, data.meetings, period),
         leads=total.leads,
         intent=total.intent_split(),
@@ -182,12 +182,90 @@ class Groups:
             "total", ind.Totals())
 
     def institution(self) -> dict[int, ind.Totals]:
-        return self.merged(lambda i, kind, m: i)
+        return self.counted("institution", self.merged(lambda i, kind, m: i))
+
+    def counted(self, dimension: str, merged: dict) -> dict:
+        """The merged groups with their distinct enterprises counted (here: the sets merged)."""
+        return merged
+
+
+def _key(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class SummedGroups(Groups):
+    """The same cells and per-enterprise totals, summed by the database over the stored facts
+    (`stats.sql`): the additive figures come as one row per cell or enterprise, the distinct
+    enterprises of the merged dimensions as counts per group (sets do not add up across
+    cells), the 放款用时 days as (days, how many). The meetings are added as in `Groups`.
+    tests/stats assert both give the same figures."""
+
+    def __init__(self, data: Dataset, period: Period, *, cells: dict[str, Sequence], enterprises: dict[str, Sequence],
+                 distinct: dict[str, Sequence], days: Sequence, flagged: Sequence[int]) -> None:
+        from matchmaker.stats import sql
+
+        self.data, self.period = data, period
+        months = {(m.start.year, m.start.month): m for m in months_of(period)}
+        keys = list(months)
+        adders = {"leads": sql.add_leads, "approved": sql.add_approved, "paid": sql.add_paid}
+        self.cells: dict[tuple, ind.Totals] = {}
+        for part, rows in cells.items():
+            for institution_id, kind, month, *figures in rows:
+                key = (institution_id, kind, keys[month])
+                cell = self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
+                adders[part](cell, figures)
+        self.enterprises: dict[int, ind.Totals] = {}
+        for part, rows in enterprises.items():
+            for enterprise_id, *figures in rows:
+                own = self.enterprises.get(enterprise_id) or self.enterprises.setdefault(enterprise_id, ind.Totals())
+                adders[part](own, figures)
+        for enterprise_id, own in self.enterprises.items():  # each enterprise's sets are itself or empty
+            if own.leads:
+                own.served.add(enterprise_id)
+            if own.paid[0] or own.paid[2]:
+                own.paid_ent.add(enterprise_id)
+            if own.paid[0]:
+                own.paid_confirmed_ent.add(enterprise_id)
+            if own.first[0] or own.first[2]:
+                own.first_ent.add(enterprise_id)
+            if own.first[0]:
+                own.first_confirmed_ent.add(enterprise_id)
+        start, end = period.start, period.end
+        for meeting in data.meetings:
+            day = meeting.day
+            if day is None or not start <= day <= end:
+                continue
+            key = (meeting.institution_id, None, (day.year, day.month))
+            cell = self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
+            cell.add_meeting(meeting, start, end)
+            own = self.enterprises.get(meeting.enterprise_id) or self.enterprises.setdefault(
+                meeting.enterprise_id, ind.Totals())
+            own.add_meeting(meeting, start, end)
+        self.months = months
+        self.distinct = {dimension: {_key(k): tuple(int(v) for v in counts) for k, *counts in rows}
+                         for dimension, rows in distinct.items()}
+        self.days = [int(d) for d, n in days for _ in range(int(n))]
+        self.first_loan = set(flagged) | {e.id for e in data.enterprises.values() if e.first_loan}
+
+    def counted(self, dimension: str, merged: dict) -> dict:
+        counts = self.distinct[dimension]
+        for key, group in merged.items():
+            group.counted = counts.get(_key(key), (0, 0, 0, 0, 0))
+        return merged
+
+    def total(self, *, meetings: bool = True) -> ind.Totals:
+        result = super().total(meetings=meetings)
+        own = self.enterprises.values()
+        result.counted = (sum(1 for e in own if (e.served if meetings else e.leads)),
+                          sum(1 for e in own if e.paid_ent), sum(1 for e in own if e.paid_confirmed_ent),
+                          sum(1 for e in own if e.first_ent), sum(1 for e in own if e.first_confirmed_ent))
+        result.days = list(self.days)
+        return result
 
 
 def _group_row(key: str, label: str, group: ind.Totals) -> BreakdownRow:
     return BreakdownRow(key=key, label=label, meetings_held=group.meetings_held, no_show=group.no_show,
-                        enterprises_served=len(group.served), leads=group.leads, intent=group.intent_split(),
+                        enterprises_served=group.enterprises_served(), leads=group.leads, intent=group.intent_split(),
                         approved=group.approved_split(), disbursed=group.disbursed(), first_loans=group.first_loans())
 
 
@@ -215,15 +293,15 @@ def _dimension_groups(groups: Groups, dimension: str) -> tuple[dict[str, ind.Tot
     blank = EnterpriseRow(id=0, name="")
     if dimension == "institution":
         names = {str(i.id): i.name for i in data.institutions.values()}
-        merged = groups.merged(lambda i, kind, m: str(i))
+        merged = groups.counted(dimension, groups.merged(lambda i, kind, m: str(i)))
         return merged, lambda key: names.get(key, key)
     if dimension == "institution_kind":
         kinds = {i.id: i.kind for i in data.institutions.values()}
-        merged = groups.merged(lambda i, kind, m: kinds.get(i, ""))
+        merged = groups.counted(dimension, groups.merged(lambda i, kind, m: kinds.get(i, "")))
         return merged, lambda key: INSTITUTION_KIND_LABELS.get(key, UNKNOWN)
     if dimension == "product_kind":
         # A meeting is about a pair, not a product: meetings are not split by product kind.
-        merged = groups.merged(lambda i, kind, m: kind)
+        merged = groups.counted(dimension, groups.merged(lambda i, kind, m: kind))
         return merged, lambda key: FINANCING_KIND_LABELS.get(key, UNKNOWN)
     if dimension == "district":
         keys = lambda e: [enterprises.get(e, blank).district]  # noqa: E731

@@ -17,6 +17,7 @@ from matchmaker.models import (
     EnterpriseProfile,
     Event,
     FinancingLead,
+    LeadFact,
     LeadLink,
     LeadRecord,
     Meeting,
@@ -30,7 +31,9 @@ from matchmaker.models import (
 )
 from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.outcomes.facts import load_facts
+from matchmaker.stats import sql
 from matchmaker.stats.indicators import LeadFacts
+from matchmaker.stats.periods import Period, months_of
 from matchmaker.stats.rows import (
     FUNNEL_STAGES,
     Dataset,
@@ -41,9 +44,9 @@ from matchmaker.stats.rows import (
     LeadRow,
     MeetingRow,
     ParticipantRow,
-    RecordRow,
     ResponseRow,
 )
+from matchmaker.stats.summary import SummedGroups
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
@@ -105,8 +108,10 @@ def _leads_of(event_ids: Sequence[int]):
     return FinancingLead.filter(Q(first_event_id__in=list(event_ids)) | Q(id__in=Subquery(linked)))
 
 
-async def load_dataset(event_ids: Sequence[int]) -> Dataset:
-    """Every row the statistics of these events need (ten queries, whatever their size)."""
+async def load_dataset(event_ids: Sequence[int], *, with_facts: bool = True) -> Dataset:
+    """Every row the statistics of these events need (ten queries, whatever their size);
+    without the leads' facts when the database sums them (`load_groups`): then only the ids of
+    the leads' enterprises and institutions are read, for their names and profiles."""
     ids = list(event_ids)
     if not ids:
         return Dataset()
@@ -119,7 +124,12 @@ async def load_dataset(event_ids: Sequence[int]) -> Dataset:
                      for i, e, ent, inst, state, start, absent in await _rows(Meeting.filter(
                          event_id__in=ids, version__state=VersionState.PUBLISHED).values_list(
                          "id", "event_id", "enterprise_id", "institution_id", "state", "starts_at", "absent_side")))
-    leads, facts = await load_lead_facts(ids)
+    if with_facts:
+        leads, facts = await load_lead_facts(ids)
+        parties = [(lead.enterprise_id, lead.institution_id) for lead in leads]
+    else:
+        leads, facts = (), ()
+        _, parties = await LeadRecord._meta.db.execute_query(sql.parties_sql(scope_leads_sql(ids)))
     responses = [ResponseRow("request", inst, ent, "enterprise" if not from_ent else "institution", _local(asked),
                              _local(deadline), _local(answered))
                  for inst, ent, from_ent, asked, deadline, answered in await _rows(MeetingRequest.filter(
@@ -135,8 +145,8 @@ async def load_dataset(event_ids: Sequence[int]) -> Dataset:
                      await MeetingFeedback.filter(event_id__in=ids).values_list(
                          "institution_id", "enterprise_id", "satisfaction", "created_at"))
 
-    enterprise_ids = {m.enterprise_id for m in meetings} | {lead.enterprise_id for lead in leads}
-    institution_ids = {m.institution_id for m in meetings} | {lead.institution_id for lead in leads}
+    enterprise_ids = {m.enterprise_id for m in meetings} | {e for e, _i in parties}
+    institution_ids = {m.institution_id for m in meetings} | {i for _e, i in parties}
     institution_ids |= {p.organization_id for p in participants}
     organizations = {i: (name, kind) for i, name, kind in await Organization.filter(
         id__in=list(enterprise_ids | institution_ids)).values_list("id", "name", "kind")}
@@ -151,3 +161,66 @@ async def load_dataset(event_ids: Sequence[int]) -> Dataset:
     return Dataset(events=events, participants=participants, meetings=meetings, enterprises=enterprises,
                    institutions=institutions, leads=leads, facts=facts, responses=tuple(responses),
                    feedback=feedback)
+
+
+def _meetings_sql(event_ids: Sequence[int]) -> str:
+    ids = ",".join(str(int(i)) for i in event_ids)  # integers: safe to inline
+    return ("SELECT m0.id FROM meeting m0 JOIN schedule_version v0 ON v0.id = m0.version_id "
+            f"WHERE m0.event_id IN ({ids}) AND v0.state = '{VersionState.PUBLISHED.value}'")
+
+
+async def load_groups(event_ids: Sequence[int], period: Period, data: Dataset) -> SummedGroups:
+    """The scope's cells and per-enterprise totals summed by the database over the stored facts
+    (the queries of `stats.sql`: three for the cells, three per enterprise, three for the
+    distinct enterprises, one for 放款用时, one for the 首贷户 flags)."""
+    db = LeadFact._meta.db
+    leads = scope_leads_sql(event_ids)
+    months = months_of(period)
+
+    async def rows(text: str) -> list:
+        return list((await db.execute_query(text))[1])
+
+    cells = {"leads": await rows(sql.leads_sql(sql.cell_key(months, "f.first_contact_on"), leads, period)),
+             "approved": await rows(sql.approved_sql(sql.cell_key(months, "f.approved_on"), leads, period)),
+             "paid": await rows(sql.paid_sql(sql.cell_key(months, "f.occurred_on"), leads, period))}
+    enterprises = {"leads": await rows(sql.leads_sql("f.enterprise_id", leads, period)),
+                   "approved": await rows(sql.approved_sql("f.enterprise_id", leads, period)),
+                   "paid": await rows(sql.paid_sql("f.enterprise_id", leads, period))}
+    meetings = _meetings_sql(event_ids)
+    distinct = {dimension: await rows(sql.distinct_sql(dimension, leads, meetings, period, db.capabilities.dialect))
+                for dimension in sql.DISTINCT_KEYS}
+    days = await rows(sql.days_sql(leads, period))
+    flagged = [row[0] for row in await rows(sql.flagged_sql(leads))]
+    return SummedGroups(data, period, cells=cells, enterprises=enterprises, distinct=distinct, days=days,
+                        flagged=flagged)
+
+
+async def count_overdue(event_ids: Sequence[int], cutoff: date) -> int:
+    _, rows = await LeadFact._meta.db.execute_query(sql.overdue_sql(scope_leads_sql(event_ids), cutoff))
+    return int(rows[0][0])
+
+
+async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
+    """The scope's leads as the workbook's detail sheet lists them (lead_fact rows, oldest
+    first), `chunk` rows per query so the rows stream instead of arriving all at once: lead id,
+    enterprise, institution, kind, first contact (ISO), stage, intent, approved, disbursed not
+    disputed (元), bucket of the latest disbursement."""
+    db = LeadFact._meta.db
+    leads = scope_leads_sql(event_ids)
+    after = ("", 0)
+    while True:
+        day, lead_id = after
+        since = "" if not day else (f"AND (f.first_contact_on > '{day}' OR "
+                                    f"(f.first_contact_on = '{day}' AND f.lead_id > {int(lead_id)})) ")
+        _, rows = await db.execute_query(
+            "SELECT f.lead_id, f.enterprise_id, f.institution_id, f.kind, f.first_contact_on, f.declined, f.withdrawn, "
+            "f.furthest, f.intent_amount, f.approved_amount, f.disbursed_amount, f.last_bucket "
+            f"FROM lead_fact f WHERE f.lead_id IN ({leads}) {since}"
+            f"ORDER BY f.first_contact_on, f.lead_id LIMIT {int(chunk)}")  # nosec B608 - ints and ISO dates
+        if not rows:
+            return
+        for row in rows:
+            on = _date(row[4])
+            stage = "declined" if row[5] else "withdrawn" if row[6] else FUNNEL_STAGES[row[7]]
+            yield (row[0], row[1], row[2], row[3] or "", on, stage, row[8], row[9], int(row[10] or 0), row[11])
+        after = (_date(rows[-1][4]).isoformat(), rows[-1][0])

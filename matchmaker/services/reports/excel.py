@@ -172,16 +172,13 @@ def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
                      {"enterprise": "企业", "institution": "机构", "both": "双方"}.get(m.absent_side, "")]
                     for m in sorted(data.meetings, key=lambda m: (m.event_id, m.id))]
         _sheet(book, "洽谈与出席", ("活动", "日期", "企业", "机构", "状态", "缺席方"), meetings)
-        leads = []
-        for f in sorted(statistics.facts, key=lambda f: (f.lead.first_contact_on, f.lead.id)):
-            last = f.disbursements[-1] if f.disbursements else None
-            stage = "declined" if f.declined else "withdrawn" if f.withdrawn else f.furthest
-            leads.append([f.lead.id, names.get(f.lead.enterprise_id, ""), names.get(f.lead.institution_id, ""),
-                          FINANCING_KIND_LABELS.get(f.lead.kind, f.lead.kind), f.lead.first_contact_on.isoformat(),
-                          STAGE_LABELS[stage], wan(f.intent.amount or 0) if f.intent else None,
-                          wan(f.approved.amount or 0) if f.approved else None,
-                          wan(sum(r.amount or 0 for r in f.disbursements if r.confirmation != "disputed")),
-                          CONFIRMATION_LABELS.get(last.confirmation, "") if last else ""])
+        buckets = ("confirmed", "pending", "disputed")
+        leads = [[lead_id, names.get(enterprise_id, ""), names.get(institution_id, ""),
+                  FINANCING_KIND_LABELS.get(kind, kind), on.isoformat(), STAGE_LABELS[stage],
+                  None if intent is None else wan(intent), None if approved is None else wan(approved), wan(paid),
+                  "" if last is None else CONFIRMATION_LABELS.get(buckets[last], "")]
+                 for lead_id, enterprise_id, institution_id, kind, on, stage, intent, approved, paid, last
+                 in statistics.lead_rows]
         _sheet(book, "对接线索", ("线索号", "企业", "机构", "融资方式", "首次对接", "所处阶段", "意向金额（万元）",
                               "授信金额（万元）", "累计放款（万元，不含异议）", "最近放款确认"), leads,
                wan_columns=(7, 8, 9))

@@ -97,14 +97,15 @@ async def event_statistics(request: Request) -> Response:
     return await _statistics_page(request, scope)
 
 
-async def _scope_for_download(request: Request):
+async def _scope_for_download(request: Request, *, details: bool = False):
     viewer = await _reader_of(request)
     if "programme_id" in request.path_params:
         scope = await statistics_service.programme_scope(viewer.organization, request.path_params["programme_id"])
     else:
         scope = await statistics_service.event_scope(viewer.organization, request.path_params["event_id"])
     period = statistics_service.period_of(scope, request.query_params.get("period", ""))
-    return scope, await statistics_service.compute(scope, period)
+    # The workbook's per-lead sheet is the organizer's only (never a partner department's).
+    return scope, await statistics_service.compute(scope, period, details=details and scope.is_organizer)
 
 
 def _attachment(body: bytes, media_type: str, name: str) -> Response:
@@ -113,7 +114,7 @@ def _attachment(body: bytes, media_type: str, name: str) -> Response:
 
 
 async def download_xlsx(request: Request) -> Response:
-    scope, stats = await _scope_for_download(request)
+    scope, stats = await _scope_for_download(request, details=True)
     body = build_workbook(stats, with_details=scope.is_organizer)
     return _attachment(body, XLSX, f"{scope.title}-{stats.period.label}.xlsx")
 
