@@ -7,7 +7,8 @@ own when --postgres names a server) with one programme of 50 events, 40 institut
 enterprises, 20,000 published meetings (with their requests), 100,000 financing leads and
 their ~160,000 stage records, then logs in as the organizer and times, through the whole ASGI
 app in process (no network, so the time is the server's): GET the statistics page, the Excel workbook (with the per-meeting
-and per-lead sheets) and the .docx 通报. Targets: page ≤ 500 ms, Excel ≤ 10 s, .docx ≤ 5 s.
+and per-lead sheets) and the .docx 通报. Before, it times the one bulk refresh of the leads' stored facts
+(services/outcomes/facts.py: the seeding writes records past the outcomes service, like an import). Targets: page ≤ 500 ms, Excel ≤ 10 s, .docx ≤ 5 s.
 Prints one table (median of --runs, peak RSS of the process so far, and the load average: the
 machine is shared). The PostgreSQL database is dropped at the end.
 """
@@ -56,6 +57,7 @@ from matchmaker.models import (  # noqa: E402
     User,
 )
 from matchmaker.services.accounts.passwords import hash_password  # noqa: E402
+from matchmaker.services.outcomes.facts import refresh_all_facts  # noqa: E402
 from matchmaker.uscc import make_uscc  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -173,11 +175,16 @@ async def run(database_url: str, var_dir: str, runs: int) -> list[tuple[str, flo
     started = time.perf_counter()
     try:
         programme_id = await seed()
+        print(f"  seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        # The records went in with bulk inserts, past the outcomes service: their facts are
+        # computed once for all leads, as migration 0019 does for an existing database.
+        started, started_cpu = time.perf_counter(), time.process_time()
+        await refresh_all_facts()
+        refresh = (time.perf_counter() - started, time.process_time() - started_cpu)
     finally:
         await Tortoise.close_connections()
-    print(f"  seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     app = create_app(settings)
-    results = []
+    results = [("facts refresh", refresh[0], refresh[1], 0, peak_rss_mib())]
     async with LifespanManager(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
             await client.get("/login")
@@ -229,7 +236,7 @@ def main() -> None:
     if args.one:
         _one_backend(args.one, args.runs)
         return
-    targets = {"statistics page": 0.5, "Excel workbook": 10.0, ".docx 通报": 5.0}
+    targets = {"facts refresh": None, "statistics page": 0.5, "Excel workbook": 10.0, ".docx 通报": 5.0}
     rows = []
     backends = [] if args.only_postgres else [("SQLite", "sqlite")]
     if args.postgres:
@@ -251,8 +258,10 @@ def main() -> None:
           f"(page: median of {args.runs}, files: median of {max(1, args.runs // 2)})")
     print(f"{'database':<11} {'what':<16} {'median':>9} {'CPU':>9} {'target':>8} {'size':>10} {'peak RSS':>9}  ok")
     for backend, label, seconds, cpu, target, size, rss in rows:
-        print(f"{backend:<11} {label:<16} {seconds * 1000:>7.0f}ms {cpu * 1000:>7.0f}ms {target * 1000:>6.0f}ms "
-              f"{size:>10,} {rss:>5.0f} MiB  {'yes' if seconds <= target else 'NO'}")
+        goal = "—" if target is None else f"{target * 1000:.0f}ms"
+        ok = "" if target is None else "yes" if seconds <= target else "NO"
+        print(f"{backend:<11} {label:<16} {seconds * 1000:>7.0f}ms {cpu * 1000:>7.0f}ms {goal:>8} "
+              f"{size:>10,} {rss:>5.0f} MiB  {ok}")
 
 
 if __name__ == "__main__":
