@@ -169,10 +169,14 @@ class LeadFact(Model):
     disbursements = fields.IntField(default=0)
     disbursed_amount = fields.BigIntField(default=0)  # not disputed
     last_bucket = fields.SmallIntField(null=True)  # of the latest disbursement
+    # The months (2026-11 -> 202611) the cells group by: a stored integer, not a date function
+    # per row (none is common to SQLite and PostgreSQL, and a CASE over the months costs more).
+    contact_month = fields.IntField(null=True)
+    approved_month = fields.IntField(null=True)
 
     class Meta:
         table = "lead_fact"
-        indexes = (("first_event_id",), ("first_contact_on",), ("approved_on",))
+        indexes = (("first_event_id",),)
 
 
 class DisbursementFact(Model):
@@ -193,7 +197,9 @@ class DisbursementFact(Model):
     rate_bp = fields.IntField(null=True)  # its own rate, else the approval's
     first_recorded = fields.BooleanField(default=False)  # the lead's first not-disputed disbursement
     days = fields.IntField(null=True)  # from first contact, on the first recorded one (放款用时)
+    first_event_id = fields.IntField(null=True)  # the lead's, for the scope's filter without a join
+    month = fields.IntField()  # of occurred_on (202611)
 
     class Meta:
         table = "disbursement_fact"
-        indexes = (("occurred_on",),)
+        indexes = (("first_event_id", "occurred_on"),)

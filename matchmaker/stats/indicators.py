@@ -323,9 +323,15 @@ _FUNNEL_INDEX = {stage: index for index, stage in enumerate(FUNNEL_STAGES)}
 LEAD_FACT_COLUMNS = ("lead_id", "enterprise_id", "institution_id", "kind", "first_event_id", "first_contact_on",
                      "furthest", "declined", "withdrawn", "intent_on", "intent_amount", "intent_bucket",
                      "approved_on", "approved_amount", "approved_bucket", "disbursements", "disbursed_amount",
-                     "last_bucket")
+                     "last_bucket", "contact_month", "approved_month")
 DISBURSEMENT_FACT_COLUMNS = ("record_id", "lead_id", "enterprise_id", "institution_id", "kind", "occurred_on",
-                             "amount", "bucket", "first_loan", "loan", "credit", "rate_bp", "first_recorded", "days")
+                             "amount", "bucket", "first_loan", "loan", "credit", "rate_bp", "first_recorded", "days",
+                             "first_event_id", "month")
+
+
+def month_number(day) -> int | None:
+    """A date's calendar month as one integer (2026-11 -> 202611): what the cells group by."""
+    return None if day is None else day.year * 100 + day.month
 
 
 def stored_facts(f: LeadFacts) -> tuple[tuple, list[tuple]]:
@@ -342,7 +348,8 @@ def stored_facts(f: LeadFacts) -> tuple[tuple, list[tuple]]:
         first = r is first_recorded
         paid.append((r.id, lead.id, lead.enterprise_id, lead.institution_id, lead.kind, r.occurred_on, r.amount or 0,
                      _BUCKET[r.confirmation], bool(r.first_loan), loan, loan and _is_credit(f, r), rate, first,
-                     (r.occurred_on - lead.first_contact_on).days if first and lead.first_contact_on else None))
+                     (r.occurred_on - lead.first_contact_on).days if first and lead.first_contact_on else None,
+                     lead.event_id, month_number(r.occurred_on)))
     last = f.disbursements[-1] if f.disbursements else None
     row = (lead.id, lead.enterprise_id, lead.institution_id, lead.kind, lead.event_id, lead.first_contact_on,
            _FUNNEL_INDEX[f.furthest], f.declined, f.withdrawn,
@@ -352,7 +359,8 @@ def stored_facts(f: LeadFacts) -> tuple[tuple, list[tuple]]:
            approval.occurred_on if approval else None, (approval.amount or 0) if approval else None,
            _BUCKET[approval.confirmation] if approval else None, len(f.disbursements),
            sum(r.amount or 0 for r in f.disbursements if r.confirmation != "disputed"),
-           _BUCKET[last.confirmation] if last else None)
+           _BUCKET[last.confirmation] if last else None, month_number(lead.first_contact_on),
+           month_number(approval.occurred_on) if approval else None)
     return row, paid
 
 

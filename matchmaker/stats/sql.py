@@ -30,10 +30,11 @@ def between(column: str, period: Period) -> str:
     return f"{column} BETWEEN {_day(period.start)} AND {_day(period.end)}"
 
 
-def month_index(column: str, months: Sequence[Period]) -> str:
-    """The index of the month (of `months`, which partition the period) a date column falls in."""
-    whens = " ".join(f"WHEN {between(column, m)} THEN {index}" for index, m in enumerate(months))
-    return f"CASE {whens} END"
+def scope(event_ids: Sequence[int]) -> str:
+    """The condition on a fact row `f` that its lead belongs to the scope: first met at one of
+    these events, or joined again at one (a lead link), as services/reports/data.py's leads."""
+    ids = ",".join(str(int(i)) for i in event_ids) or "NULL"  # integers: safe to inline
+    return f"(f.first_event_id IN ({ids}) OR f.lead_id IN (SELECT k.lead_id FROM lead_link k WHERE k.event_id IN ({ids})))"
 
 
 def shanghai_day(column: str, dialect: str) -> str:
@@ -54,38 +55,38 @@ def _split(flag: str, amount: str) -> str:
 # period; 授信 its first approval dated in it; 放款, 首贷, 信用贷款占比 and 平均利率 its
 # disbursements dated in it.
 
-def leads_sql(key: str, leads: str, period: Period) -> str:
+def leads_sql(key: str, scope: str, period: Period) -> str:
     reached = ", ".join(f"SUM(CASE WHEN f.furthest = {i} THEN 1 ELSE 0 END)" for i in range(len(FUNNEL_STAGES)))
     return (f"SELECT {key}, COUNT(*), {reached}, {_split('f.intent_bucket', 'f.intent_amount')} "
-            f"FROM lead_fact f WHERE f.lead_id IN ({leads}) AND {between('f.first_contact_on', period)} "
+            f"FROM lead_fact f WHERE {scope} AND {between('f.first_contact_on', period)} "
             f"GROUP BY {key}")  # nosec B608 - see the module docstring
 
 
-def approved_sql(key: str, leads: str, period: Period) -> str:
+def approved_sql(key: str, scope: str, period: Period) -> str:
     return (f"SELECT {key}, {_split('f.approved_bucket', 'f.approved_amount')} "
-            f"FROM lead_fact f WHERE f.lead_id IN ({leads}) AND {between('f.approved_on', period)} "
+            f"FROM lead_fact f WHERE {scope} AND {between('f.approved_on', period)} "
             f"GROUP BY {key}")  # nosec B608
 
 
-def paid_sql(key: str, leads: str, period: Period) -> str:
+def paid_sql(key: str, scope: str, period: Period) -> str:
     return (f"SELECT {key}, {_split('f.bucket', 'f.amount')}, "
             f"{_split('CASE WHEN f.first_loan THEN f.bucket END', 'f.amount')}, "
             "SUM(CASE WHEN f.loan THEN f.amount ELSE 0 END), SUM(CASE WHEN f.credit THEN f.amount ELSE 0 END), "
             "SUM(CASE WHEN f.loan AND f.rate_bp IS NOT NULL THEN f.rate_bp * f.amount ELSE 0 END), "
             "SUM(CASE WHEN f.loan AND f.rate_bp IS NOT NULL THEN f.amount ELSE 0 END) "
-            f"FROM disbursement_fact f WHERE f.lead_id IN ({leads}) AND {between('f.occurred_on', period)} "
+            f"FROM disbursement_fact f WHERE {scope} AND {between('f.occurred_on', period)} "
             f"GROUP BY {key}")  # nosec B608
 
 
-def days_sql(leads: str, period: Period) -> str:
+def days_sql(scope: str, period: Period) -> str:
     """放款用时: the days of each lead's first recorded disbursement dated in the period."""
-    return (f"SELECT f.days, COUNT(*) FROM disbursement_fact f WHERE f.lead_id IN ({leads}) AND f.first_recorded "
+    return (f"SELECT f.days, COUNT(*) FROM disbursement_fact f WHERE {scope} AND f.first_recorded "
             f"AND f.days IS NOT NULL AND {between('f.occurred_on', period)} GROUP BY f.days")  # nosec B608
 
 
-def cell_key(months: Sequence[Period], column: str) -> str:
-    """`{key}` of the cells: institution, the lead's product kind, the month of `column`."""
-    return f"f.institution_id, f.kind, {month_index(column, months)}"
+def cell_key(month_column: str) -> str:
+    """`{key}` of the cells: institution, the lead's product kind, the stored month (202611)."""
+    return f"f.institution_id, f.kind, {month_column}"
 
 
 def _ints(values) -> list[int]:
@@ -131,7 +132,7 @@ DISTINCT_KEYS = {
 }
 
 
-def distinct_sql(dimension: str, leads: str, meetings: str, period: Period, dialect: str) -> str:
+def distinct_sql(dimension: str, scope: str, meetings: str, period: Period, dialect: str) -> str:
     """Per group of `dimension`: served, paid, paid and confirmed, first loan, first loan and
     confirmed (distinct enterprises). `meetings` is the id subquery of the scope's published
     meetings."""
@@ -140,7 +141,7 @@ def distinct_sql(dimension: str, leads: str, meetings: str, period: Period, dial
     nothing = "CAST(NULL AS INTEGER)"
     served = (f"SELECT {fact_key} AS k, f.enterprise_id AS s, {nothing} AS p, {nothing} AS pc, {nothing} AS fl, "
               f"{nothing} AS flc FROM lead_fact f {join.format('f')}"
-              f"WHERE f.lead_id IN ({leads}) AND {between('f.first_contact_on', period)}")
+              f"WHERE {scope} AND {between('f.first_contact_on', period)}")
     met = (f"SELECT {meeting_key}, m.enterprise_id, {nothing}, {nothing}, {nothing}, {nothing} "
            f"FROM meeting m {join.format('m')}WHERE m.id IN ({meetings}) AND m.state = 'held' "
            f"AND {between(shanghai_day('m.starts_at', dialect), period)}")
@@ -149,27 +150,27 @@ def distinct_sql(dimension: str, leads: str, meetings: str, period: Period, dial
             "CASE WHEN f.first_loan AND f.bucket <> 2 THEN f.enterprise_id END, "
             "CASE WHEN f.first_loan AND f.bucket = 0 THEN f.enterprise_id END "
             f"FROM disbursement_fact f {join.format('f')}"
-            f"WHERE f.lead_id IN ({leads}) AND {between('f.occurred_on', period)}")
+            f"WHERE {scope} AND {between('f.occurred_on', period)}")
     return (f"SELECT u.k, COUNT(DISTINCT u.s), COUNT(DISTINCT u.p), COUNT(DISTINCT u.pc), COUNT(DISTINCT u.fl), "
             f"COUNT(DISTINCT u.flc) FROM ({served} UNION ALL {met} UNION ALL {paid}) u GROUP BY u.k")  # nosec B608
 
 
-def flagged_sql(leads: str) -> str:
+def flagged_sql(scope: str) -> str:
     """The enterprises with a live disbursement recorded as a first loan (首贷户 by the records)."""
-    return (f"SELECT DISTINCT f.enterprise_id FROM disbursement_fact f WHERE f.lead_id IN ({leads}) "
+    return (f"SELECT DISTINCT f.enterprise_id FROM disbursement_fact f WHERE {scope} "
             "AND f.first_loan")  # nosec B608
 
 
-def parties_sql(leads: str) -> str:
+def parties_sql(scope: str) -> str:
     """The enterprises and institutions of the scope's leads (for their names and profiles)."""
-    return f"SELECT DISTINCT f.enterprise_id, f.institution_id FROM lead_fact f WHERE f.lead_id IN ({leads})"  # nosec
+    return f"SELECT DISTINCT f.enterprise_id, f.institution_id FROM lead_fact f WHERE {scope}"  # nosec B608
 
 
-def overdue_sql(leads: str, cutoff: date) -> str:
+def overdue_sql(scope: str, cutoff: date) -> str:
     """逾期未跟进: leads still open (not declined, withdrawn or disbursed, no disbursement at all)
     whose latest step (first contact, intent, approval) is before `cutoff`."""
     never = _day(date(1, 1, 1))
-    return (f"SELECT COUNT(*) FROM lead_fact f WHERE f.lead_id IN ({leads}) AND NOT f.declined AND NOT f.withdrawn "
+    return (f"SELECT COUNT(*) FROM lead_fact f WHERE {scope} AND NOT f.declined AND NOT f.withdrawn "
             f"AND f.disbursements = 0 AND f.furthest < {FUNNEL_STAGES.index('disbursed')} "
             f"AND f.first_contact_on < {_day(cutoff)} AND COALESCE(f.intent_on, {never}) < {_day(cutoff)} "
             f"AND COALESCE(f.approved_on, {never}) < {_day(cutoff)}")  # nosec B608

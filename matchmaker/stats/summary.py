@@ -214,12 +214,11 @@ class SummedGroups(Groups):
 
         self.data, self.period = data, period
         months = {(m.start.year, m.start.month): m for m in months_of(period)}
-        keys = list(months)
         adders = {"leads": sql.add_leads, "approved": sql.add_approved, "paid": sql.add_paid}
         self.cells: dict[tuple, ind.Totals] = {}
         for part, rows in cells.items():
             for institution_id, kind, month, *figures in rows:
-                key = (institution_id, kind, keys[month])
+                key = (institution_id, kind, divmod(int(month), 100))  # 202611 -> (2026, 11)
                 cell = self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
                 adders[part](cell, figures)
         self.enterprises: dict[int, ind.Totals] = {}

@@ -33,7 +33,7 @@ from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.outcomes.facts import load_facts
 from matchmaker.stats import sql
 from matchmaker.stats.indicators import LeadFacts
-from matchmaker.stats.periods import Period, months_of
+from matchmaker.stats.periods import Period
 from matchmaker.stats.rows import (
     FUNNEL_STAGES,
     Dataset,
@@ -129,7 +129,7 @@ async def load_dataset(event_ids: Sequence[int], *, with_facts: bool = True) -> 
         parties = [(lead.enterprise_id, lead.institution_id) for lead in leads]
     else:
         leads, facts = (), ()
-        _, parties = await LeadRecord._meta.db.execute_query(sql.parties_sql(scope_leads_sql(ids)))
+        _, parties = await LeadRecord._meta.db.execute_query(sql.parties_sql(sql.scope(ids)))
     responses = [ResponseRow("request", inst, ent, "enterprise" if not from_ent else "institution", _local(asked),
                              _local(deadline), _local(answered))
                  for inst, ent, from_ent, asked, deadline, answered in await _rows(MeetingRequest.filter(
@@ -174,15 +174,14 @@ async def load_groups(event_ids: Sequence[int], period: Period, data: Dataset) -
     (the queries of `stats.sql`: three for the cells, three per enterprise, three for the
     distinct enterprises, one for 放款用时, one for the 首贷户 flags)."""
     db = LeadFact._meta.db
-    leads = scope_leads_sql(event_ids)
-    months = months_of(period)
+    leads = sql.scope(event_ids)
 
     async def rows(text: str) -> list:
         return list((await db.execute_query(text))[1])
 
-    cells = {"leads": await rows(sql.leads_sql(sql.cell_key(months, "f.first_contact_on"), leads, period)),
-             "approved": await rows(sql.approved_sql(sql.cell_key(months, "f.approved_on"), leads, period)),
-             "paid": await rows(sql.paid_sql(sql.cell_key(months, "f.occurred_on"), leads, period))}
+    cells = {"leads": await rows(sql.leads_sql(sql.cell_key("f.contact_month"), leads, period)),
+             "approved": await rows(sql.approved_sql(sql.cell_key("f.approved_month"), leads, period)),
+             "paid": await rows(sql.paid_sql(sql.cell_key("f.month"), leads, period))}
     enterprises = {"leads": await rows(sql.leads_sql("f.enterprise_id", leads, period)),
                    "approved": await rows(sql.approved_sql("f.enterprise_id", leads, period)),
                    "paid": await rows(sql.paid_sql("f.enterprise_id", leads, period))}
@@ -196,7 +195,7 @@ async def load_groups(event_ids: Sequence[int], period: Period, data: Dataset) -
 
 
 async def count_overdue(event_ids: Sequence[int], cutoff: date) -> int:
-    _, rows = await LeadFact._meta.db.execute_query(sql.overdue_sql(scope_leads_sql(event_ids), cutoff))
+    _, rows = await LeadFact._meta.db.execute_query(sql.overdue_sql(sql.scope(event_ids), cutoff))
     return int(rows[0][0])
 
 
@@ -206,7 +205,7 @@ async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
     enterprise, institution, kind, first contact (ISO), stage, intent, approved, disbursed not
     disputed (元), bucket of the latest disbursement."""
     db = LeadFact._meta.db
-    leads = scope_leads_sql(event_ids)
+    leads = sql.scope(event_ids)
     after = ("", 0)
     while True:
         day, lead_id = after
@@ -215,7 +214,7 @@ async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
         _, rows = await db.execute_query(
             "SELECT f.lead_id, f.enterprise_id, f.institution_id, f.kind, f.first_contact_on, f.declined, f.withdrawn, "
             "f.furthest, f.intent_amount, f.approved_amount, f.disbursed_amount, f.last_bucket "
-            f"FROM lead_fact f WHERE f.lead_id IN ({leads}) {since}"
+            f"FROM lead_fact f WHERE {leads} {since}"
             f"ORDER BY f.first_contact_on, f.lead_id LIMIT {int(chunk)}")  # nosec B608 - ints and ISO dates
         if not rows:
             return
