@@ -53,29 +53,35 @@ def _split(flag: str, amount: str) -> str:
 # -- the cells --------------------------------------------------------------------------------
 # `Totals.add_fact`: 线索数, the funnel and 意向 count a lead created (first contact) in the
 # period; 授信 its first approval dated in it; 放款, 首贷, 信用贷款占比 and 平均利率 its
-# disbursements dated in it.
+# disbursements dated in it. The queries read every fact of the scope once and group by
+# whether each date falls in the period (rather than filtering on it), so one pass gives the
+# lead side and the approval side, and the groups outside the period still name every
+# enterprise and institution of the scope.
 
-def leads_sql(key: str, scope: str, period: Period) -> str:
+def _in(column: str, period: Period) -> str:
+    return f"CASE WHEN {between(column, period)} THEN 1 ELSE 0 END"
+
+
+def lead_facts_sql(key: str, scope: str, period: Period) -> str:
+    """Per `{key}`, by (contact in the period, approval in the period): the leads, by furthest
+    stage, their latest intent by bucket (count, amount), their first approval by bucket."""
     reached = ", ".join(f"SUM(CASE WHEN f.furthest = {i} THEN 1 ELSE 0 END)" for i in range(len(FUNNEL_STAGES)))
-    return (f"SELECT {key}, COUNT(*), {reached}, {_split('f.intent_bucket', 'f.intent_amount')} "
-            f"FROM lead_fact f WHERE {scope} AND {between('f.first_contact_on', period)} "
-            f"GROUP BY {key}")  # nosec B608 - see the module docstring
-
-
-def approved_sql(key: str, scope: str, period: Period) -> str:
-    return (f"SELECT {key}, {_split('f.approved_bucket', 'f.approved_amount')} "
-            f"FROM lead_fact f WHERE {scope} AND {between('f.approved_on', period)} "
-            f"GROUP BY {key}")  # nosec B608
+    flags = f"{_in('f.first_contact_on', period)}, {_in('f.approved_on', period)}"
+    return (f"SELECT {key}, {flags}, COUNT(*), {reached}, {_split('f.intent_bucket', 'f.intent_amount')}, "
+            f"{_split('f.approved_bucket', 'f.approved_amount')} "
+            f"FROM lead_fact f WHERE {scope} GROUP BY {key}, {flags}")  # nosec B608 - see the module docstring
 
 
 def paid_sql(key: str, scope: str, period: Period) -> str:
-    return (f"SELECT {key}, {_split('f.bucket', 'f.amount')}, "
+    """Per `{key}`, by (dated in the period): the disbursements by bucket, the first-loan ones
+    by bucket, the loans' amount, the credit loans', and the rate-weighted amount."""
+    flag = _in("f.occurred_on", period)
+    return (f"SELECT {key}, {flag}, {_split('f.bucket', 'f.amount')}, "
             f"{_split('CASE WHEN f.first_loan THEN f.bucket END', 'f.amount')}, "
             "SUM(CASE WHEN f.loan THEN f.amount ELSE 0 END), SUM(CASE WHEN f.credit THEN f.amount ELSE 0 END), "
             "SUM(CASE WHEN f.loan AND f.rate_bp IS NOT NULL THEN f.rate_bp * f.amount ELSE 0 END), "
             "SUM(CASE WHEN f.loan AND f.rate_bp IS NOT NULL THEN f.amount ELSE 0 END) "
-            f"FROM disbursement_fact f WHERE {scope} AND {between('f.occurred_on', period)} "
-            f"GROUP BY {key}")  # nosec B608
+            f"FROM disbursement_fact f WHERE {scope} GROUP BY {key}, {flag}")  # nosec B608
 
 
 def days_sql(scope: str, period: Period) -> str:
@@ -84,9 +90,8 @@ def days_sql(scope: str, period: Period) -> str:
             f"AND f.days IS NOT NULL AND {between('f.occurred_on', period)} GROUP BY f.days")  # nosec B608
 
 
-def cell_key(month_column: str) -> str:
-    """`{key}` of the cells: institution, the lead's product kind, the stored month (202611)."""
-    return f"f.institution_id, f.kind, {month_column}"
+CELL_LEADS_KEY = "f.institution_id, f.kind, f.contact_month, f.approved_month"
+CELL_PAID_KEY = "f.institution_id, f.kind, f.month"
 
 
 def _ints(values) -> list[int]:
@@ -94,6 +99,7 @@ def _ints(values) -> list[int]:
 
 
 def add_leads(total: Totals, figures: Sequence) -> None:
+    """A `lead_facts_sql` row's lead side (its contact in the period)."""
     count, *rest = _ints(figures)
     stages = len(FUNNEL_STAGES)
     total.leads += count
@@ -104,7 +110,8 @@ def add_leads(total: Totals, figures: Sequence) -> None:
 
 
 def add_approved(total: Totals, figures: Sequence) -> None:
-    for index, value in enumerate(_ints(figures)[:6]):
+    """A `lead_facts_sql` row's approval side (its approval in the period)."""
+    for index, value in enumerate(_ints(figures)[1 + len(FUNNEL_STAGES) + 6:]):
         total.approved[index] += value
 
 
@@ -124,46 +131,34 @@ def add_paid(total: Totals, figures: Sequence) -> None:
 # recorded / confirmed disbursement and first-loan disbursement dated in it, counted once per
 # group: sets do not add up across cells, so each dimension asks the database for its own.
 
-DISTINCT_KEYS = {
-    # dimension: (key of a fact row f, key of a meeting row m), `o` the institution's organization
-    "institution": ("f.institution_id", "m.institution_id"),
-    "institution_kind": ("o.kind", "o.kind"),
-    "product_kind": ("f.kind", "CAST(NULL AS VARCHAR(20))"),
-}
+DISTINCT_DIMENSIONS = ("institution", "institution_kind", "product_kind")
 
 
-def distinct_sql(dimension: str, scope: str, meetings: str, period: Period, dialect: str) -> str:
-    """Per group of `dimension`: served, paid, paid and confirmed, first loan, first loan and
-    confirmed (distinct enterprises). `meetings` is the id subquery of the scope's published
-    meetings."""
-    fact_key, meeting_key = DISTINCT_KEYS[dimension]
-    join = "JOIN organization o ON o.id = {}.institution_id " if dimension == "institution_kind" else ""
-    nothing = "CAST(NULL AS INTEGER)"
-    served = (f"SELECT {fact_key} AS k, f.enterprise_id AS s, {nothing} AS p, {nothing} AS pc, {nothing} AS fl, "
-              f"{nothing} AS flc FROM lead_fact f {join.format('f')}"
-              f"WHERE {scope} AND {between('f.first_contact_on', period)}")
-    met = (f"SELECT {meeting_key}, m.enterprise_id, {nothing}, {nothing}, {nothing}, {nothing} "
-           f"FROM meeting m {join.format('m')}WHERE m.id IN ({meetings}) AND m.state = 'held' "
-           f"AND {between(shanghai_day('m.starts_at', dialect), period)}")
-    paid = (f"SELECT {fact_key}, {nothing}, CASE WHEN f.bucket <> 2 THEN f.enterprise_id END, "
-            "CASE WHEN f.bucket = 0 THEN f.enterprise_id END, "
-            "CASE WHEN f.first_loan AND f.bucket <> 2 THEN f.enterprise_id END, "
-            "CASE WHEN f.first_loan AND f.bucket = 0 THEN f.enterprise_id END "
-            f"FROM disbursement_fact f {join.format('f')}"
-            f"WHERE {scope} AND {between('f.occurred_on', period)}")
-    return (f"SELECT u.k, COUNT(DISTINCT u.s), COUNT(DISTINCT u.p), COUNT(DISTINCT u.pc), COUNT(DISTINCT u.fl), "
-            f"COUNT(DISTINCT u.flc) FROM ({served} UNION ALL {met} UNION ALL {paid}) u GROUP BY u.k")  # nosec B608
-
-
-def flagged_sql(scope: str) -> str:
-    """The enterprises with a live disbursement recorded as a first loan (首贷户 by the records)."""
-    return (f"SELECT DISTINCT f.enterprise_id FROM disbursement_fact f WHERE {scope} "
-            "AND f.first_loan")  # nosec B608
-
-
-def parties_sql(scope: str) -> str:
-    """The enterprises and institutions of the scope's leads (for their names and profiles)."""
-    return f"SELECT DISTINCT f.enterprise_id, f.institution_id FROM lead_fact f WHERE {scope}"  # nosec B608
+def distinct_sql(scope: str, meetings: str, period: Period, dialect: str) -> str:
+    """Per group of each merged dimension: served, paid, paid and confirmed, first loan, first
+    loan and confirmed (distinct enterprises), as rows (dimension, key, five counts).
+    `meetings` is the id subquery of the scope's published meetings (product kind NULL: a
+    meeting is about a pair, not a product). The enterprises are first reduced to one row per
+    (institution, product kind, enterprise) with its flags (MATERIALIZED where PostgreSQL
+    would inline it), which the three dimensions then count: one pass over the facts."""
+    flags = ("s", "p", "pc", "fl", "flc")
+    served = ("SELECT f.institution_id AS i, f.kind AS k, f.enterprise_id AS e, 1 AS s, 0 AS p, 0 AS pc, 0 AS fl, "
+              f"0 AS flc FROM lead_fact f WHERE {scope} AND {between('f.first_contact_on', period)}")
+    met = ("SELECT m.institution_id, CAST(NULL AS VARCHAR(20)), m.enterprise_id, 1, 0, 0, 0, 0 FROM meeting m "
+           f"WHERE m.id IN ({meetings}) AND m.state = 'held' AND {between(shanghai_day('m.starts_at', dialect), period)}")
+    paid = ("SELECT f.institution_id, f.kind, f.enterprise_id, 0, CASE WHEN f.bucket <> 2 THEN 1 ELSE 0 END, "
+            "CASE WHEN f.bucket = 0 THEN 1 ELSE 0 END, CASE WHEN f.first_loan AND f.bucket <> 2 THEN 1 ELSE 0 END, "
+            "CASE WHEN f.first_loan AND f.bucket = 0 THEN 1 ELSE 0 END "
+            f"FROM disbursement_fact f WHERE {scope} AND {between('f.occurred_on', period)}")
+    reduced = ", ".join(f"MAX(u.{flag}) AS {flag}" for flag in flags)
+    counts = ", ".join(f"COUNT(DISTINCT CASE WHEN g.{flag} = 1 THEN g.e END)" for flag in flags)
+    materialized = "MATERIALIZED " if dialect == "postgres" else ""
+    return (f"WITH g AS {materialized}(SELECT u.i, u.k, u.e, {reduced} FROM ({served} UNION ALL {met} UNION ALL {paid}) u "
+            "GROUP BY u.i, u.k, u.e) "
+            f"SELECT 'institution', CAST(g.i AS VARCHAR(20)), {counts} FROM g GROUP BY g.i "
+            f"UNION ALL SELECT 'institution_kind', o.kind, {counts} FROM g JOIN organization o ON o.id = g.i "
+            "GROUP BY o.kind "
+            f"UNION ALL SELECT 'product_kind', g.k, {counts} FROM g GROUP BY g.k")  # nosec B608
 
 
 def overdue_sql(scope: str, cutoff: date) -> str:

@@ -208,51 +208,77 @@ class SummedGroups(Groups):
     cells), the 放款用时 days as (days, how many). The meetings are added as in `Groups`.
     tests/stats assert both give the same figures."""
 
-    def __init__(self, data: Dataset, period: Period, *, cells: dict[str, Sequence], enterprises: dict[str, Sequence],
-                 distinct: dict[str, Sequence], days: Sequence, flagged: Sequence[int]) -> None:
+    def __init__(self, data: Dataset, period: Period, *, lead_cells: Sequence, paid_cells: Sequence,
+                 lead_enterprises: Sequence, paid_enterprises: Sequence, distinct: dict[str, Sequence],
+                 days: Sequence) -> None:
+        """The rows of `stats.sql`: `lead_facts_sql` by CELL_LEADS_KEY and by enterprise,
+        `paid_sql` by CELL_PAID_KEY and by enterprise, `distinct_sql`, `days_sql`."""
         from matchmaker.stats import sql
 
         self.data, self.period = data, period
         months = {(m.start.year, m.start.month): m for m in months_of(period)}
-        adders = {"leads": sql.add_leads, "approved": sql.add_approved, "paid": sql.add_paid}
         self.cells: dict[tuple, ind.Totals] = {}
-        for part, rows in cells.items():
-            for institution_id, kind, month, *figures in rows:
-                key = (institution_id, kind, divmod(int(month), 100))  # 202611 -> (2026, 11)
-                cell = self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
-                adders[part](cell, figures)
+
+        def cell(institution_id, kind, month) -> ind.Totals:
+            key = (institution_id, kind, divmod(int(month), 100))  # 202611 -> (2026, 11)
+            return self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
+
+        for institution_id, kind, contact_month, approved_month, contact_in, approved_in, *figures in lead_cells:
+            if contact_in:
+                sql.add_leads(cell(institution_id, kind, contact_month), figures)
+            if approved_in:
+                sql.add_approved(cell(institution_id, kind, approved_month), figures)
+        for institution_id, kind, month, paid_in, *figures in paid_cells:
+            if paid_in:
+                sql.add_paid(cell(institution_id, kind, month), figures)
         self.enterprises: dict[int, ind.Totals] = {}
-        for part, rows in enterprises.items():
-            for enterprise_id, *figures in rows:
-                own = self.enterprises.get(enterprise_id) or self.enterprises.setdefault(enterprise_id, ind.Totals())
-                adders[part](own, figures)
-        for enterprise_id, own in self.enterprises.items():  # each enterprise's sets are itself or empty
-            if own.leads:
-                own.served.add(enterprise_id)
-            if own.paid[0] or own.paid[2]:
-                own.paid_ent.add(enterprise_id)
-            if own.paid[0]:
-                own.paid_confirmed_ent.add(enterprise_id)
-            if own.first[0] or own.first[2]:
-                own.first_ent.add(enterprise_id)
-            if own.first[0]:
-                own.first_confirmed_ent.add(enterprise_id)
+        flagged = set()
+
+        def own(enterprise_id) -> ind.Totals:
+            return self.enterprises.get(enterprise_id) or self.enterprises.setdefault(enterprise_id, ind.Totals())
+
+        for enterprise_id, contact_in, approved_in, *figures in lead_enterprises:
+            if contact_in:
+                sql.add_leads(own(enterprise_id), figures)
+            if approved_in:
+                sql.add_approved(own(enterprise_id), figures)
+        for enterprise_id, paid_in, *figures in paid_enterprises:
+            if any(int(figures[6 + 2 * b] or 0) for b in sql.BUCKETS):  # a first-loan disbursement, any date
+                flagged.add(enterprise_id)
+            if paid_in:
+                sql.add_paid(own(enterprise_id), figures)
+        for enterprise_id, totals in list(self.enterprises.items()):  # each one's sets: itself or empty
+            if not (totals.leads or any(totals.approved) or any(totals.paid)):
+                del self.enterprises[enterprise_id]  # nothing in the period (the pure Groups has no row)
+                continue
+            if totals.leads:
+                totals.served.add(enterprise_id)
+            if totals.paid[0] or totals.paid[2]:
+                totals.paid_ent.add(enterprise_id)
+            if totals.paid[0]:
+                totals.paid_confirmed_ent.add(enterprise_id)
+            if totals.first[0] or totals.first[2]:
+                totals.first_ent.add(enterprise_id)
+            if totals.first[0]:
+                totals.first_confirmed_ent.add(enterprise_id)
         start, end = period.start, period.end
         for meeting in data.meetings:
             day = meeting.day
             if day is None or not start <= day <= end:
                 continue
             key = (meeting.institution_id, None, (day.year, day.month))
-            cell = self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
-            cell.add_meeting(meeting, start, end)
-            own = self.enterprises.get(meeting.enterprise_id) or self.enterprises.setdefault(
-                meeting.enterprise_id, ind.Totals())
-            own.add_meeting(meeting, start, end)
+            (self.cells.get(key) or self.cells.setdefault(key, ind.Totals())).add_meeting(meeting, start, end)
+            own(meeting.enterprise_id).add_meeting(meeting, start, end)
         self.months = months
         self.distinct = {dimension: {_key(k): tuple(int(v) for v in counts) for k, *counts in rows}
                          for dimension, rows in distinct.items()}
         self.days = [int(d) for d, n in days for _ in range(int(n))]
-        self.first_loan = set(flagged) | {e.id for e in data.enterprises.values() if e.first_loan}
+        self.first_loan = flagged | {e.id for e in data.enterprises.values() if e.first_loan}
+
+    @staticmethod
+    def parties(lead_cells: Sequence, lead_enterprises: Sequence) -> tuple[set[int], set[int]]:
+        """The scope's enterprises and institutions, from the rows (every fact is in a group)."""
+        return {row[0] for row in lead_enterprises}, {row[0] for row in lead_cells}
 
     def counted(self, dimension: str, merged: dict) -> dict:
         counts = self.distinct[dimension]

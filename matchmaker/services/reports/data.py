@@ -108,10 +108,10 @@ def _leads_of(event_ids: Sequence[int]):
     return FinancingLead.filter(Q(first_event_id__in=list(event_ids)) | Q(id__in=Subquery(linked)))
 
 
-async def load_dataset(event_ids: Sequence[int], *, with_facts: bool = True) -> Dataset:
-    """Every row the statistics of these events need (ten queries, whatever their size);
-    without the leads' facts when the database sums them (`load_groups`): then only the ids of
-    the leads' enterprises and institutions are read, for their names and profiles."""
+async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set[int]] | None = None) -> Dataset:
+    """Every row the statistics of these events need (ten queries, whatever their size); with
+    `parties` (the leads' enterprises and institutions, when the database sums the facts:
+    `load_summed`) the leads themselves are not read."""
     ids = list(event_ids)
     if not ids:
         return Dataset()
@@ -124,12 +124,11 @@ async def load_dataset(event_ids: Sequence[int], *, with_facts: bool = True) -> 
                      for i, e, ent, inst, state, start, absent in await _rows(Meeting.filter(
                          event_id__in=ids, version__state=VersionState.PUBLISHED).values_list(
                          "id", "event_id", "enterprise_id", "institution_id", "state", "starts_at", "absent_side")))
-    if with_facts:
+    if parties is None:
         leads, facts = await load_lead_facts(ids)
-        parties = [(lead.enterprise_id, lead.institution_id) for lead in leads]
+        parties = ({lead.enterprise_id for lead in leads}, {lead.institution_id for lead in leads})
     else:
         leads, facts = (), ()
-        _, parties = await LeadRecord._meta.db.execute_query(sql.parties_sql(sql.scope(ids)))
     responses = [ResponseRow("request", inst, ent, "enterprise" if not from_ent else "institution", _local(asked),
                              _local(deadline), _local(answered))
                  for inst, ent, from_ent, asked, deadline, answered in await _rows(MeetingRequest.filter(
@@ -145,8 +144,8 @@ async def load_dataset(event_ids: Sequence[int], *, with_facts: bool = True) -> 
                      await MeetingFeedback.filter(event_id__in=ids).values_list(
                          "institution_id", "enterprise_id", "satisfaction", "created_at"))
 
-    enterprise_ids = {m.enterprise_id for m in meetings} | {e for e, _i in parties}
-    institution_ids = {m.institution_id for m in meetings} | {i for _e, i in parties}
+    enterprise_ids = {m.enterprise_id for m in meetings} | parties[0]
+    institution_ids = {m.institution_id for m in meetings} | parties[1]
     institution_ids |= {p.organization_id for p in participants}
     organizations = {i: (name, kind) for i, name, kind in await Organization.filter(
         id__in=list(enterprise_ids | institution_ids)).values_list("id", "name", "kind")}
@@ -169,29 +168,29 @@ def _meetings_sql(event_ids: Sequence[int]) -> str:
             f"WHERE m0.event_id IN ({ids}) AND v0.state = '{VersionState.PUBLISHED.value}'")
 
 
-async def load_groups(event_ids: Sequence[int], period: Period, data: Dataset) -> SummedGroups:
-    """The scope's cells and per-enterprise totals summed by the database over the stored facts
-    (the queries of `stats.sql`: three for the cells, three per enterprise, three for the
-    distinct enterprises, one for 放款用时, one for the 首贷户 flags)."""
+async def load_summed(event_ids: Sequence[int], period: Period) -> tuple[Dataset, SummedGroups]:
+    """The scope's rows without its leads, and its cells and per-enterprise totals summed by the
+    database over the stored facts: six queries of `stats.sql` (two passes over lead_fact, two
+    over disbursement_fact, the distinct enterprises, 放款用时) besides the dataset's own."""
     db = LeadFact._meta.db
-    leads = sql.scope(event_ids)
+    scope = sql.scope(event_ids)
 
     async def rows(text: str) -> list:
         return list((await db.execute_query(text))[1])
 
-    cells = {"leads": await rows(sql.leads_sql(sql.cell_key("f.contact_month"), leads, period)),
-             "approved": await rows(sql.approved_sql(sql.cell_key("f.approved_month"), leads, period)),
-             "paid": await rows(sql.paid_sql(sql.cell_key("f.month"), leads, period))}
-    enterprises = {"leads": await rows(sql.leads_sql("f.enterprise_id", leads, period)),
-                   "approved": await rows(sql.approved_sql("f.enterprise_id", leads, period)),
-                   "paid": await rows(sql.paid_sql("f.enterprise_id", leads, period))}
-    meetings = _meetings_sql(event_ids)
-    distinct = {dimension: await rows(sql.distinct_sql(dimension, leads, meetings, period, db.capabilities.dialect))
-                for dimension in sql.DISTINCT_KEYS}
-    days = await rows(sql.days_sql(leads, period))
-    flagged = [row[0] for row in await rows(sql.flagged_sql(leads))]
-    return SummedGroups(data, period, cells=cells, enterprises=enterprises, distinct=distinct, days=days,
-                        flagged=flagged)
+    lead_cells = await rows(sql.lead_facts_sql(sql.CELL_LEADS_KEY, scope, period))
+    lead_enterprises = await rows(sql.lead_facts_sql("f.enterprise_id", scope, period))
+    paid_cells = await rows(sql.paid_sql(sql.CELL_PAID_KEY, scope, period))
+    paid_enterprises = await rows(sql.paid_sql("f.enterprise_id", scope, period))
+    distinct: dict[str, list] = {dimension: [] for dimension in sql.DISTINCT_DIMENSIONS}
+    for dimension, *counts in await rows(sql.distinct_sql(scope, _meetings_sql(event_ids), period,
+                                                          db.capabilities.dialect)):
+        distinct[dimension].append(counts)
+    days = await rows(sql.days_sql(scope, period))
+    data = await load_dataset(event_ids, parties=SummedGroups.parties(lead_cells, lead_enterprises))
+    return data, SummedGroups(data, period, lead_cells=lead_cells, paid_cells=paid_cells,
+                              lead_enterprises=lead_enterprises, paid_enterprises=paid_enterprises,
+                              distinct=distinct, days=days)
 
 
 async def count_overdue(event_ids: Sequence[int], cutoff: date) -> int:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from matchmaker.errors import InvalidInput, NotFound
 from matchmaker.models import Event, Organization, Programme, ProgrammePartner
 from matchmaker.services.events.slots import SHANGHAI
-from matchmaker.services.reports.data import count_overdue, event_day, lead_details, load_dataset, load_groups
+from matchmaker.services.reports.data import count_overdue, event_day, lead_details, load_summed
 from matchmaker.services.reports.programmes import event_ids_of, readable_programme
 from matchmaker.services.tenancy import row_id
 from matchmaker.stats import assessment as stats_assessment
@@ -103,9 +103,8 @@ async def compute(scope: Scope, period: Period, *, now: datetime | None = None,
     """Every figure of the scope over the period; `details` adds the workbook's per-lead rows."""
     now = now or datetime.now(UTC)
     local_now = now.astimezone(SHANGHAI).replace(tzinfo=None)
-    data = await load_dataset(scope.event_ids, with_facts=False)
     weights = weights_of(scope.programme)
-    groups = await load_groups(scope.event_ids, period, data)  # summed in SQL, merged for every figure below
+    data, groups = await load_summed(scope.event_ids, period)  # summed in SQL, merged for every figure below
     overdue = await count_overdue(scope.event_ids, (now - timedelta(days=OVERDUE_DAYS)).date())
     lead_rows = tuple([row async for row in lead_details(scope.event_ids)]) if details else ()
     return Statistics(
