@@ -62,36 +62,58 @@ def _in(column: str, period: Period) -> str:
     return f"CASE WHEN {between(column, period)} THEN 1 ELSE 0 END"
 
 
-def lead_facts_sql(key: str, scope: str, period: Period) -> str:
-    """Per `{key}`, by (contact in the period, approval in the period): the leads, by furthest
+_TEXT, _INT = "CAST(NULL AS VARCHAR(20))", "CAST(NULL AS INTEGER)"
+CELL_LEADS_KEY = ("f.institution_id", "f.kind", "f.contact_month", "f.approved_month")
+CELL_PAID_KEY = ("f.institution_id", "f.kind", "f.month")
+ENTERPRISE_LEADS_KEY = ("f.enterprise_id", _TEXT, _INT, _INT)  # padded to the cells' columns
+ENTERPRISE_PAID_KEY = ("f.enterprise_id", _TEXT, _INT)
+
+
+def _grouped(key: Sequence[str]) -> str:
+    return ", ".join(column for column in key if not column.startswith("CAST(NULL"))
+
+
+def lead_facts_sql(tag: str, key: Sequence[str], scope: str, period: Period) -> str:
+    """Per `key`, by (contact in the period, approval in the period): the leads, by furthest
     stage, their latest intent by bucket (count, amount), their first approval by bucket."""
     reached = ", ".join(f"SUM(CASE WHEN f.furthest = {i} THEN 1 ELSE 0 END)" for i in range(len(FUNNEL_STAGES)))
     flags = f"{_in('f.first_contact_on', period)}, {_in('f.approved_on', period)}"
-    return (f"SELECT {key}, {flags}, COUNT(*), {reached}, {_split('f.intent_bucket', 'f.intent_amount')}, "
-            f"{_split('f.approved_bucket', 'f.approved_amount')} "
-            f"FROM lead_fact f WHERE {scope} GROUP BY {key}, {flags}")  # nosec B608 - see the module docstring
+    return (f"SELECT '{tag}', {', '.join(key)}, {flags}, COUNT(*), {reached}, "
+            f"{_split('f.intent_bucket', 'f.intent_amount')}, {_split('f.approved_bucket', 'f.approved_amount')} "
+            f"FROM lead_fact f WHERE {scope} GROUP BY {_grouped(key)}, {flags}")  # nosec B608 - module docstring
 
 
-def paid_sql(key: str, scope: str, period: Period) -> str:
-    """Per `{key}`, by (dated in the period): the disbursements by bucket, the first-loan ones
+def paid_sql(tag: str, key: Sequence[str], scope: str, period: Period) -> str:
+    """Per `key`, by (dated in the period): the disbursements by bucket, the first-loan ones
     by bucket, the loans' amount, the credit loans', and the rate-weighted amount."""
     flag = _in("f.occurred_on", period)
-    return (f"SELECT {key}, {flag}, {_split('f.bucket', 'f.amount')}, "
+    return (f"SELECT '{tag}', {', '.join(key)}, {flag}, {_split('f.bucket', 'f.amount')}, "
             f"{_split('CASE WHEN f.first_loan THEN f.bucket END', 'f.amount')}, "
             "SUM(CASE WHEN f.loan THEN f.amount ELSE 0 END), SUM(CASE WHEN f.credit THEN f.amount ELSE 0 END), "
             "SUM(CASE WHEN f.loan AND f.rate_bp IS NOT NULL THEN f.rate_bp * f.amount ELSE 0 END), "
             "SUM(CASE WHEN f.loan AND f.rate_bp IS NOT NULL THEN f.amount ELSE 0 END) "
-            f"FROM disbursement_fact f WHERE {scope} GROUP BY {key}, {flag}")  # nosec B608
+            f"FROM disbursement_fact f WHERE {scope} GROUP BY {_grouped(key)}, {flag}")  # nosec B608
 
 
 def days_sql(scope: str, period: Period) -> str:
-    """放款用时: the days of each lead's first recorded disbursement dated in the period."""
-    return (f"SELECT f.days, COUNT(*) FROM disbursement_fact f WHERE {scope} AND f.first_recorded "
-            f"AND f.days IS NOT NULL AND {between('f.occurred_on', period)} GROUP BY f.days")  # nosec B608
+    """放款用时: the days of each lead's first recorded disbursement dated in the period, as
+    ('days', days, -, -, 1, how many, zeros) rows in the columns of `paid_sql`."""
+    zeros = ", ".join("0" for _ in range(15))
+    return (f"SELECT 'days', f.days, {_TEXT}, {_INT}, 1, COUNT(*), {zeros} FROM disbursement_fact f "
+            f"WHERE {scope} AND f.first_recorded AND f.days IS NOT NULL AND {between('f.occurred_on', period)} "
+            "GROUP BY f.days")  # nosec B608
 
 
-CELL_LEADS_KEY = "f.institution_id, f.kind, f.contact_month, f.approved_month"
-CELL_PAID_KEY = "f.institution_id, f.kind, f.month"
+def lead_sums_sql(scope: str, period: Period) -> str:
+    """The lead side in one statement: rows tagged 'cell' (CELL_LEADS_KEY) and 'enterprise'."""
+    return (f"{lead_facts_sql('cell', CELL_LEADS_KEY, scope, period)} UNION ALL "
+            f"{lead_facts_sql('enterprise', ENTERPRISE_LEADS_KEY, scope, period)}")
+
+
+def paid_sums_sql(scope: str, period: Period) -> str:
+    """The disbursement side in one statement: 'cell' (CELL_PAID_KEY), 'enterprise', 'days'."""
+    return (f"{paid_sql('cell', CELL_PAID_KEY, scope, period)} UNION ALL "
+            f"{paid_sql('enterprise', ENTERPRISE_PAID_KEY, scope, period)} UNION ALL {days_sql(scope, period)}")
 
 
 def _ints(values) -> list[int]:

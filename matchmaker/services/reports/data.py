@@ -7,19 +7,17 @@ one by one: 100,000 lead rows and the 30,000 disbursements do."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from tortoise.expressions import Q, Subquery
 
 from matchmaker.models import (
-    CheckIn,
-    EnterpriseProfile,
     Event,
     FinancingLead,
     LeadFact,
     LeadLink,
-    LeadRecord,
     Meeting,
     MeetingFeedback,
     MeetingRequest,
@@ -117,9 +115,13 @@ async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set
         return Dataset()
     events = tuple(EventRow(id=i, title=t, held_on=event_day(s), programme_id=p) for i, t, s, p in
                    await Event.filter(id__in=ids).values_list("id", "title", "sessions", "programme_id"))
-    checked = set(await CheckIn.filter(event_id__in=ids).distinct().values_list("event_id", "organization_id"))
-    participants = tuple(ParticipantRow(e, o, (e, o) in checked) for e, o in await Registration.filter(
-        event_id__in=ids, status=RegistrationStatus.APPROVED).values_list("event_id", "organization_id"))
+    listed = ",".join(str(int(i)) for i in ids)  # integers: safe to inline
+    # One statement: an approved registration and whether anyone of it checked in.
+    _, rows = await Registration._meta.db.execute_query(
+        "SELECT r.event_id, r.organization_id, CASE WHEN EXISTS (SELECT 1 FROM checkin c WHERE c.event_id = r.event_id "
+        "AND c.organization_id = r.organization_id) THEN 1 ELSE 0 END FROM registration r "
+        f"WHERE r.event_id IN ({listed}) AND r.status = '{RegistrationStatus.APPROVED.value}'")  # nosec B608
+    participants = tuple(ParticipantRow(e, o, bool(checked)) for e, o, checked in rows)
     meetings = tuple(MeetingRow(i, e, ent, inst, str(state), _day(start), absent or "")
                      for i, e, ent, inst, state, start, absent in await _rows(Meeting.filter(
                          event_id__in=ids, version__state=VersionState.PUBLISHED).values_list(
@@ -147,11 +149,18 @@ async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set
     enterprise_ids = {m.enterprise_id for m in meetings} | parties[0]
     institution_ids = {m.institution_id for m in meetings} | parties[1]
     institution_ids |= {p.organization_id for p in participants}
-    organizations = {i: (name, kind) for i, name, kind in await Organization.filter(
-        id__in=list(enterprise_ids | institution_ids)).values_list("id", "name", "kind")}
-    profiles = {o: (d, tuple(c or ()), s, f) for o, d, c, s, f in await EnterpriseProfile.filter(
-        organization_id__in=list(enterprise_ids)).values_list(
-        "organization_id", "district", "industry_chains", "size_class", "first_loan")}
+    organizations, profiles = {}, {}
+    wanted = ",".join(str(int(i)) for i in sorted(enterprise_ids | institution_ids)) or "NULL"
+    # One statement: each organization with its profile when it has one (an enterprise).
+    _, rows = await Organization._meta.db.execute_query(
+        "SELECT o.id, o.name, o.kind, p.organization_id, p.district, p.industry_chains, p.size_class, p.first_loan "
+        f"FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id WHERE o.id IN ({wanted})")
+    for i, name, kind, profiled, district, chains, size_class, first_loan in rows:
+        organizations[i] = (name, kind)
+        if profiled is not None and i in enterprise_ids:
+            chains = json.loads(chains) if isinstance(chains, str) else chains
+            profiles[i] = (district, tuple(chains or ()), size_class,
+                           None if first_loan is None else bool(first_loan))
     enterprises = {i: EnterpriseRow(i, organizations[i][0], *profiles.get(i, ("", (), "", None)))
                    for i in enterprise_ids if i in organizations}
     institutions = {i: InstitutionRow(i, organizations[i][0], str(organizations[i][1]))
@@ -178,15 +187,24 @@ async def load_summed(event_ids: Sequence[int], period: Period) -> tuple[Dataset
     async def rows(text: str) -> list:
         return list((await db.execute_query(text))[1])
 
-    lead_cells = await rows(sql.lead_facts_sql(sql.CELL_LEADS_KEY, scope, period))
-    lead_enterprises = await rows(sql.lead_facts_sql("f.enterprise_id", scope, period))
-    paid_cells = await rows(sql.paid_sql(sql.CELL_PAID_KEY, scope, period))
-    paid_enterprises = await rows(sql.paid_sql("f.enterprise_id", scope, period))
+    lead_cells, lead_enterprises = [], []
+    for tag, *row in await rows(sql.lead_sums_sql(scope, period)):
+        if tag == "cell":
+            lead_cells.append(row)
+        else:  # the enterprise, then the cells' three other key columns (NULL)
+            lead_enterprises.append((row[0], *row[4:]))
+    paid_cells, paid_enterprises, days = [], [], []
+    for tag, *row in await rows(sql.paid_sums_sql(scope, period)):
+        if tag == "cell":
+            paid_cells.append(row)
+        elif tag == "enterprise":
+            paid_enterprises.append((row[0], *row[3:]))
+        else:
+            days.append((row[0], row[4]))
     distinct: dict[str, list] = {dimension: [] for dimension in sql.DISTINCT_DIMENSIONS}
     for dimension, *counts in await rows(sql.distinct_sql(scope, _meetings_sql(event_ids), period,
                                                           db.capabilities.dialect)):
         distinct[dimension].append(counts)
-    days = await rows(sql.days_sql(scope, period))
     data = await load_dataset(event_ids, parties=SummedGroups.parties(lead_cells, lead_enterprises))
     return data, SummedGroups(data, period, lead_cells=lead_cells, paid_cells=paid_cells,
                               lead_enterprises=lead_enterprises, paid_enterprises=paid_enterprises,
