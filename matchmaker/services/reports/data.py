@@ -1,9 +1,10 @@
-"""Loading one scope's rows (an event or a programme) for the pure statistics in a fixed
-handful of queries: raw driver rows through Tortoise's public `sql()` and the model's
-connection, no model instances, no per-row queries. The leads arrive with their facts already
-sorted out in SQL (`FACTS_SQL`, checked against the pure `stats.indicators.lead_facts` by
-tests/services/reports), so the 160,000 stage records of bench/reports.py never reach Python
-one by one: 100,000 lead rows and the 30,000 disbursements do."""
+"""Loading one scope's rows (an event or a programme) for the statistics in a fixed handful of
+statements: raw driver rows through Tortoise's public `sql()` and the model's connection, no
+model instances, no per-row queries. The pages and files (`load_summed`) read no lead at all:
+the database sums the facts the outcomes service keeps (lead_fact, disbursement_fact; the SQL
+text is `stats.sql`), and only the meetings, participants, requests and feedback arrive as
+rows. `load_dataset` without `parties` still loads every lead's facts sorted out from its
+records (services/outcomes/facts.py), for the pure reference path the tests compare with."""
 
 from __future__ import annotations
 

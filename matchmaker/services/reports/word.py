@@ -61,7 +61,8 @@ def _table(document, headers: list[str], rows: list[list]) -> None:
 
 
 def problems_found(statistics: Statistics, *, now: datetime) -> list[str]:
-    """四、存在的问题: facts the office should look at, generated from the figures."""
+    """四、存在的问题: facts the office should look at, generated from the figures (the overdue
+    leads as of when the figures were computed: `Statistics.overdue_leads`)."""
     found = []
     for scored in statistics.ranking:
         rate = scored.values.get("on_time_rate")
