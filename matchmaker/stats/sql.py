@@ -2,12 +2,13 @@
 (tables lead_fact and disbursement_fact, rows made by `indicators.stored_facts`): SQL *text*
 builders and the pure functions that add their result rows into `Totals`, side by side, so
 that each SUM below is read next to the `Totals.add_fact` line it mirrors. Portable SQLite and
-PostgreSQL; what is inlined is integers and ISO dates the code itself makes, and the scope's
-lead-id subquery the services build from integers. tests/stats and tests/services/reports
-assert this path gives exactly what the pure `summary.Groups` gives.
+PostgreSQL; what is inlined is integers (passed through `int`) and ISO dates of date objects
+the code itself makes, nothing a user typed. tests/services/reports/test_sql_aggregation.py
+asserts this path gives exactly what the pure `summary.Groups` gives (tests/stats/test_sql.py
+the builders' safety).
 
-Each query groups by `{key}`: (institution, product kind, month) for the cells the breakdowns
-and the trend merge, or the enterprise for the per-enterprise dimensions.
+The sums group by (institution, product kind, stored month) for the cells the breakdowns and
+the trend merge, and by enterprise for the per-enterprise dimensions, tagged in one statement.
 """
 
 from __future__ import annotations
