@@ -19,6 +19,7 @@ from matchmaker.services.clock import db_time, utc_now
 from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.outcomes import leads as lead_service
 from matchmaker.services.outcomes import stages
+from matchmaker.services.outcomes.facts import refresh_all_facts
 from matchmaker.services.outcomes.stages import StageDraft
 
 BANK_EMAIL = "bank1@demo.matchmaker.cn"
@@ -115,5 +116,6 @@ async def load_demo_leads() -> int:
             organization_id__in=[fresh.institution_id, fresh.enterprise_id]).prefetch_related("user")}
         await _history(fresh, steps, answer, bank_user=users.get(fresh.institution_id),
                        enterprise_user=users.get(fresh.enterprise_id))
+    await refresh_all_facts()  # the first contacts were backdated above, past the outcomes service
     await audit(None, "demo.leads", after={"leads": await FinancingLead.all().count()})
     return made

@@ -47,6 +47,7 @@ from matchmaker.models import (
 )
 from matchmaker.services.audit import audit
 from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.outcomes.facts import refresh_all_facts
 
 ORGANIZER_EMAIL = "organizer@demo.matchmaker.cn"
 PROGRAMME_NAME = "{year}年星河市科技金融常态化银企对接活动（演示）"
@@ -147,6 +148,7 @@ async def load_past_event(today: date | None = None) -> Programme:
                             request, day, today, first_loan=bool(profiles.get(enterprise.pk)
                                                                  and profiles[enterprise.pk].first_loan))
                 leads += 1
+        await refresh_all_facts()  # the records above went straight through the models
         await audit(None, "demo.past_event", event, after={"programme": programme.pk, "leads": leads})
     return programme
 

@@ -9,7 +9,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('matchmaker', '0018_need_custom_fields')]
+    dependencies = [('matchmaker', '0019_lead_facts')]
 
     initial = False
 

@@ -33,7 +33,9 @@ from matchmaker.models.matching import ClaimState, NeedClaim
 from matchmaker.models.outcomes import (
     Confirmation,
     DeclineReason,
+    DisbursementFact,
     FinancingLead,
+    LeadFact,
     LeadLink,
     LeadOrigin,
     LeadRecord,
@@ -123,6 +125,8 @@ __all__ = [
     "Confirmation",
     "DeclineReason",
     "FinancingLead",
+    "LeadFact",
+    "DisbursementFact",
     "LeadLink",
     "LeadOrigin",
     "LeadRecord",

@@ -140,3 +140,66 @@ class MeetingFeedback(Model):
     class Meta:
         table = "meeting_feedback"
         unique_together = (("meeting", "enterprise"),)
+
+
+class LeadFact(Model):
+    """What the statistics read of one lead, kept by the outcomes service in the transaction
+    that writes, confirms, disputes or supersedes one of its records (services/outcomes/facts.py;
+    the definition is `stats.indicators.lead_facts`, the columns `stats.indicators.stored_facts`).
+    A read model: the page aggregates these rows in SQL instead of sorting out 160,000 records."""
+
+    id = fields.IntField(primary_key=True)
+    #: The lead's id (no foreign key: rows are only read through the scope's lead ids).
+    lead_id = fields.IntField(unique=True)
+    enterprise_id = fields.IntField()
+    institution_id = fields.IntField()
+    kind = fields.CharField(max_length=20, default="")  # the product's financing kind, else the need's
+    first_event_id = fields.IntField(null=True)
+    first_contact_on = fields.DateField(null=True)  # in Asia/Shanghai
+    furthest = fields.SmallIntField(default=0)  # index in stats.rows.FUNNEL_STAGES
+    declined = fields.BooleanField(default=False)
+    withdrawn = fields.BooleanField(default=False)
+    # bucket: 0 confirmed, 1 one-sided (pending), 2 disputed (stats.indicators._BUCKET)
+    intent_on = fields.DateField(null=True)  # the latest live intent record
+    intent_amount = fields.BigIntField(null=True)
+    intent_bucket = fields.SmallIntField(null=True)
+    approved_on = fields.DateField(null=True)  # the first live approval
+    approved_amount = fields.BigIntField(null=True)
+    approved_bucket = fields.SmallIntField(null=True)
+    disbursements = fields.IntField(default=0)
+    disbursed_amount = fields.BigIntField(default=0)  # not disputed
+    last_bucket = fields.SmallIntField(null=True)  # of the latest disbursement
+    # The months (2026-11 -> 202611) the cells group by: a stored integer, not a date function
+    # per row (none is common to SQLite and PostgreSQL, and a CASE over the months costs more).
+    contact_month = fields.IntField(null=True)
+    approved_month = fields.IntField(null=True)
+
+    class Meta:
+        table = "lead_fact"
+        indexes = (("first_event_id",),)
+
+
+class DisbursementFact(Model):
+    """One live disbursement with what the amount indicators need (kept with `LeadFact`)."""
+
+    id = fields.IntField(primary_key=True)
+    record_id = fields.IntField(unique=True)  # the disbursement's LeadRecord
+    lead_id = fields.IntField(db_index=True)
+    enterprise_id = fields.IntField()
+    institution_id = fields.IntField()
+    kind = fields.CharField(max_length=20, default="")  # the lead's (the cells group by it)
+    occurred_on = fields.DateField()
+    amount = fields.BigIntField(default=0)
+    bucket = fields.SmallIntField()
+    first_loan = fields.BooleanField(default=False)
+    loan = fields.BooleanField(default=False)  # a loan kind, not disputed: counts in 信用贷款占比 and 平均利率
+    credit = fields.BooleanField(default=False)
+    rate_bp = fields.IntField(null=True)  # its own rate, else the approval's
+    first_recorded = fields.BooleanField(default=False)  # the lead's first not-disputed disbursement
+    days = fields.IntField(null=True)  # from first contact, on the first recorded one (放款用时)
+    first_event_id = fields.IntField(null=True)  # the lead's, for the scope's filter without a join
+    month = fields.IntField()  # of occurred_on (202611)
+
+    class Meta:
+        table = "disbursement_fact"
+        indexes = (("first_event_id", "occurred_on"),)

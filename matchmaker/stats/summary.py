@@ -2,15 +2,24 @@
 and the breakdowns, each assembled from the indicator definitions in `indicators` (never
 recomputed here).
 
-How (issue 13, measured on bench/reports.py's 100,000 leads): `Groups` adds every lead's facts
-once into `indicators.Totals` cells of (institution, product kind, month) and per enterprise,
-and every breakdown, the trend, the headline and the 考核 merge those cells. Before, each
-indicator ran over all facts once per dimension and group (≈ 40 passes, 12 s CPU for the page);
-now the one pass and the merges take ≈ 3.5 s CPU (pyinstrument, load 6.7), and the rest is
-loading the facts (see services/reports/data.py). Chosen over SQL GROUP BYs because a §9
-figure stays one Python definition that the hand-computed fixture checks; what it does not
-reach is the page's 500 ms: that needs the per-lead facts kept in a table by the outcomes
-service and aggregated in the database (see the README's figures).
+How (issue 13, bench/reports.py's 100,000 leads): the breakdowns, the trend, the headline and
+the 考核 all merge `indicators.Totals` *cells* of (institution, product kind, month) and
+per-enterprise totals, and there are two ways to fill them that give the same figures:
+
+- `Groups` (pure): adds every lead's facts (`indicators.lead_facts`) once into its cells, the
+  reference the hand-computed fixture checks and the tests compare with;
+- `SummedGroups` (the pages and files): the outcomes service keeps each lead's facts in the
+  tables lead_fact / disbursement_fact (`indicators.stored_facts`, in the transaction that
+  writes a record), and the database sums them with GROUP BY (`stats.sql`: a dozen queries of a
+  few hundred rows each, cells and the 4,000 enterprises). Distinct enterprises do not add up
+  across cells, so each merged dimension (institution, its kind, product kind) gets them from a
+  COUNT(DISTINCT) of its own, and the total from the per-enterprise rows.
+
+Before (one pass in Python over 100,000 facts loaded per request) the page took 7.4 s CPU on
+SQLite; summed in the database ≈ 2.5 s CPU (1.8 s on PostgreSQL), most of it the database scanning
+and grouping the facts per request: still above the 500 ms target (see the README's figures).
+tests/services/reports/test_sql_aggregation.py asserts SummedGroups == Groups field by field
+on the fixture and on a random programme.
 """
 
 from __future__ import annotations
@@ -59,7 +68,7 @@ def headline(data: Dataset, period: Period, *, facts: Sequence[ind.LeadFacts] | 
         period=period,
         events_held=ind.events_held(data.events, period),
         meetings_held=total.meetings_held,
-        enterprises_served=len(total.served),
+        enterprises_served=total.enterprises_served(),
         attendance=ind.attendance(data.events, data.participants, data.meetings, period),
         leads=total.leads,
         intent=total.intent_split(),
@@ -182,12 +191,115 @@ class Groups:
             "total", ind.Totals())
 
     def institution(self) -> dict[int, ind.Totals]:
-        return self.merged(lambda i, kind, m: i)
+        return self.counted("institution", self.merged(lambda i, kind, m: i))
+
+    def counted(self, dimension: str, merged: dict) -> dict:
+        """The merged groups with their distinct enterprises counted (here: the sets merged)."""
+        return merged
+
+
+def _key(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class SummedGroups(Groups):
+    """The same cells and per-enterprise totals, summed by the database over the stored facts
+    (`stats.sql`): the additive figures come as one row per cell or enterprise, the distinct
+    enterprises of the merged dimensions as counts per group (sets do not add up across
+    cells), the 放款用时 days as (days, how many). The meetings are added as in `Groups`.
+    tests/stats assert both give the same figures."""
+
+    def __init__(self, data: Dataset, period: Period, *, lead_cells: Sequence, paid_cells: Sequence,
+                 lead_enterprises: Sequence, paid_enterprises: Sequence, distinct: dict[str, Sequence],
+                 days: Sequence) -> None:
+        """The rows of `stats.sql`: `lead_facts_sql` by CELL_LEADS_KEY and by enterprise,
+        `paid_sql` by CELL_PAID_KEY and by enterprise, `distinct_sql`, `days_sql`."""
+        from matchmaker.stats import sql
+
+        self.data, self.period = data, period
+        months = {(m.start.year, m.start.month): m for m in months_of(period)}
+        self.cells: dict[tuple, ind.Totals] = {}
+
+        def cell(institution_id, kind, month) -> ind.Totals:
+            key = (institution_id, kind, divmod(int(month), 100))  # 202611 -> (2026, 11)
+            return self.cells.get(key) or self.cells.setdefault(key, ind.Totals())
+
+        for institution_id, kind, contact_month, approved_month, contact_in, approved_in, *figures in lead_cells:
+            if contact_in:
+                sql.add_leads(cell(institution_id, kind, contact_month), figures)
+            if approved_in:
+                sql.add_approved(cell(institution_id, kind, approved_month), figures)
+        for institution_id, kind, month, paid_in, *figures in paid_cells:
+            if paid_in:
+                sql.add_paid(cell(institution_id, kind, month), figures)
+        self.enterprises: dict[int, ind.Totals] = {}
+        flagged = set()
+
+        def own(enterprise_id) -> ind.Totals:
+            return self.enterprises.get(enterprise_id) or self.enterprises.setdefault(enterprise_id, ind.Totals())
+
+        for enterprise_id, contact_in, approved_in, *figures in lead_enterprises:
+            if contact_in:
+                sql.add_leads(own(enterprise_id), figures)
+            if approved_in:
+                sql.add_approved(own(enterprise_id), figures)
+        for enterprise_id, paid_in, *figures in paid_enterprises:
+            if any(int(figures[6 + 2 * b] or 0) for b in sql.BUCKETS):  # a first-loan disbursement, any date
+                flagged.add(enterprise_id)
+            if paid_in:
+                sql.add_paid(own(enterprise_id), figures)
+        for enterprise_id, totals in list(self.enterprises.items()):  # each one's sets: itself or empty
+            if not (totals.leads or any(totals.approved) or any(totals.paid)):
+                del self.enterprises[enterprise_id]  # nothing in the period (the pure Groups has no row)
+                continue
+            if totals.leads:
+                totals.served.add(enterprise_id)
+            if totals.paid[0] or totals.paid[2]:
+                totals.paid_ent.add(enterprise_id)
+            if totals.paid[0]:
+                totals.paid_confirmed_ent.add(enterprise_id)
+            if totals.first[0] or totals.first[2]:
+                totals.first_ent.add(enterprise_id)
+            if totals.first[0]:
+                totals.first_confirmed_ent.add(enterprise_id)
+        start, end = period.start, period.end
+        for meeting in data.meetings:
+            day = meeting.day
+            if day is None or not start <= day <= end:
+                continue
+            key = (meeting.institution_id, None, (day.year, day.month))
+            (self.cells.get(key) or self.cells.setdefault(key, ind.Totals())).add_meeting(meeting, start, end)
+            own(meeting.enterprise_id).add_meeting(meeting, start, end)
+        self.months = months
+        self.distinct = {dimension: {_key(k): tuple(int(v) for v in counts) for k, *counts in rows}
+                         for dimension, rows in distinct.items()}
+        self.days = [int(d) for d, n in days for _ in range(int(n))]
+        self.first_loan = flagged | {e.id for e in data.enterprises.values() if e.first_loan}
+
+    @staticmethod
+    def parties(lead_cells: Sequence, lead_enterprises: Sequence) -> tuple[set[int], set[int]]:
+        """The scope's enterprises and institutions, from the rows (every fact is in a group)."""
+        return {row[0] for row in lead_enterprises}, {row[0] for row in lead_cells}
+
+    def counted(self, dimension: str, merged: dict) -> dict:
+        counts = self.distinct[dimension]
+        for key, group in merged.items():
+            group.counted = counts.get(_key(key), (0, 0, 0, 0, 0))
+        return merged
+
+    def total(self, *, meetings: bool = True) -> ind.Totals:
+        result = super().total(meetings=meetings)
+        own = self.enterprises.values()
+        result.counted = (sum(1 for e in own if (e.served if meetings else e.leads)),
+                          sum(1 for e in own if e.paid_ent), sum(1 for e in own if e.paid_confirmed_ent),
+                          sum(1 for e in own if e.first_ent), sum(1 for e in own if e.first_confirmed_ent))
+        result.days = list(self.days)
+        return result
 
 
 def _group_row(key: str, label: str, group: ind.Totals) -> BreakdownRow:
     return BreakdownRow(key=key, label=label, meetings_held=group.meetings_held, no_show=group.no_show,
-                        enterprises_served=len(group.served), leads=group.leads, intent=group.intent_split(),
+                        enterprises_served=group.enterprises_served(), leads=group.leads, intent=group.intent_split(),
                         approved=group.approved_split(), disbursed=group.disbursed(), first_loans=group.first_loans())
 
 
@@ -215,15 +327,15 @@ def _dimension_groups(groups: Groups, dimension: str) -> tuple[dict[str, ind.Tot
     blank = EnterpriseRow(id=0, name="")
     if dimension == "institution":
         names = {str(i.id): i.name for i in data.institutions.values()}
-        merged = groups.merged(lambda i, kind, m: str(i))
+        merged = groups.counted(dimension, groups.merged(lambda i, kind, m: str(i)))
         return merged, lambda key: names.get(key, key)
     if dimension == "institution_kind":
         kinds = {i.id: i.kind for i in data.institutions.values()}
-        merged = groups.merged(lambda i, kind, m: kinds.get(i, ""))
+        merged = groups.counted(dimension, groups.merged(lambda i, kind, m: kinds.get(i, "")))
         return merged, lambda key: INSTITUTION_KIND_LABELS.get(key, UNKNOWN)
     if dimension == "product_kind":
         # A meeting is about a pair, not a product: meetings are not split by product kind.
-        merged = groups.merged(lambda i, kind, m: kind)
+        merged = groups.counted(dimension, groups.merged(lambda i, kind, m: kind))
         return merged, lambda key: FINANCING_KIND_LABELS.get(key, UNKNOWN)
     if dimension == "district":
         keys = lambda e: [enterprises.get(e, blank).district]  # noqa: E731

@@ -40,6 +40,7 @@ from matchmaker.services.audit import audit
 from matchmaker.services.clock import utc_now
 from matchmaker.services.mailing.notifications import notify
 from matchmaker.services.outcomes import stages
+from matchmaker.services.outcomes.facts import refresh_facts
 from matchmaker.services.outcomes.stages import LeadState, RecordState, StageDraft
 from matchmaker.services.tenancy import row_id
 
@@ -68,9 +69,11 @@ async def ensure_lead_in_tx(*, enterprise_id: int, institution_id: int, need_id:
                                           first_contact_at=at, stage_changed_at=at)
         await audit(by, "lead.create", lead, organization=await organization_id_of(institution_id),
                     after={"origin": origin.value, "need": need_id, "enterprise": enterprise_id})
+        await refresh_facts([lead.pk])
     elif lead.product_id is None and product_id is not None:
         lead.product_id = product_id
         await lead.save(update_fields=["product_id"])
+        await refresh_facts([lead.pk])  # the product's kind becomes the lead's
     keys = {"request_id": request_id, "meeting_id": meeting_id, "claim_id": claim_id}
     given = {k: v for k, v in keys.items() if v is not None}
     if not given or not await LeadLink.exists(lead_id=lead.pk, **given):
@@ -231,6 +234,7 @@ async def apply_in_tx(lead: FinancingLead, draft: StageDraft, *, side: Side, by:
     if record.stage == LeadStage.DISBURSED and await _first_loan_in_tx(lead, record, by):
         record.first_loan = True
         await record.save(update_fields=["first_loan"])
+    await refresh_facts([lead.pk])
     await sync_need_in_tx(lead.need_id)
     await audit(by, "lead.correct" if draft.corrects_id else "lead.stage", record,
                 organization=await organization_id_of(lead.institution_id if side == Side.INSTITUTION
@@ -289,6 +293,7 @@ async def answer_record(organization: Organization, record_id: object, *, confir
         record.confirmation = Confirmation.CONFIRMED if confirm else Confirmation.DISPUTED
         record.answered_by, record.answered_at, record.dispute_reason = by, utc_now(), "" if confirm else reason
         await record.save(update_fields=["confirmation", "answered_by_id", "answered_at", "dispute_reason"])
+        await refresh_facts([record.lead_id])
         await audit(by, "lead.confirm" if confirm else "lead.dispute", record, organization=organization,
                     after={"lead": record.lead_id, "reason": record.dispute_reason})
         other = record.lead.institution_id if side == Side.ENTERPRISE else record.lead.enterprise_id

@@ -24,6 +24,7 @@ from matchmaker.models.registry import EnterpriseProfile
 from matchmaker.services.audit import current_origin
 from matchmaker.services.clock import db_time, utc_now
 from matchmaker.services.outcomes import stages
+from matchmaker.services.outcomes.facts import refresh_facts
 from matchmaker.services.outcomes.leads import SHANGHAI, _first_loan_in_tx, today
 from matchmaker.services.outcomes.stages import LeadState, RecordState, StageDraft
 from matchmaker.services.outcomes.xlsx import write_xlsx
@@ -247,6 +248,7 @@ async def bulk_update(institution: Organization, data: bytes, *, by: User | None
         for lead_id, lead in leads.items():
             lead.stage, lead.stage_changed_at = states[lead_id].stage, now
         await FinancingLead.bulk_update(list(leads.values()), fields=["stage", "stage_changed_at"], batch_size=CHUNK)
+        await refresh_facts(leads)
         await _sync_needs(sorted({lead.need_id for lead in leads.values()}), by=by)
         enterprises = sorted({lead.enterprise_id for lead in leads.values()})
         await Notification.bulk_create([

@@ -1,24 +1,24 @@
-"""Loading one scope's rows (an event or a programme) for the pure statistics in a fixed
-handful of queries: raw driver rows through Tortoise's public `sql()` and the model's
-connection, no model instances, no per-row queries. The leads arrive with their facts already
-sorted out in SQL (`FACTS_SQL`, checked against the pure `stats.indicators.lead_facts` by
-tests/services/reports), so the 160,000 stage records of bench/reports.py never reach Python
-one by one: 100,000 lead rows and the 30,000 disbursements do."""
+"""Loading one scope's rows (an event or a programme) for the statistics in a fixed handful of
+statements: raw driver rows through Tortoise's public `sql()` and the model's connection, no
+model instances, no per-row queries. The pages and files (`load_summed`) read no lead at all:
+the database sums the facts the outcomes service keeps (lead_fact, disbursement_fact; the SQL
+text is `stats.sql`), and only the meetings, participants, requests and feedback arrive as
+rows. `load_dataset` without `parties` still loads every lead's facts sorted out from its
+records (services/outcomes/facts.py), for the pure reference path the tests compare with."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from tortoise.expressions import Q, Subquery
 
 from matchmaker.models import (
-    CheckIn,
-    EnterpriseProfile,
     Event,
     FinancingLead,
+    LeadFact,
     LeadLink,
-    LeadRecord,
     Meeting,
     MeetingFeedback,
     MeetingRequest,
@@ -29,7 +29,10 @@ from matchmaker.models import (
     VersionState,
 )
 from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.outcomes.facts import load_facts
+from matchmaker.stats import sql
 from matchmaker.stats.indicators import LeadFacts
+from matchmaker.stats.periods import Period
 from matchmaker.stats.rows import (
     FUNNEL_STAGES,
     Dataset,
@@ -40,9 +43,9 @@ from matchmaker.stats.rows import (
     LeadRow,
     MeetingRow,
     ParticipantRow,
-    RecordRow,
     ResponseRow,
 )
+from matchmaker.stats.summary import SummedGroups
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
@@ -79,100 +82,17 @@ async def _rows(query) -> list:
     return rows
 
 
-_STAGE_ORDER = " ".join(f"WHEN '{stage}' THEN {index}" for index, stage in enumerate(FUNNEL_STAGES))
-
-#: One row per lead of the scope with the facts `stats.indicators.lead_facts` defines (the pure
-#: reference: tests/services/reports asserts both give the same facts): its latest live intent
-#: record, its first live approval, the furthest funnel stage of a live record not disputed,
-#: and whether it was declined or withdrawn. Window functions (SQLite ≥ 3.25, PostgreSQL) rank
-#: the records and one GROUP BY pivots each lead's picks into its row (no join back to the
-#: ranked records: SQLite would scan them once per lead), so 100,000 leads arrive as 100,000
-#: rows instead of 260,000 lead and record rows sorted out in Python. `{leads}` is the scope's
-#: lead-id subquery.
-FACTS_SQL = """
-WITH live AS (
-  SELECT r.id, r.lead_id, r.stage, r.occurred_on, r.amount, r.rate_bp, r.guarantee,
-         CASE WHEN r.first_loan THEN 1 ELSE 0 END AS first_flag, r.confirmation, COALESCE(p.kind, '') AS kind,
-         ROW_NUMBER() OVER (PARTITION BY r.lead_id, r.stage ORDER BY r.occurred_on DESC, r.id DESC) AS latest,
-         ROW_NUMBER() OVER (PARTITION BY r.lead_id, r.stage ORDER BY r.occurred_on, r.id) AS earliest
-  FROM lead_record r LEFT JOIN product p ON p.id = r.product_id
-  WHERE NOT r.superseded AND r.stage IN ('intent', 'accepted', 'approved', 'declined', 'withdrawn')
-    AND r.lead_id IN ({leads})
-)
-SELECT l.id, l.enterprise_id, l.institution_id, COALESCE(lp.kind, n.kind, ''), l.first_contact_at, l.first_event_id,
-       s.i_id, s.i_occurred_on, s.i_amount, s.i_rate_bp, s.i_guarantee, s.i_first_flag, s.i_confirmation, s.i_kind,
-       s.a_id, s.a_occurred_on, s.a_amount, s.a_rate_bp, s.a_guarantee, s.a_first_flag, s.a_confirmation, s.a_kind,
-       s.furthest, s.declined, s.withdrawn
-FROM financing_lead l
-LEFT JOIN product lp ON lp.id = l.product_id
-LEFT JOIN financing_need n ON n.id = l.need_id
-LEFT JOIN (
-  SELECT lead_id,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN id END) AS i_id,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN occurred_on END) AS i_occurred_on,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN amount END) AS i_amount,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN rate_bp END) AS i_rate_bp,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN guarantee END) AS i_guarantee,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN first_flag END) AS i_first_flag,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN confirmation END) AS i_confirmation,
-         MAX(CASE WHEN stage = 'intent' AND latest = 1 THEN kind END) AS i_kind,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN id END) AS a_id,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN occurred_on END) AS a_occurred_on,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN amount END) AS a_amount,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN rate_bp END) AS a_rate_bp,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN guarantee END) AS a_guarantee,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN first_flag END) AS a_first_flag,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN confirmation END) AS a_confirmation,
-         MAX(CASE WHEN stage = 'approved' AND earliest = 1 THEN kind END) AS a_kind,
-         MAX(CASE WHEN confirmation = 'disputed' THEN 0 ELSE CASE stage {order} ELSE 0 END END) AS furthest,
-         MAX(CASE WHEN stage = 'declined' THEN 1 ELSE 0 END) AS declined,
-         MAX(CASE WHEN stage = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn
-  FROM live GROUP BY lead_id
-) s ON s.lead_id = l.id
-WHERE l.id IN ({leads})
-"""
-
-#: The live disbursements of the scope's leads, in the order `lead_facts` keeps them.
-DISBURSEMENTS_SQL = """
-SELECT r.id, r.lead_id, r.occurred_on, r.amount, r.rate_bp, r.guarantee, r.first_loan, r.confirmation,
-       COALESCE(p.kind, '')
-FROM lead_record r LEFT JOIN product p ON p.id = r.product_id
-WHERE NOT r.superseded AND r.stage = 'disbursed' AND r.lead_id IN ({leads})
-ORDER BY r.lead_id, r.occurred_on, r.id
-"""
-
-
-def _record(lead_id: int, stage: str, values) -> RecordRow | None:
-    rid, on, amount, rate, guarantee, first, confirmation, kind = values
-    if rid is None:
-        return None
-    return RecordRow(rid, lead_id, stage, _date(on), amount, rate, guarantee or "", bool(first), str(confirmation),
-                     False, str(kind or ""))
+def scope_leads_sql(event_ids: Sequence[int]) -> str:
+    """The id subquery of the scope's leads (as `_leads_of`): ids are integers, safe to inline."""
+    ids = ",".join(str(int(i)) for i in event_ids)
+    return (f"SELECT l0.id FROM financing_lead l0 WHERE l0.first_event_id IN ({ids}) "
+            f"UNION SELECT k.lead_id FROM lead_link k WHERE k.event_id IN ({ids})")
 
 
 async def load_lead_facts(event_ids: Sequence[int]) -> tuple[tuple[LeadRow, ...], tuple[LeadFacts, ...]]:
-    """The scope's leads and their facts in two queries (FACTS_SQL, DISBURSEMENTS_SQL)."""
-    ids = ",".join(str(int(i)) for i in event_ids)  # integers: safe to inline
-    scope_sql = (f"SELECT l0.id FROM financing_lead l0 WHERE l0.first_event_id IN ({ids}) "
-                 f"UNION SELECT k.lead_id FROM lead_link k WHERE k.event_id IN ({ids})")  # as _leads_of
-    db = LeadRecord._meta.db
-    _, paid_rows = await db.execute_query(DISBURSEMENTS_SQL.format(leads=scope_sql))
-    paid: dict[int, list[RecordRow]] = {}
-    for rid, lead_id, on, amount, rate, guarantee, first, confirmation, kind in paid_rows:
-        paid.setdefault(lead_id, []).append(RecordRow(rid, lead_id, "disbursed", _date(on), amount, rate,
-                                                      guarantee or "", bool(first), str(confirmation), False,
-                                                      str(kind or "")))
-    _, rows = await db.execute_query(FACTS_SQL.format(leads=scope_sql, order=_STAGE_ORDER))
-    leads, facts = [], []
-    for row in sorted(rows, key=lambda r: r[0]):
-        lead = LeadRow(row[0], row[1], row[2], str(row[3] or ""), _day(row[4]), row[5])
-        disbursements = tuple(paid.get(lead.id, ()))
-        furthest = max(row[22] or 0, 4 if any(r.confirmation != "disputed" for r in disbursements) else 0)
-        leads.append(lead)
-        facts.append(LeadFacts(lead=lead, intent=_record(lead.id, "intent", row[6:14]),
-                               approved=_record(lead.id, "approved", row[14:22]), disbursements=disbursements,
-                               furthest=FUNNEL_STAGES[furthest], declined=bool(row[23]), withdrawn=bool(row[24])))
-    return tuple(leads), tuple(facts)
+    """The scope's leads and their facts sorted out from the records (services/outcomes/facts)."""
+    facts = await load_facts(scope_leads_sql(event_ids))
+    return tuple(f.lead for f in facts), facts
 
 
 def event_day(sessions: list[dict]) -> date | None:
@@ -187,21 +107,31 @@ def _leads_of(event_ids: Sequence[int]):
     return FinancingLead.filter(Q(first_event_id__in=list(event_ids)) | Q(id__in=Subquery(linked)))
 
 
-async def load_dataset(event_ids: Sequence[int]) -> Dataset:
-    """Every row the statistics of these events need (ten queries, whatever their size)."""
+async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set[int]] | None = None) -> Dataset:
+    """Every row the statistics of these events need (ten queries, whatever their size); with
+    `parties` (the leads' enterprises and institutions, when the database sums the facts:
+    `load_summed`) the leads themselves are not read."""
     ids = list(event_ids)
     if not ids:
         return Dataset()
     events = tuple(EventRow(id=i, title=t, held_on=event_day(s), programme_id=p) for i, t, s, p in
                    await Event.filter(id__in=ids).values_list("id", "title", "sessions", "programme_id"))
-    checked = set(await CheckIn.filter(event_id__in=ids).distinct().values_list("event_id", "organization_id"))
-    participants = tuple(ParticipantRow(e, o, (e, o) in checked) for e, o in await Registration.filter(
-        event_id__in=ids, status=RegistrationStatus.APPROVED).values_list("event_id", "organization_id"))
+    listed = ",".join(str(int(i)) for i in ids)  # integers: safe to inline
+    # One statement: an approved registration and whether anyone of it checked in.
+    _, rows = await Registration._meta.db.execute_query(
+        "SELECT r.event_id, r.organization_id, CASE WHEN EXISTS (SELECT 1 FROM checkin c WHERE c.event_id = r.event_id "
+        "AND c.organization_id = r.organization_id) THEN 1 ELSE 0 END FROM registration r "
+        f"WHERE r.event_id IN ({listed}) AND r.status = '{RegistrationStatus.APPROVED.value}'")  # nosec B608
+    participants = tuple(ParticipantRow(e, o, bool(checked)) for e, o, checked in rows)
     meetings = tuple(MeetingRow(i, e, ent, inst, str(state), _day(start), absent or "")
                      for i, e, ent, inst, state, start, absent in await _rows(Meeting.filter(
                          event_id__in=ids, version__state=VersionState.PUBLISHED).values_list(
                          "id", "event_id", "enterprise_id", "institution_id", "state", "starts_at", "absent_side")))
-    leads, facts = await load_lead_facts(ids)
+    if parties is None:
+        leads, facts = await load_lead_facts(ids)
+        parties = ({lead.enterprise_id for lead in leads}, {lead.institution_id for lead in leads})
+    else:
+        leads, facts = (), ()
     responses = [ResponseRow("request", inst, ent, "enterprise" if not from_ent else "institution", _local(asked),
                              _local(deadline), _local(answered))
                  for inst, ent, from_ent, asked, deadline, answered in await _rows(MeetingRequest.filter(
@@ -217,14 +147,21 @@ async def load_dataset(event_ids: Sequence[int]) -> Dataset:
                      await MeetingFeedback.filter(event_id__in=ids).values_list(
                          "institution_id", "enterprise_id", "satisfaction", "created_at"))
 
-    enterprise_ids = {m.enterprise_id for m in meetings} | {lead.enterprise_id for lead in leads}
-    institution_ids = {m.institution_id for m in meetings} | {lead.institution_id for lead in leads}
+    enterprise_ids = {m.enterprise_id for m in meetings} | parties[0]
+    institution_ids = {m.institution_id for m in meetings} | parties[1]
     institution_ids |= {p.organization_id for p in participants}
-    organizations = {i: (name, kind) for i, name, kind in await Organization.filter(
-        id__in=list(enterprise_ids | institution_ids)).values_list("id", "name", "kind")}
-    profiles = {o: (d, tuple(c or ()), s, f) for o, d, c, s, f in await EnterpriseProfile.filter(
-        organization_id__in=list(enterprise_ids)).values_list(
-        "organization_id", "district", "industry_chains", "size_class", "first_loan")}
+    organizations, profiles = {}, {}
+    wanted = ",".join(str(int(i)) for i in sorted(enterprise_ids | institution_ids)) or "NULL"
+    # One statement: each organization with its profile when it has one (an enterprise).
+    _, rows = await Organization._meta.db.execute_query(
+        "SELECT o.id, o.name, o.kind, p.organization_id, p.district, p.industry_chains, p.size_class, p.first_loan "
+        f"FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id WHERE o.id IN ({wanted})")
+    for i, name, kind, profiled, district, chains, size_class, first_loan in rows:
+        organizations[i] = (name, kind)
+        if profiled is not None and i in enterprise_ids:
+            chains = json.loads(chains) if isinstance(chains, str) else chains
+            profiles[i] = (district, tuple(chains or ()), size_class,
+                           None if first_loan is None else bool(first_loan))
     enterprises = {i: EnterpriseRow(i, organizations[i][0], *profiles.get(i, ("", (), "", None)))
                    for i in enterprise_ids if i in organizations}
     institutions = {i: InstitutionRow(i, organizations[i][0], str(organizations[i][1]))
@@ -233,3 +170,74 @@ async def load_dataset(event_ids: Sequence[int]) -> Dataset:
     return Dataset(events=events, participants=participants, meetings=meetings, enterprises=enterprises,
                    institutions=institutions, leads=leads, facts=facts, responses=tuple(responses),
                    feedback=feedback)
+
+
+def _meetings_sql(event_ids: Sequence[int]) -> str:
+    ids = ",".join(str(int(i)) for i in event_ids)  # integers: safe to inline
+    return ("SELECT m0.id FROM meeting m0 JOIN schedule_version v0 ON v0.id = m0.version_id "
+            f"WHERE m0.event_id IN ({ids}) AND v0.state = '{VersionState.PUBLISHED.value}'")
+
+
+async def load_summed(event_ids: Sequence[int], period: Period) -> tuple[Dataset, SummedGroups]:
+    """The scope's rows without its leads, and its cells and per-enterprise totals summed by the
+    database over the stored facts: six queries of `stats.sql` (two passes over lead_fact, two
+    over disbursement_fact, the distinct enterprises, 放款用时) besides the dataset's own."""
+    db = LeadFact._meta.db
+    scope = sql.scope(event_ids)
+
+    async def rows(text: str) -> list:
+        return list((await db.execute_query(text))[1])
+
+    lead_cells, lead_enterprises = [], []
+    for tag, *row in await rows(sql.lead_sums_sql(scope, period)):
+        if tag == "cell":
+            lead_cells.append(row)
+        else:  # the enterprise, then the cells' three other key columns (NULL)
+            lead_enterprises.append((row[0], *row[4:]))
+    paid_cells, paid_enterprises, days = [], [], []
+    for tag, *row in await rows(sql.paid_sums_sql(scope, period)):
+        if tag == "cell":
+            paid_cells.append(row)
+        elif tag == "enterprise":
+            paid_enterprises.append((row[0], *row[3:]))
+        else:
+            days.append((row[0], row[4]))
+    distinct: dict[str, list] = {dimension: [] for dimension in sql.DISTINCT_DIMENSIONS}
+    for dimension, *counts in await rows(sql.distinct_sql(scope, _meetings_sql(event_ids), period,
+                                                          db.capabilities.dialect)):
+        distinct[dimension].append(counts)
+    data = await load_dataset(event_ids, parties=SummedGroups.parties(lead_cells, lead_enterprises))
+    return data, SummedGroups(data, period, lead_cells=lead_cells, paid_cells=paid_cells,
+                              lead_enterprises=lead_enterprises, paid_enterprises=paid_enterprises,
+                              distinct=distinct, days=days)
+
+
+async def count_overdue(event_ids: Sequence[int], cutoff: date) -> int:
+    _, rows = await LeadFact._meta.db.execute_query(sql.overdue_sql(sql.scope(event_ids), cutoff))
+    return int(rows[0][0])
+
+
+async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
+    """The scope's leads as the workbook's detail sheet lists them (lead_fact rows, oldest
+    first), `chunk` rows per query so the rows stream instead of arriving all at once: lead id,
+    enterprise, institution, kind, first contact (ISO), stage, intent, approved, disbursed not
+    disputed (元), bucket of the latest disbursement."""
+    db = LeadFact._meta.db
+    leads = sql.scope(event_ids)
+    after = ("", 0)
+    while True:
+        day, lead_id = after
+        since = "" if not day else (f"AND (f.first_contact_on > '{day}' OR "
+                                    f"(f.first_contact_on = '{day}' AND f.lead_id > {int(lead_id)})) ")
+        _, rows = await db.execute_query(
+            "SELECT f.lead_id, f.enterprise_id, f.institution_id, f.kind, f.first_contact_on, f.declined, f.withdrawn, "
+            "f.furthest, f.intent_amount, f.approved_amount, f.disbursed_amount, f.last_bucket "
+            f"FROM lead_fact f WHERE {leads} {since}"
+            f"ORDER BY f.first_contact_on, f.lead_id LIMIT {int(chunk)}")  # nosec B608 - ints and ISO dates
+        if not rows:
+            return
+        for row in rows:
+            on = _date(row[4])
+            stage = "declined" if row[5] else "withdrawn" if row[6] else FUNNEL_STAGES[row[7]]
+            yield (row[0], row[1], row[2], row[3] or "", on, stage, row[8], row[9], int(row[10] or 0), row[11])
+        after = (_date(rows[-1][4]).isoformat(), rows[-1][0])

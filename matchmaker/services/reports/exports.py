@@ -29,7 +29,8 @@ async def report_file(*, suffix: str, period: str = "", programme_id: object = N
             raise NotFound(f"没有编号为 {event_id} 的活动")
         organizer = await Organization.get(id=event.organizer_id)
         scope = await statistics_service.event_scope(organizer, event.pk)
-    stats = await statistics_service.compute(scope, statistics_service.period_of(scope, period))
+    stats = await statistics_service.compute(scope, statistics_service.period_of(scope, period),
+                                             details=suffix == ".xlsx")
     if suffix == ".xlsx":
         return build_workbook(stats, with_details=True)
     return build_report(stats, now=datetime.now(UTC))

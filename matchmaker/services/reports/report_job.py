@@ -46,7 +46,10 @@ async def _run(context) -> None:
     # Read as the organization that asked, as the page does: access is checked again here.
     scope = await _scope(await Organization.get(id=job.organization_id), options["scope"], options["id"])
     context.report(0.2, "正在统计 (computing the statistics)")
-    stats = await statistics_service.compute(scope, statistics_service.period_of(scope, options["period"]))
+    # The workbook's per-lead sheet is the organizer's only (never a partner department's).
+    details = options["format"] == "xlsx" and scope.is_organizer
+    stats = await statistics_service.compute(scope, statistics_service.period_of(scope, options["period"]),
+                                             details=details)
     context.report(0.6, "正在生成文件 (building the file)")
     if options["format"] == "xlsx":
         body = await asyncio.to_thread(build_workbook, stats, with_details=scope.is_organizer)

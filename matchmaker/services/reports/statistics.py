@@ -4,16 +4,16 @@ reports alike, so that a figure has one value wherever it is shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from matchmaker.errors import InvalidInput, NotFound
 from matchmaker.models import Event, Organization, Programme, ProgrammePartner
 from matchmaker.services.events.slots import SHANGHAI
-from matchmaker.services.reports.data import event_day, load_dataset
+from matchmaker.services.reports.data import count_overdue, event_day, lead_details, load_summed
 from matchmaker.services.reports.programmes import event_ids_of, readable_programme
 from matchmaker.services.tenancy import row_id
 from matchmaker.stats import assessment as stats_assessment
-from matchmaker.stats.indicators import LeadFacts, facts_of
+from matchmaker.stats.indicators import LeadFacts
 from matchmaker.stats.periods import BadPeriod, Period, date_range, parse_period
 from matchmaker.stats.rows import Dataset
 from matchmaker.stats.summary import (
@@ -21,7 +21,6 @@ from matchmaker.stats.summary import (
     Headline,
     TrendPoint,
     breakdowns,
-    groups_of,
     headline,
     monthly_trend,
 )
@@ -48,9 +47,15 @@ class Statistics:
     breakdowns: dict[str, Breakdown]
     ranking: tuple[stats_assessment.Scored, ...]
     weights: dict[str, float]
-    data: Dataset
-    facts: tuple[LeadFacts, ...]
+    data: Dataset  # without the leads' facts: the database sums them (data.load_groups)
+    facts: tuple[LeadFacts, ...]  # empty, kept for the shape; the files read `lead_rows`
     generated_at: datetime
+    overdue_leads: int = 0  # open leads with no step for OVERDUE_DAYS (the 通报's 存在的问题)
+    #: The workbook's per-lead sheet (data.lead_details), loaded only when a file asks for it.
+    lead_rows: tuple[tuple, ...] = ()
+
+
+OVERDUE_DAYS = 30  # a lead with no stage recorded for this long after its last step is 逾期未跟进
 
 
 async def programme_scope(viewer: Organization, programme_id: object) -> Scope:
@@ -93,19 +98,21 @@ def weights_of(programme: Programme | None) -> dict[str, float]:
     return saved or dict(stats_assessment.DEFAULT_WEIGHTS)
 
 
-async def compute(scope: Scope, period: Period, *, now: datetime | None = None) -> Statistics:
+async def compute(scope: Scope, period: Period, *, now: datetime | None = None,
+                  details: bool = False) -> Statistics:
+    """Every figure of the scope over the period; `details` adds the workbook's per-lead rows."""
     now = now or datetime.now(UTC)
     local_now = now.astimezone(SHANGHAI).replace(tzinfo=None)
-    data = await load_dataset(scope.event_ids)
-    facts = facts_of(data)
     weights = weights_of(scope.programme)
-    groups = groups_of(data, period, facts)  # one pass over the facts for every figure below
+    data, groups = await load_summed(scope.event_ids, period)  # summed in SQL, merged for every figure below
+    overdue = await count_overdue(scope.event_ids, (now - timedelta(days=OVERDUE_DAYS)).date())
+    lead_rows = tuple([row async for row in lead_details(scope.event_ids)]) if details else ()
     return Statistics(
         scope=scope, period=period, headline=headline(data, period, now=local_now, groups=groups),
         trend=monthly_trend(data, period, groups=groups),
         breakdowns=breakdowns(data, period, groups=groups),
         ranking=stats_assessment.assess(data, period, weights, now=local_now, groups=groups),
-        weights=weights, data=data, facts=facts, generated_at=now)
+        weights=weights, data=data, facts=(), generated_at=now, overdue_leads=overdue, lead_rows=lead_rows)
 
 
 async def institution_scope(programme: Programme) -> Scope:

@@ -5,7 +5,7 @@ office edits and signs it; every figure comes from the same statistics as the pa
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -14,12 +14,11 @@ from docx.shared import Cm, Pt
 
 from matchmaker.services.reports import charts
 from matchmaker.services.reports.figures import by_key, headline_lines, percent, wan
-from matchmaker.services.reports.statistics import Statistics
+from matchmaker.services.reports.statistics import OVERDUE_DAYS, Statistics
 from matchmaker.stats.assessment import formula
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
-OVERDUE_DAYS = 30  # a lead with no stage recorded for this long after its last step is 逾期未跟进
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
@@ -62,21 +61,14 @@ def _table(document, headers: list[str], rows: list[list]) -> None:
 
 
 def problems_found(statistics: Statistics, *, now: datetime) -> list[str]:
-    """四、存在的问题: facts the office should look at, generated from the figures."""
+    """四、存在的问题: facts the office should look at, generated from the figures (the overdue
+    leads as of when the figures were computed: `Statistics.overdue_leads`)."""
     found = []
     for scored in statistics.ranking:
         rate = scored.values.get("on_time_rate")
         if rate is not None and rate < 80:
             found.append(f"{scored.name}按时响应率为 {rate:.2f}%，低于 80%。")
-    cutoff = (now - timedelta(days=OVERDUE_DAYS)).date()
-    open_stages = {"contact", "intent", "accepted", "approved"}
-    overdue = 0
-    for f in statistics.facts:
-        if f.declined or f.withdrawn or f.disbursements or f.furthest not in open_stages:
-            continue
-        latest = max([f.lead.first_contact_on] + [r.occurred_on for r in (f.intent, f.approved) if r is not None])
-        if latest < cutoff:
-            overdue += 1
+    overdue = statistics.overdue_leads  # counted in SQL when the figures were (stats.sql.overdue_sql)
     if overdue:
         found.append(f"有 {overdue} 条对接线索超过 {OVERDUE_DAYS} 天未更新进展，需督促金融机构跟进。")
     h = statistics.headline

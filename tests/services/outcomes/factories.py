@@ -23,6 +23,7 @@ from matchmaker.models import (
 from matchmaker.models.outcomes import FinancingLead
 from matchmaker.services.clock import db_time, utc_now
 from matchmaker.services.events.requests import answer
+from matchmaker.services.outcomes.facts import refresh_facts
 from tests.factories import make_enterprise, make_institution, make_need, make_organizer, make_user
 
 
@@ -62,6 +63,7 @@ async def accepted_lead(*, first_loan: bool | None = True, days_ago: int = 10, o
     # The lead began `days_ago` days ago, so that stage dates before today are valid.
     began = utc_now() - timedelta(days=days_ago)
     await FinancingLead.filter(pk=lead.pk).update(first_contact_at=db_time(began), stage_changed_at=db_time(began))
+    await refresh_facts([lead.pk])  # the backdated first contact is a fact the statistics read
     await lead.refresh_from_db()
     return LeadSetup(event, enterprise, bank, need, product, enterprise_user, bank_user, organizer, organizer_user,
                      lead)

@@ -24,6 +24,7 @@ from matchmaker.models import (
     VersionState,
 )
 from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.outcomes.facts import refresh_all_facts
 from tests.conftest import next_uscc
 from tests.stats import fixture
 
@@ -39,8 +40,9 @@ class Loaded:
     organizations: dict[int, Organization]
 
 
-async def load_fixture(organizer: Organization) -> Loaded:
-    """Every fixture row but the responses (their deadlines are per request there)."""
+async def load_fixture(organizer: Organization, *, refresh: bool = True) -> Loaded:
+    """Every fixture row but the responses (their deadlines are per request there); `refresh`
+    False leaves the stored facts alone (a database before migration 0019 has none)."""
     programme = await Programme.create(organizer=organizer, name="2026年科技金融常态化银企对接活动",
                                        starts_on=fixture.OCT15.replace(month=1, day=1),
                                        ends_on=fixture.OCT15.replace(month=12, day=31))
@@ -88,6 +90,8 @@ async def load_fixture(organizer: Organization) -> Loaded:
             lead=leads[row.lead_id], stage=row.stage, occurred_on=row.occurred_on, amount=row.amount,
             rate_bp=row.rate_bp, guarantee=row.guarantee, first_loan=row.first_loan, confirmation=row.confirmation,
             superseded=row.superseded, recorded_side="institution")
+    if refresh:
+        await refresh_all_facts()  # the records were written straight through the models, as a bulk import does
     for row in fixture.FEEDBACK:
         meeting = await Meeting.get(enterprise=orgs[row.enterprise_id], institution=orgs[row.institution_id])
         feedback = await MeetingFeedback.create(meeting=meeting, enterprise=orgs[row.enterprise_id],
