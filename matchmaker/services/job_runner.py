@@ -78,6 +78,8 @@ async def execute(job_id: int, token: str) -> None:
             if done:
                 break
             if not await queue.renew(job_id, token, progress=context.progress, label=context.label):
+                if context.finished:  # the renewal waited for the apply that ended the lease: done
+                    continue
                 log.warning("job %s: lease lost; another process computes it", job_id)
                 handler.cancel()
                 return

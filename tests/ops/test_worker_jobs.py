@@ -18,14 +18,16 @@ from matchmaker.config import load_settings
 from matchmaker.models import AuditLog, BackgroundJob, JobState, Organization
 from matchmaker.services import jobs as job_queue
 from matchmaker.services.scheduling import solver_runs
-from tests.conftest import next_uscc
+from matchmaker.uscc import make_uscc
 from tests.factories import organization_of, workbook_bytes
 from tests.ops.worker_process import WorkerProcess, worker_env
 from tests.services.reports.factories import load_fixture
 
 pytestmark = pytest.mark.slow
 
-ROWS = 3000  # enough that reading, checking and writing outlast the first lease renewals
+# Enough that reading, checking and writing outlast the first lease renewals (every 0.67 s) on a
+# quiet machine: 3,000 rows were imported within one renewal, so the kill came too late.
+ROWS = 20_000
 
 
 @pytest.fixture
@@ -78,7 +80,7 @@ async def test_a_worker_killed_mid_import_leaves_the_job_to_the_next_which_appli
         app, client, settings, make_organization, tmp_path):
     organizer = await make_organization("government", is_organizer=True)
     await client.login(organizer.email)
-    rows = [[next_uscc(), f"导入企业{n}", n % 50 + 1] for n in range(ROWS)]
+    rows = [[make_uscc(f"91330106MA{n:06d}0"), f"导入企业{n}", n % 50 + 1] for n in range(ROWS)]
     upload = await client.post("/organizer/import", data={"csrftoken": await client.csrf(), "kind": "enterprises"},
                                files={"file": ("企业.xlsx", workbook_bytes(["统一社会信用代码", "企业名称", "职工人数"], *rows))})
     job_id = _job_id(upload)
