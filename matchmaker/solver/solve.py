@@ -26,11 +26,12 @@ from matchmaker.solver.report import build_solution, infeasible_solution
 from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import Selection, select_requests
 from matchmaker.solver.solution import Solution
+from matchmaker.solver.swap import swap_into_gaps
 from matchmaker.solver.sweep import sweep_schedule
 
 SWEEP_REQUESTS = 20_000   # the slot-by-slot construction is tried up to this many requests
-VALUE_SLACK = 1e-4        # candidates this close to the best construction's value compete on the rest
-EARLY_FLOOR = 0.90        # share of the sweep's first-hour meetings every later phase keeps:
+VALUE_SLACK = 1e-3        # candidates this close to the best construction's value compete on the rest
+EARLY_FLOOR = 0.97        # share of the sweep's first-hour meetings every later phase keeps:
                           # the sweep fills the first hour as self-booking does (1.01× FCFS on
                           # docking 1,000×200), the per-enterprise runs only 0.60×
 STALL_LIMIT = 400   # neighbourhoods in a row without improvement before giving up early
@@ -90,7 +91,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     selection = select_requests(inst)
     sched, unplaced, floor = construct(inst, selection, random.Random(seed), deadline)
     report(sched.objective, selection.bound, "construct", force=True)
-    bound, bound_source = tighten_bound(inst, sched, selection.bound, deadline, seed, report)
+    bound, bound_source = tighten_bound(inst, sched, selection.bound, deadline, seed, report, floor)
     search = Search(inst, sched, deadline, seed, bound=bound, targets=set(unplaced), early_floor=floor,
                     on_improve=lambda: report(sched.objective, bound, "lns"))
     stopped = improve(search, stall_limit=STALL_LIMIT,
@@ -168,12 +169,13 @@ def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int =
     early = EarlyFloor(sched, floor)
     repack_all(sched, rng, deadline, early=early)
     close_gaps(sched, deadline, rng=rng, early=early)
+    swap_into_gaps(sched, deadline, early)
     shift_early(sched, deadline, rng)
     pull_early(sched, deadline)
 
 
 def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadline, seed: int,
-                  report: _Reporter) -> tuple[int, str]:
+                  report: _Reporter, floor: int = 0) -> tuple[int, str]:
     """While the schedule is below the flow bound, try the LP bound, then (small instances) the
     exact model, which may also improve the schedule. Returns the bound and where it came from."""
     source = "flow"
@@ -183,9 +185,10 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
             bound, source = proven, "lp"
             report(sched.objective, bound, "bound")
     if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
-        proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE)
+        proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE,
+                               early_floor=floor)
         # the exact model places for value alone and scatters meetings: re-pack before the search
-        polish(sched, random.Random(seed), deadline)
+        polish(sched, random.Random(seed), deadline, floor)
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")
