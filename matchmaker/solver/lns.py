@@ -187,12 +187,15 @@ def pick_seed_enterprise(search: Search) -> int:
     if search.targets and rng.random() < 0.7:
         return inst.req_enterprise[rng.choice(sorted(search.targets))]
     roll = rng.random()
-    if roll < 0.3 and sched.objective < search.bound:
+    # enterprise gaps get most seeds (15 % value, 65 % enterprise gaps, 10 % institution gaps):
+    # near the bound few unmet requests can still be placed, and enterprise gaps are the
+    # waiting people (from a post-exact fragmented 1,000×200 in 10 s: 365 gaps against 380)
+    if roll < 0.15 and sched.objective < search.bound:
         for _ in range(20):
             r = rng.randrange(inst.n_requests)
             if sched.slot_of[r] == UNMET and sched.room_for(r):
                 return inst.req_enterprise[r]
-    if roll < 0.65:
+    if roll < 0.8:
         for _ in range(30):
             e = rng.randrange(len(inst.enterprise_ids))
             if sched.ent_gaps(e):

@@ -91,8 +91,10 @@ def solve(problem: Problem, *, time_limit: float = 30.0, seed: int = 0,
     selection = select_requests(inst)
     sched, unplaced, floor = construct(inst, selection, random.Random(seed), deadline)
     report(sched.objective, selection.bound, "construct", force=True)
-    bound, bound_source = tighten_bound(inst, sched, selection.bound, deadline, seed, report, floor)
-    search = Search(inst, sched, deadline, seed, bound=bound, targets=set(unplaced), early_floor=floor,
+    bound, bound_source, exact = tighten_bound(inst, sched, selection.bound, deadline, seed, report, floor)
+    # after the exact model the construction's unplaced requests say nothing: it re-chose them
+    targets = set() if exact else set(unplaced)
+    search = Search(inst, sched, deadline, seed, bound=bound, targets=targets, early_floor=floor,
                     on_improve=lambda: report(sched.objective, bound, "lns"))
     stopped = improve(search, stall_limit=STALL_LIMIT,
                       done=lambda: sched.objective >= bound and search.gaps == 0)
@@ -175,16 +177,18 @@ def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int =
 
 
 def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadline, seed: int,
-                  report: _Reporter, floor: int = 0) -> tuple[int, str]:
+                  report: _Reporter, floor: int = 0) -> tuple[int, str, bool]:
     """While the schedule is below the flow bound, try the LP bound, then (small instances) the
-    exact model, which may also improve the schedule. Returns the bound and where it came from."""
-    source = "flow"
+    exact model, which may also improve the schedule. Returns the bound, where it came from,
+    and whether the exact model ran."""
+    source, exact = "flow", False
     if sched.objective < bound and deadline.remaining() > 1.0:
         proven = lp_bound(inst, deadline, share=0.3)
         if proven is not None and proven < bound:
             bound, source = proven, "lp"
             report(sched.objective, bound, "bound")
     if exact_size(inst) <= EXACT_VARIABLES and sched.objective < bound:
+        exact = True
         proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE,
                                early_floor=floor)
         # the exact model places for value alone and scatters meetings: re-pack before the search
@@ -192,4 +196,4 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")
-    return bound, source
+    return bound, source, exact
