@@ -166,8 +166,9 @@ def score(sched: Schedule, floor: int = 0) -> tuple[int, bool, int, int]:
 
 def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0) -> None:
     """Same meetings, fewer idle gaps, earlier: re-pack enterprises, move single meetings into
-    gaps (taking meetings out of the first hour only down to `floor`), then move whole runs and
-    single meetings towards the first slots where that opens no gap."""
+    gaps, exchange two meetings into a gap at a full institution (taking meetings out of the
+    first hour only down to `floor`), then move whole runs and single meetings towards the
+    first slots where that opens no gap."""
     early = EarlyFloor(sched, floor)
     repack_all(sched, rng, deadline, early=early)
     close_gaps(sched, deadline, rng=rng, early=early)
