@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from matchmaker.solver.clock import Deadline
-from matchmaker.solver.instance import Instance
+from matchmaker.solver.instance import Instance, bits
 from matchmaker.solver.model import ENTERPRISE_GAP, build_neighbourhood, free_value
 from matchmaker.solver.schedule import UNMET, Schedule
 
@@ -149,6 +149,7 @@ def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
             if r not in inst.locked:
                 free.append(r)
                 size += inst.req_slots[r].bit_count()
+        frontier += _blockers(search, e)
         institutions = [inst.req_institution[r] for r in inst.ent_requests[e]]
         rng.shuffle(institutions)
         for i in institutions[:3]:
@@ -156,6 +157,26 @@ def grow_neighbourhood(search: Search, seed_enterprise: int) -> list[int]:
                         if sched.slot_of[q] != UNMET]
             frontier += rng.sample(partners, min(3, len(partners)))
     return free
+
+
+def _blockers(search: Search, e: int) -> list[int]:
+    """Enterprises holding, in e's idle slots, a table of an institution e meets: freeing them
+    with e lets a meeting of e move into its gap while the blocker takes e's old slot."""
+    inst, sched = search.inst, search.sched
+    busy = sched.ent_busy[e]
+    if busy & (busy - 1) == 0:
+        return []
+    span = ((1 << busy.bit_length()) - 1) & ~((busy & -busy) - 1)
+    idle = span & inst.ent_usable[e] & ~busy
+    out = []
+    for r in inst.ent_requests[e]:
+        if sched.slot_of[r] == UNMET:
+            continue
+        i = inst.req_institution[r]
+        for s in bits(idle & inst.req_slots[r]):
+            out += [inst.req_enterprise[q] for q in sched.meetings_at("i", i, s)]
+    search.rng.shuffle(out)
+    return out[:6]
 
 
 def pick_seed_enterprise(search: Search) -> int:
@@ -166,12 +187,15 @@ def pick_seed_enterprise(search: Search) -> int:
     if search.targets and rng.random() < 0.7:
         return inst.req_enterprise[rng.choice(sorted(search.targets))]
     roll = rng.random()
-    if roll < 0.3 and sched.objective < search.bound:
+    # enterprise gaps get most seeds (15 % value, 65 % enterprise gaps, 10 % institution gaps):
+    # near the bound few unmet requests can still be placed, and enterprise gaps are the
+    # waiting people (from a post-exact fragmented 1,000×200 in 10 s: 365 gaps against 380)
+    if roll < 0.15 and sched.objective < search.bound:
         for _ in range(20):
             r = rng.randrange(inst.n_requests)
             if sched.slot_of[r] == UNMET and sched.room_for(r):
                 return inst.req_enterprise[r]
-    if roll < 0.65:
+    if roll < 0.8:
         for _ in range(30):
             e = rng.randrange(len(inst.enterprise_ids))
             if sched.ent_gaps(e):

@@ -135,26 +135,49 @@ def add_idle_gaps(model, occupied: list, hinted: list[int], name: str) -> list:
     it is empty. Minimising idle literals pushes started/not_ended down to their true values.
     `hinted[k]` is the incumbent's occupancy, so every new literal gets a hint too: a complete
     hint lets CP-SAT start from the incumbent instead of searching for a first solution.
+
+    Only what the neighbourhood can change gets a variable (building the model is half of a
+    neighbourhood's time): slots outside the first and last that could be occupied are never
+    idle; after a fixed meeting `started` is known, before the last fixed one `not_ended` is;
+    a slot known to be idle whatever happens is a constant and is left out.
     """
-    n = len(occupied)
-    if n < 3 or all(isinstance(o, int) for o in occupied):
-        return []  # fixed occupancy: its gaps are a constant the neighbourhood cannot change
-    started = [model.new_bool_var(f"{name}_st{k}") for k in range(n)]
-    not_ended = [model.new_bool_var(f"{name}_ne{k}") for k in range(n)]
+    maybe = [k for k, o in enumerate(occupied) if not (isinstance(o, int) and o == 0)]
+    if len(maybe) < 3 and not (len(maybe) == 2 and maybe[1] - maybe[0] > 1):
+        return []   # no slot can lie between two meetings
+    if all(isinstance(occupied[k], int) for k in maybe):
+        return []   # fixed occupancy: its gaps are a constant the neighbourhood cannot change
+    lo, hi = maybe[0], maybe[-1]
+    ones = [k for k in maybe if isinstance(occupied[k], int)]
+    first_one = ones[0] if ones else hi + 1
+    last_one = ones[-1] if ones else lo - 1
+    first = hinted.index(1) if 1 in hinted else len(hinted)
+    last = len(hinted) - 1 - hinted[::-1].index(1) if 1 in hinted else -1
+    started, not_ended = {}, {}
+    for k in range(lo, hi + 1):
+        if k >= first_one:
+            started[k] = 1
+        else:
+            started[k] = model.new_bool_var(f"{name}_st{k}")
+            model.add_hint(started[k], k >= first)
+            if not isinstance(occupied[k], int):
+                model.add(started[k] >= occupied[k])
+            if k > lo:
+                model.add(started[k] >= started[k - 1])
+    for k in range(hi, lo - 1, -1):
+        if k <= last_one:
+            not_ended[k] = 1
+        else:
+            not_ended[k] = model.new_bool_var(f"{name}_ne{k}")
+            model.add_hint(not_ended[k], k <= last)
+            if not isinstance(occupied[k], int):
+                model.add(not_ended[k] >= occupied[k])
+            if k < hi:
+                model.add(not_ended[k] >= not_ended[k + 1])
     idle = []
-    first = hinted.index(1) if 1 in hinted else n
-    last = n - 1 - hinted[::-1].index(1) if 1 in hinted else -1
-    for k in range(n):
-        model.add_hint(started[k], k >= first)
-        model.add_hint(not_ended[k], k <= last)
-        model.add(started[k] >= occupied[k])
-        model.add(not_ended[k] >= occupied[k])
-        if k:
-            model.add(started[k] >= started[k - 1])
-            model.add(not_ended[k - 1] >= not_ended[k])
-    for k in range(1, n - 1):
-        if isinstance(occupied[k], int) and occupied[k] == 1:
-            continue
+    for k in range(lo + 1, hi):
+        if isinstance(occupied[k], int) and (occupied[k] == 1 or (
+                isinstance(started[k], int) and isinstance(not_ended[k], int))):
+            continue   # busy, or idle whatever the neighbourhood does
         gap = model.new_bool_var(f"{name}_idle{k}")
         model.add(gap >= started[k] + not_ended[k] - occupied[k] - 1)
         model.add_hint(gap, first < k < last and not hinted[k])

@@ -8,10 +8,11 @@ from matchmaker.solver.check import check
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import compile_instance
 from matchmaker.solver.place import place_locked
-from matchmaker.solver.polish import close_gaps, pull_early
+from matchmaker.solver.polish import EarlyFloor, close_gaps, pull_early
 from matchmaker.solver.report import build_solution
 from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import select_requests
+from matchmaker.solver.swap import swap_into_gaps
 from matchmaker.solver.sweep import sweep_schedule
 from tests.solver.factories import make_problem
 
@@ -87,3 +88,40 @@ def test_sweep_on_a_fragmented_day_gives_a_checked_schedule_the_same_for_the_sam
         assert all(sched.slot_of[r] == UNMET for r in left)
         runs.append(solution.meetings)
     assert runs[0] == runs[1] and len(runs[0]) > len(inst.locked)
+
+
+def test_two_meetings_exchange_slots_to_close_a_gap_at_a_full_institution():
+    # E1 meets I2 (there only at s1) and I1 (one table) at s3, waiting through s2, where E2
+    # holds I1's table; E2 could as well meet at s3. No single move helps, the exchange does.
+    problem = make_problem(slots=3, enterprises=["E1", {"id": "E2", "available": ["s2", "s3"]}],
+                           institutions=["I1", {"id": "I2", "available": ["s1"]}],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 3)])
+    sched = schedule_of(problem, {("E1", "I2"): 0, ("E1", "I1"): 2, ("E2", "I1"): 1})
+    assert sched.gaps() == (1, 0)
+    close_gaps(sched, Deadline(5))
+    assert sched.gaps() == (1, 0)   # a single move cannot do it
+
+    made = swap_into_gaps(sched, Deadline(5))
+
+    assert made == 1 and sched.gaps() == (0, 0) and sched.objective == 9
+    inst = sched.inst
+    assert [sched.slot_of[inst.pair[0, 0]], sched.slot_of[inst.pair[1, 0]]] == [1, 2]
+
+
+def test_an_exchange_keeps_the_first_hour_floor():
+    # E1 meets I1 at s1 (09:00, the first hour) and I2 (there only at s5), waiting through s4,
+    # where E2 holds I1's one table; E2 could meet at s5 instead. The exchange would close the
+    # gap but take the day's only first-hour meeting out of the first hour: at the floor, refused
+    problem = make_problem(slots=5, enterprises=[{"id": "E1", "available": ["s1", "s4", "s5"]},
+                                                 {"id": "E2", "available": ["s4", "s5"]}],
+                           institutions=["I1", {"id": "I2", "available": ["s5"]}],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 3)])
+    placed = {("E1", "I1"): 0, ("E1", "I2"): 4, ("E2", "I1"): 3}
+    sched = schedule_of(problem, placed)
+    assert sched.gaps()[0] == 1
+
+    assert swap_into_gaps(sched, Deadline(5), EarlyFloor(sched, floor=1)) == 0
+    assert sched.gaps()[0] == 1
+
+    assert swap_into_gaps(sched, Deadline(5), EarlyFloor(sched, floor=0)) == 1   # without a floor it is made
+    assert sched.gaps()[0] == 0
