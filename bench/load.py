@@ -3,7 +3,7 @@
 check through the audit trail that every acknowledged write is in the database.
 
     .venv/bin/python bench/load.py --db sqlite --workers 1 --users 25
-    .venv/bin/python bench/load.py --db postgres --workers 2 --users 25,100
+    .venv/bin/python bench/load.py --db postgres --workers 2 --users 100,300 --with-worker
 
 Each run: a fresh copy of the demo city (SQLite file, or a PostgreSQL database made from a
 template loaded once), the server on port 8170 (`--port`), rate limits in Redis at
@@ -274,13 +274,14 @@ def audited(database: Database, url: str) -> dict[tuple[str, str], int]:
     return {(email, action): int(n) for email, action, n in database.query(url, AUDITED)}
 
 
-def serve(url: str, var_dir: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+def serve(url: str, var_dir: Path, port: int, workers: int, log: Path, *, with_worker: bool) -> subprocess.Popen:
     env = {**os.environ, "MATCHMAKER_DATABASE_URL": url, "MATCHMAKER_PATHS_VAR_DIR": str(var_dir),
            "MATCHMAKER_SECURITY_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379",
            "MATCHMAKER_SECURITY_RATE_LIMIT_KEY_PREFIX": f"mm_load_{os.getpid()}_{port}_{time.time_ns()}",
            "MATCHMAKER_SECURITY_LOGIN_LIMIT": "100000/minute"}
     process = subprocess.Popen([sys.executable, "-m", "matchmaker", "serve", "--port", str(port),
-                                "--workers", str(workers)], cwd=ROOT, env=env,
+                                "--workers", str(workers), *(["--with-worker"] if with_worker else [])],
+                               cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=log.open("w"))
     import httpx
 
@@ -298,7 +299,8 @@ def serve(url: str, var_dir: Path, port: int, workers: int, log: Path) -> subpro
     raise SystemExit(f"server did not start:\n{log.read_text()}")
 
 
-def one_run(database: Database, *, users: int, workers: int, seconds: float, writes: float, port: int) -> dict:
+def one_run(database: Database, *, users: int, workers: int, seconds: float, writes: float, port: int,
+            with_worker: bool) -> dict:
     url, var_dir = database.copy()
     STATE["event"] = int(database.query(url, "SELECT id FROM event WHERE kind = 'docking' AND status = 'open' "
                                              "ORDER BY id LIMIT 1")[0][0])
@@ -314,7 +316,8 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
     Enterprise.accounts = itertools.cycle(enterprises[:-WRITERS])
     Institution.accounts = itertools.cycle([email for email, kind in approved if kind != "enterprise"])
     before = audited(database, url)
-    server = serve(url, var_dir, port, workers, database.scratch / f"server-{users}-{workers}.err")
+    server = serve(url, var_dir, port, workers, database.scratch / f"server-{users}-{workers}.err",
+                   with_worker=with_worker)
     try:
         Writer.wait_time = constant_throughput(writes / WRITERS)
         env = Environment(user_classes=[Enterprise, Institution, Organizer, Writer],
@@ -340,7 +343,7 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
         after = audited(database, url)
         acked = dict(STATE["acked"])
         lost = sum(max(0, n - (after.get(key, 0) - base_audit.get(key, 0))) for key, n in acked.items())
-        return {"users": users, "workers": workers, "db": database.kind, "rps": total.num_requests / elapsed,
+        return {"users": users, "workers": f"{workers}{' + worker' if with_worker else ''}", "db": database.kind, "rps": total.num_requests / elapsed,
                 "p50": total.get_response_time_percentile(0.5), "p95": total.get_response_time_percentile(0.95),
                 "errors": total.num_failures, "requests": total.num_requests, "acked": sum(acked.values()),
                 "writes_per_s": sum(acked.values()) / elapsed, "lost": lost, "before": len(before)}
@@ -362,20 +365,24 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--writes", type=float, default=20, help="writes per second in all")
     parser.add_argument("--port", type=int, default=8170)
+    parser.add_argument("--with-worker", action="store_true",
+                        help="serve --with-worker: background work in a worker process, as deployed")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the server, drop the copies
     scratch = Path(tempfile.mkdtemp(prefix="matchmaker-load-"))
     database = Database(args.db, args.postgres, scratch)
     rows = []
+    load_before = f"{os.getloadavg()[0]:.1f}"
     try:
         for workers in [int(w) for w in args.workers.split(",")]:
             for users in [int(u) for u in args.users.split(",")]:
                 rows.append(one_run(database, users=users, workers=workers, seconds=args.seconds,
-                                    writes=args.writes, port=args.port))
+                                    writes=args.writes, port=args.port, with_worker=args.with_worker))
                 print(f"# done: {rows[-1]}", file=sys.stderr)
     finally:
         database.drop_all()
         shutil.rmtree(scratch, ignore_errors=True)
+    print(f"load average before / after: {load_before} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"| db | workers | users + writers | req/s | p50 ms | p95 ms | errors / requests | writes/s acked "
           f"| lost writes |")
     print("|---|---|---|---|---|---|---|---|---|")
