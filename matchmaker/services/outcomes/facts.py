@@ -170,6 +170,20 @@ async def refresh_facts(lead_ids: Iterable[int]) -> None:
         await _replace(db, ids[start:start + CHUNK])
 
 
+async def refresh_facts_for_kind_change(*, product_id: int | None = None, need_id: int | None = None) -> None:
+    """A product's or a need's kind changed: the facts of the leads that take their kind from it
+    (a lead's product, else its need; a record's product) are recomputed, in the caller's
+    transaction, so the statistics by product kind follow the edit."""
+    from matchmaker.models import FinancingLead, LeadRecord
+
+    if product_id is not None:
+        ids = set(await FinancingLead.filter(product_id=product_id).values_list("id", flat=True))
+        ids |= set(await LeadRecord.filter(product_id=product_id).values_list("lead_id", flat=True))
+    else:
+        ids = set(await FinancingLead.filter(need_id=need_id, product_id__isnull=True).values_list("id", flat=True))
+    await refresh_facts(ids)
+
+
 async def refresh_all_facts(db=None) -> int:
     """Rebuild every lead's facts, a chunk of leads per transaction; returns the leads done."""
     from matchmaker.models import LeadFact

@@ -14,6 +14,7 @@ from matchmaker.models import CustomField, FinancingNeed, NeedStatus, Organizati
 from matchmaker.services.registry import columns as c
 from matchmaker.services.registry.custom_fields import custom_column, need_custom_fields
 from matchmaker.services.audit import audit
+from matchmaker.services.outcomes.facts import refresh_facts_for_kind_change
 from matchmaker.services.tenancy import get_scoped, scoped
 
 KIND_BY_LABEL = {label: key for key, label in KINDS.items()}
@@ -154,8 +155,11 @@ async def update_need(enterprise: Organization, need_id: object, *, raw: Mapping
     values = parse_need(raw, json=json, declared=await need_custom_fields(), kept=need.custom)
     async with in_transaction():
         before = json_values(need)
+        kind = need.kind
         need.update_from_dict(values)
         await need.save()
+        if need.kind != kind:  # its leads without a product take their kind from the need
+            await refresh_facts_for_kind_change(need_id=need.pk)
         await audit(by, "need.update", need, organization=enterprise, before=before, after=json_values(need))
     return need
 

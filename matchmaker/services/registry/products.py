@@ -13,6 +13,7 @@ from matchmaker.matching.model import KINDS
 from matchmaker.models import INSTITUTION_KINDS, Organization, Product, PublicationStatus, User
 from matchmaker.services.registry import columns as c
 from matchmaker.services.audit import audit
+from matchmaker.services.outcomes.facts import refresh_facts_for_kind_change
 from matchmaker.services.registry.custom_fields import criteria_fields
 from matchmaker.services.registry.regions import REGION_HINT, resolve_regions
 from matchmaker.services.registry.offers import POLICY_INSTRUMENTS, amount_problems, criteria_problems
@@ -106,8 +107,11 @@ async def update_product(institution: Organization, product_id: object, *, draft
     values = await parse_product(draft, chains=chains, json=json)
     async with in_transaction():
         before = {"name": product.name, "criteria": product.criteria, "amount_rule": product.amount_rule}
+        kind = product.kind
         product.update_from_dict(values)
         await product.save()
+        if product.kind != kind:  # the statistics by product kind count its leads under the new one
+            await refresh_facts_for_kind_change(product_id=product.pk)
         await audit(by, "product.update", product, organization=institution, before=before,
                     after={"name": product.name, "criteria": product.criteria, "amount_rule": product.amount_rule})
     return product

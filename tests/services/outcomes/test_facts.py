@@ -98,3 +98,17 @@ async def test_a_bulk_update_from_the_workbook_refreshes_every_lead_it_wrote(db)
     [fact], _ = await assert_in_step()
     assert (fact[12], fact[13], fact[14]) == (_day(2), 5_000_000, 1)  # approved, one-sided
 
+
+
+async def test_a_product_whose_kind_is_edited_moves_its_leads_to_the_new_kind(db):
+    """The statistics by product kind count a lead under its product's kind: an edit of the kind
+    (a product first filed as a credit loan, really an IP-pledge loan) carries over to the facts."""
+    from matchmaker.services.registry.products import ProductDraft, update_product
+
+    setup = await accepted_lead()
+    assert [f[3] for f in (await assert_in_step())[0]] == ["credit_loan"]
+
+    await update_product(setup.bank, setup.product.pk, chains=(), by=setup.bank_user,
+                         draft=ProductDraft(raw={"name": setup.product.name, "kind": "知识产权质押贷款"}))
+
+    assert [f[3] for f in (await assert_in_step())[0]] == ["ip_pledge_loan"]
