@@ -97,8 +97,10 @@ async def test_smtp_down_before_the_batch_then_everything_arrives_once_it_is_bac
     assert retried.last_error.startswith(f"127.0.0.1:{server.port}: SMTPConnectError: ")
 
 
-async def test_smtp_stopped_after_k_of_n_loses_nothing_and_duplicates_at_most_the_one_in_flight(
-        db, smtp_server):
+async def test_smtp_stopped_after_k_of_n_loses_nothing_unseen_and_sends_nothing_twice(db, smtp_server):
+    """The server goes away mid-batch: messages not yet handed over are retried once it is back; the
+    one whose data it had taken without answering (if the stop lands there) is in doubt for the
+    organizer — never resent blindly, so nothing arrives twice and nothing is lost unseen."""
     message_ids = await queue_agendas(40)
     worker = make_worker(smtp_server)
 
@@ -110,10 +112,11 @@ async def test_smtp_stopped_after_k_of_n_loses_nothing_and_duplicates_at_most_th
         await eventually(all_settled, within=20)
 
     received = smtp_server.handler.message_ids()
-    assert set(received) == set(message_ids)  # nothing lost
-    assert len(set(received)) == 40  # distinct Message-IDs = N
-    assert len(received) - 40 <= 1  # one worker has at most one message in flight
-    assert await states() == Counter({OutboxState.SENT: 40})
+    in_doubt = set(await OutboxMail.filter(state=OutboxState.IN_DOUBT).values_list("message_id", flat=True))
+    assert len(in_doubt) <= 1  # one worker has at most one message in flight
+    assert set(received) | in_doubt == set(message_ids)  # every message arrived or is shown in doubt
+    assert len(received) == len(set(received))  # none twice
+    assert await states() == Counter({OutboxState.SENT: 40 - len(in_doubt), OutboxState.IN_DOUBT: len(in_doubt)})
 
 
 async def _received_at_least(server: SmtpServer, count: int) -> bool:
