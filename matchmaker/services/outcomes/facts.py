@@ -13,11 +13,10 @@ pure definition `stats.indicators.lead_facts`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 
 from tortoise.transactions import in_transaction
 
-from matchmaker.services.events.slots import SHANGHAI
+from matchmaker.services.clock import driver_date, shanghai_day
 from matchmaker.stats.indicators import DISBURSEMENT_FACT_COLUMNS, LEAD_FACT_COLUMNS, LeadFacts, stored_facts
 from matchmaker.stats.rows import FUNNEL_STAGES, LeadRow, RecordRow
 
@@ -84,31 +83,11 @@ ORDER BY r.lead_id, r.occurred_on, r.id
 """
 
 
-def _moment(value: datetime | str | None) -> datetime | None:
-    """A timestamp as the driver returns it (SQLite: ISO text, PostgreSQL: datetime), aware."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=SHANGHAI)
-
-
-def _date(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value[:10])
-
-
-def shanghai_day(moment: datetime | str | None) -> date | None:
-    moment = _moment(moment)
-    return moment.astimezone(SHANGHAI).date() if moment is not None else None
-
-
 def _record(lead_id: int, stage: str, values) -> RecordRow | None:
     rid, on, amount, rate, guarantee, first, confirmation, kind = values
     if rid is None:
         return None
-    return RecordRow(rid, lead_id, stage, _date(on), amount, rate, guarantee or "", bool(first), str(confirmation),
+    return RecordRow(rid, lead_id, stage, driver_date(on), amount, rate, guarantee or "", bool(first), str(confirmation),
                      False, str(kind or ""))
 
 
@@ -121,7 +100,7 @@ async def load_facts(leads_sql: str, db=None) -> tuple[LeadFacts, ...]:
     _, paid_rows = await db.execute_query(DISBURSEMENTS_SQL.format(leads=leads_sql))
     paid: dict[int, list[RecordRow]] = {}
     for rid, lead_id, on, amount, rate, guarantee, first, confirmation, kind in paid_rows:
-        paid.setdefault(lead_id, []).append(RecordRow(rid, lead_id, "disbursed", _date(on), amount, rate,
+        paid.setdefault(lead_id, []).append(RecordRow(rid, lead_id, "disbursed", driver_date(on), amount, rate,
                                                       guarantee or "", bool(first), str(confirmation), False,
                                                       str(kind or "")))
     _, rows = await db.execute_query(FACTS_SQL.format(leads=leads_sql, order=_STAGE_ORDER))

@@ -28,6 +28,7 @@ from matchmaker.models import (
     RegistrationStatus,
     VersionState,
 )
+from matchmaker.services.clock import driver_date, driver_moment, shanghai_day
 from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.outcomes.facts import load_facts
 from matchmaker.stats import sql
@@ -48,28 +49,8 @@ from matchmaker.stats.rows import (
 from matchmaker.stats.summary import SummedGroups
 
 
-def _moment(value: datetime | str | None) -> datetime | None:
-    """A timestamp as the driver returns it (SQLite: ISO text, PostgreSQL: datetime), aware."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=SHANGHAI)
-
-
-def _date(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value[:10])
-
-
-def _day(moment: datetime | str | None) -> date | None:
-    moment = _moment(moment)
-    return moment.astimezone(SHANGHAI).date() if moment is not None else None
-
-
 def _local(moment: datetime | str | None) -> datetime | None:
-    moment = _moment(moment)
+    moment = driver_moment(moment)
     return moment.astimezone(SHANGHAI).replace(tzinfo=None) if moment is not None else None
 
 
@@ -123,7 +104,7 @@ async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set
         "AND c.organization_id = r.organization_id) THEN 1 ELSE 0 END FROM registration r "
         f"WHERE r.event_id IN ({listed}) AND r.status = '{RegistrationStatus.APPROVED.value}'")  # nosec B608
     participants = tuple(ParticipantRow(e, o, bool(checked)) for e, o, checked in rows)
-    meetings = tuple(MeetingRow(i, e, ent, inst, str(state), _day(start), absent or "")
+    meetings = tuple(MeetingRow(i, e, ent, inst, str(state), shanghai_day(start), absent or "")
                      for i, e, ent, inst, state, start, absent in await _rows(Meeting.filter(
                          event_id__in=ids, version__state=VersionState.PUBLISHED).values_list(
                          "id", "event_id", "enterprise_id", "institution_id", "state", "starts_at", "absent_side")))
@@ -143,7 +124,7 @@ async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set
                   for inst, ent, asked, deadline, answered in await NeedClaim.filter(
                       id__in=Subquery(claim_ids)).values_list("institution_id", "need__enterprise_id", "claimed_at",
                                                               "response_deadline", "answered_at")]
-    feedback = tuple(FeedbackRow(inst, ent, score, _day(at)) for inst, ent, score, at in
+    feedback = tuple(FeedbackRow(inst, ent, score, shanghai_day(at)) for inst, ent, score, at in
                      await MeetingFeedback.filter(event_id__in=ids).values_list(
                          "institution_id", "enterprise_id", "satisfaction", "created_at"))
 
@@ -237,7 +218,7 @@ async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
         if not rows:
             return
         for row in rows:
-            on = _date(row[4])
+            on = driver_date(row[4])
             stage = "declined" if row[5] else "withdrawn" if row[6] else FUNNEL_STAGES[row[7]]
             yield (row[0], row[1], row[2], row[3] or "", on, stage, row[8], row[9], int(row[10] or 0), row[11])
-        after = (_date(rows[-1][4]).isoformat(), rows[-1][0])
+        after = (driver_date(rows[-1][4]).isoformat(), rows[-1][0])

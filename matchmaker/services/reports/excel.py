@@ -54,6 +54,16 @@ def _styled(sheet, number_format: str | None = None, *, bold: bool = False, head
     return cell
 
 
+def _append_header(sheet, headers) -> None:
+    """The bold header row."""
+    cells = []
+    for text in headers:
+        cell = _styled(sheet, header=True)
+        cell.value = text
+        cells.append(cell)
+    sheet.append(cells)
+
+
 def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence], *,
            total: Sequence | None = None, wan_columns: Sequence[int] = (), before: Sequence[Sequence] = (),
            after: Sequence[Sequence] = (), wan_rows: Callable[[Sequence], bool] | None = None) -> None:
@@ -71,12 +81,7 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Se
         cell = _styled(sheet, bold=True)
         cell.value = label
         sheet.append([cell, *values])
-    header_cells = []
-    for text in headers:
-        cell = _styled(sheet, header=True)
-        cell.value = text
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    _append_header(sheet, headers)
     wan = set(wan_columns)
 
     def formats(bold: bool) -> list[dict]:
@@ -128,12 +133,7 @@ def _detail_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequ
         widest = max((_width(r[column - 1]) for r in sample if len(r) >= column), default=8)
         sheet.column_dimensions[get_column_letter(column)].width = min(max(8, widest + 2), 48)
     sheet.freeze_panes = "B2"
-    header_cells = []
-    for text in headers:
-        cell = _styled(sheet, header=True)
-        cell.value = text
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    _append_header(sheet, headers)
     amounts = [(column - 1, _styled(sheet, WAN_FORMAT)) for column in wan_columns]
     for row in rows:
         if amounts:
