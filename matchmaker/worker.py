@@ -123,59 +123,44 @@ class Worker:
         return self._current is not None or self._current_job is not None
 
     async def _solver_loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                claimed = await solver_runs.claim_next()
-            except Exception:
-                log.exception("worker: could not look for solver runs")
-                claimed = None
-            if claimed is None:
-                await self._sleep(self.settings.jobs_poll_seconds)
-                continue
-            self._current = claimed
-            run_id, token = claimed
-            log.info("worker: solver run %s taken", run_id)
-            computing = asyncio.ensure_future(solver_runs.execute(run_id, token))
-            stopping = asyncio.ensure_future(self._stopping.wait())
-            await asyncio.wait({computing, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not computing.done():  # asked to stop mid-run: give it back for the next worker
-                computing.cancel()
-                with contextlib.suppress(BaseException):
-                    await computing
-                await solver_runs.release(run_id, token)
-                log.info("worker: solver run %s given back", run_id)
-                return
-            self._current = None
-            self.solved += 1
+        await self._leased_loop("solver run", "solver runs", solver_runs.claim_next, solver_runs.execute,
+                                solver_runs.release, slot="_current", counter="solved")
 
     async def _jobs_loop(self) -> None:
-        """Imports and reports, one at a time, as `_solver_loop` does solver runs."""
+        """Imports and reports, one at a time, as solver runs are."""
+        await self._leased_loop("job", "jobs", job_queue.claim_next, job_runner.execute, job_queue.release,
+                                slot="_current_job", counter="jobs_done")
+
+    async def _leased_loop(self, what: str, plural: str, claim: Callable[[], Awaitable[tuple[int, str] | None]],
+                           execute: Callable[[int, str], Awaitable[None]],
+                           release: Callable[[int, str], Awaitable[None]], *, slot: str, counter: str) -> None:
+        """Claim one leased row at a time and compute it; asked to stop midway, give it back at once
+        for the next worker (its lease would otherwise keep it for up to `lease_seconds`)."""
         while not self._stopping.is_set():
             try:
-                claimed = await job_queue.claim_next()
+                claimed = await claim()
             except Exception:
-                log.exception("worker: could not look for jobs")
+                log.exception("worker: could not look for %s", plural)
                 claimed = None
             if claimed is None:
                 await self._sleep(self.settings.jobs_poll_seconds)
                 continue
-            self._current_job = claimed
-            job_id, token = claimed
-            log.info("worker: job %s taken", job_id)
-            computing = asyncio.ensure_future(job_runner.execute(job_id, token))
+            setattr(self, slot, claimed)
+            row_id, token = claimed
+            log.info("worker: %s %s taken", what, row_id)
+            computing = asyncio.ensure_future(execute(row_id, token))
             stopping = asyncio.ensure_future(self._stopping.wait())
             await asyncio.wait({computing, stopping}, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
-            if not computing.done():  # asked to stop mid-job: give it back for the next worker
+            if not computing.done():
                 computing.cancel()
                 with contextlib.suppress(BaseException):
                     await computing
-                await job_queue.release(job_id, token)
-                log.info("worker: job %s given back", job_id)
+                await release(row_id, token)
+                log.info("worker: %s %s given back", what, row_id)
                 return
-            self._current_job = None
-            self.jobs_done += 1
+            setattr(self, slot, None)
+            setattr(self, counter, getattr(self, counter) + 1)
 
     async def _heartbeat_loop(self) -> None:
         started = datetime.now(UTC)

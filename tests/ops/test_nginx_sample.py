@@ -83,7 +83,7 @@ http {{
 @pytest.fixture
 def nginx_dir(tmp_path: Path) -> Path:
     if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (make test installs Debian's nginx-core)")
+        pytest.fail("nginx is not installed: `make nginx` installs it (`make test` does so first)")
     directory = tmp_path / "nginx"
     directory.mkdir()
     return directory
