@@ -51,7 +51,7 @@ test: dev chromium nginx
 	$(PY) -m pytest
 
 # The suite without the browser against the PostgreSQL server on 127.0.0.1:5432 (fresh databases).
-test-postgres: dev
+test-postgres: dev nginx
 	MATCHMAKER_TEST_POSTGRES=$${MATCHMAKER_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres} \
 		$(PY) -m pytest -m "not browser"
 
