@@ -4,15 +4,19 @@ check through the audit trail that every acknowledged write is in the database.
 
     .venv/bin/python bench/load.py --db sqlite --workers 1 --users 25
     .venv/bin/python bench/load.py --db postgres --workers 2 --users 100,300 --with-worker
+    .venv/bin/python bench/load.py --db sqlite --workers 1 --users 50 --with-worker --during-solve
 
 Each run: a fresh copy of the demo city (SQLite file, or a PostgreSQL database made from a
 template loaded once), the server on port 8170 (`--port`), rate limits in Redis at
 127.0.0.1:6379 (own key prefix, login limit raised so that the users may log in), locust
 (`locust.env.Environment`, in this process) with `--users` readers (enterprises 6 : institutions
 3 : organizer 1, every one approved at the docking event, 0.2-0.8 s think time between pages) and 20 writers (enterprises) at `--writes` per second in
-all, `--seconds` of measurement after every user has logged in. One table:
+all, `--seconds` of measurement after every user has logged in. With `--during-solve`, every
+run is made twice on the same data (the demo plus bench/solve_event.py's 3,000 × 500 event):
+as is, then while the organizer solves that event for `--seconds` (the click at the start of
+the measured seconds), and the second run's p95 is given against the first's. One table:
 
-    users | workers | db | req/s | p50 ms | p95 ms | errors | writes acked | lost writes
+    db | workers | users + writers | req/s | p50 ms | p95 ms | errors | writes/s | lost writes | during a solve
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "matchmaker-demo"
 WRITERS = 20
 WRITE_ACTIONS = {"ask": "request.create", "withdraw": "request.withdraw", "edit": "need.update"}
-STATE: dict = {"event": 0, "acked": {}}  # filled before the users start
+# Filled before the users start. `acked` counts every acknowledged write of the run (ramp-up
+# included) for the audit check, `window` those of the measured seconds for the rate.
+STATE: dict = {"event": 0, "acked": {}, "window": 0}
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -162,7 +168,9 @@ class Writer(Participant):
 
     def acked(self, kind: str, response) -> None:
         if response.status_code == 303:
-            STATE["acked"][self.email, WRITE_ACTIONS[kind]] = STATE["acked"].get((self.email, WRITE_ACTIONS[kind]), 0) + 1
+            key = self.email, WRITE_ACTIONS[kind]
+            STATE["acked"][key] = STATE["acked"].get(key, 0) + 1
+            STATE["window"] += 1
         else:
             response.failure(f"{kind}: {response.status_code}")
 
@@ -200,10 +208,11 @@ class Writer(Participant):
 
 # --- set-up ---------------------------------------------------------------------------------------
 
-def run(command: list[str], env: dict[str, str]) -> None:
+def run(command: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
 
 
 def with_database(url: str, name: str) -> str:
@@ -220,7 +229,7 @@ def psql(url: str, sql: str) -> list[list[str]]:
 class Database:
     """The demo loaded once (template); each run gets its own copy."""
 
-    def __init__(self, kind: str, server: str, scratch: Path) -> None:
+    def __init__(self, kind: str, server: str, scratch: Path, *, with_solve_event: bool = False) -> None:
         self.kind, self.server, self.scratch = kind, server, scratch
         self.runs = itertools.count()
         env = self.env(self.template_url, scratch / "template-var")
@@ -229,6 +238,9 @@ class Database:
             psql(server, f'CREATE DATABASE "{self.template_name}"')
         run([sys.executable, "-m", "matchmaker", "migrate"], env)
         run([sys.executable, "-m", "matchmaker", "demo"], env)
+        self.solve_event = 0
+        if with_solve_event:  # in every copy, so that the runs with and without the solve read the same data
+            self.solve_event = int(run([sys.executable, "bench/solve_event.py"], env).strip())
 
     template_name = f"mm_load_{os.getpid()}_template"
 
@@ -299,12 +311,30 @@ def serve(url: str, var_dir: Path, port: int, workers: int, log: Path, *, with_w
     raise SystemExit(f"server did not start:\n{log.read_text()}")
 
 
+def start_solve(port: int, event_id: int, seconds: float) -> int:
+    """The organizer starts a solve of the large event through its schedule page, as a user
+    would (log in, POST the form with its CSRF token); returns the run's id."""
+    import httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+        client.get("/login")
+        client.post("/login", data={"csrftoken": client.cookies.get("csrftoken", ""),
+                                    "email": "organizer@demo.matchmaker.cn", "password": PASSWORD})
+        client.get(f"/organizer/events/{event_id}/schedule")
+        response = client.post(f"/organizer/events/{event_id}/schedule/runs", data={
+            "csrftoken": client.cookies.get("csrftoken", ""), "time_limit": str(int(seconds)), "seed": "0"})
+        run = re.search(r"/schedule/runs/(\d+)$", response.headers.get("location", ""))
+        if run is None:
+            raise SystemExit(f"the solve did not start: {response.status_code} {response.text[:500]}")
+        return int(run.group(1))
+
+
 def one_run(database: Database, *, users: int, workers: int, seconds: float, writes: float, port: int,
-            with_worker: bool) -> dict:
+            with_worker: bool, solve: bool = False) -> dict:
     url, var_dir = database.copy()
     STATE["event"] = int(database.query(url, "SELECT id FROM event WHERE kind = 'docking' AND status = 'open' "
                                              "ORDER BY id LIMIT 1")[0][0])
-    STATE["acked"] = {}
+    STATE["acked"], STATE["window"] = {}, 0
     # Participants approved at the event (the others may not open its requests page): writers are
     # the last 20 enterprises, readers the rest; institutions in turn.
     approved = database.query(url, f"""SELECT u.email, o.kind FROM registration r
@@ -315,8 +345,12 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
     Writer.accounts = itertools.cycle(enterprises[-WRITERS:])
     Enterprise.accounts = itertools.cycle(enterprises[:-WRITERS])
     Institution.accounts = itertools.cycle([email for email, kind in approved if kind != "enterprise"])
+    # Every write acknowledged from the first login on is looked for in the audit trail against
+    # this count taken before the server starts: a count taken at the start of the measured
+    # seconds would race the writes in flight at that moment (committed before it, acknowledged
+    # after it) and report them lost.
     before = audited(database, url)
-    server = serve(url, var_dir, port, workers, database.scratch / f"server-{users}-{workers}.err",
+    server = serve(url, var_dir, port, workers, database.scratch / f"server-{users}-{workers}-{int(solve)}.err",
                    with_worker=with_worker)
     try:
         Writer.wait_time = constant_throughput(writes / WRITERS)
@@ -329,9 +363,11 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
                < users + WRITERS) and time.monotonic() < deadline:
             gevent.sleep(0.5)
         gevent.sleep(2)
+        # The click on 求解 (its export of the event runs in the web process) and the solve in
+        # the worker both fall in the measured seconds.
+        solver = gevent.spawn(start_solve, port, database.solve_event, seconds) if solve else None
         env.stats.reset_all()
-        STATE["acked"] = {}
-        base_audit = audited(database, url)
+        STATE["window"] = 0
         started = time.monotonic()
         gevent.sleep(seconds)
         runner.stop()
@@ -340,13 +376,19 @@ def one_run(database: Database, *, users: int, workers: int, seconds: float, wri
         total = env.stats.total
         for error in env.stats.errors.values():  # what failed, for the log (the table counts them)
             print(f"# error x{error.occurrences}: {error.method} {error.name}: {error.error}", file=sys.stderr)
+        solving = ""
+        if solver is not None:  # what the run did in the measured seconds
+            run_id = solver.get(timeout=120)
+            state, progress = database.query(url, f"SELECT state, progress FROM schedule_run WHERE id = {run_id}")[0]
+            solving = f"run {run_id} {state}, {progress.count('seconds')} progress points"
         after = audited(database, url)
         acked = dict(STATE["acked"])
-        lost = sum(max(0, n - (after.get(key, 0) - base_audit.get(key, 0))) for key, n in acked.items())
-        return {"users": users, "workers": f"{workers}{' + worker' if with_worker else ''}", "db": database.kind, "rps": total.num_requests / elapsed,
-                "p50": total.get_response_time_percentile(0.5), "p95": total.get_response_time_percentile(0.95),
-                "errors": total.num_failures, "requests": total.num_requests, "acked": sum(acked.values()),
-                "writes_per_s": sum(acked.values()) / elapsed, "lost": lost, "before": len(before)}
+        lost = sum(max(0, n - (after.get(key, 0) - before.get(key, 0))) for key, n in acked.items())
+        return {"users": users, "workers": f"{workers}{' + worker' if with_worker else ''}", "db": database.kind,
+                "rps": total.num_requests / elapsed, "p50": total.get_response_time_percentile(0.5),
+                "p95": total.get_response_time_percentile(0.95), "errors": total.num_failures,
+                "requests": total.num_requests, "acked": sum(acked.values()),
+                "writes_per_s": STATE["window"] / elapsed, "lost": lost, "solve": solving}
     finally:
         server.terminate()
         try:
@@ -367,28 +409,40 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8170)
     parser.add_argument("--with-worker", action="store_true",
                         help="serve --with-worker: background work in a worker process, as deployed")
+    parser.add_argument("--during-solve", action="store_true",
+                        help="each run twice: as is, then while the organizer solves a 3,000 x 500 event "
+                             "(bench/solve_event.py) for --seconds")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the server, drop the copies
     scratch = Path(tempfile.mkdtemp(prefix="matchmaker-load-"))
-    database = Database(args.db, args.postgres, scratch)
+    database = Database(args.db, args.postgres, scratch, with_solve_event=args.during_solve)
     rows = []
     load_before = f"{os.getloadavg()[0]:.1f}"
     try:
         for workers in [int(w) for w in args.workers.split(",")]:
             for users in [int(u) for u in args.users.split(",")]:
-                rows.append(one_run(database, users=users, workers=workers, seconds=args.seconds,
-                                    writes=args.writes, port=args.port, with_worker=args.with_worker))
-                print(f"# done: {rows[-1]}", file=sys.stderr)
+                for solve in (False, True) if args.during_solve else (False,):
+                    rows.append(one_run(database, users=users, workers=workers, seconds=args.seconds,
+                                        writes=args.writes, port=args.port, with_worker=args.with_worker,
+                                        solve=solve))
+                    print(f"# done: {rows[-1]}", file=sys.stderr)
     finally:
         database.drop_all()
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"load average before / after: {load_before} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"| db | workers | users + writers | req/s | p50 ms | p95 ms | errors / requests | writes/s acked "
-          f"| lost writes |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          f"| lost writes | during a solve |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    quiet = {}
     for r in rows:
+        key = (r["workers"], r["users"])
+        if not r["solve"]:
+            quiet[key] = r["p95"]
+        against = (f"; p95 {r['p95'] / quiet[key]:.2f} x the run without"
+                   if r["solve"] and quiet.get(key) else "")
         print(f"| {r['db']} | {r['workers']} | {r['users']} + {WRITERS} | {r['rps']:.0f} | {r['p50']:.0f} "
-              f"| {r['p95']:.0f} | {r['errors']} / {r['requests']} | {r['writes_per_s']:.1f} | {r['lost']} |")
+              f"| {r['p95']:.0f} | {r['errors']} / {r['requests']} | {r['writes_per_s']:.1f} | {r['lost']} "
+              f"| {r['solve'] or '—'}{against} |")
     return 0
 
 

@@ -24,9 +24,20 @@ def database_url(settings: Settings) -> str:
     return url
 
 
+def connection_config(settings: Settings) -> dict:
+    """Tortoise's connection settings for the URL; SQLite through our engine, whose transactions
+    take the write lock when they begin (matchmaker/sqlite_engine.py says why)."""
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    config = expand_db_url(database_url(settings))
+    if config["engine"] == "tortoise.backends.sqlite":
+        config["engine"] = "matchmaker.sqlite_engine"
+    return config
+
+
 def tortoise_config(settings: Settings) -> dict:
     return {
-        "connections": {"default": database_url(settings)},
+        "connections": {"default": connection_config(settings)},
         "apps": {
             APP_LABEL: {
                 "models": ["matchmaker.models"],

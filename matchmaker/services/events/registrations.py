@@ -58,9 +58,13 @@ class RegistrationDraft:
 
 def side_of(organization: Organization) -> str:
     """enterprise | institution: which side of the table an organization sits on."""
-    if organization.kind == OrganizationKind.ENTERPRISE:
+    return side_of_kind(organization.kind)
+
+
+def side_of_kind(kind: OrganizationKind | str) -> str:
+    if kind == OrganizationKind.ENTERPRISE:
         return "enterprise"
-    if organization.kind in INSTITUTION_KINDS:
+    if kind in INSTITUTION_KINDS:
         return "institution"
     raise NotAllowed("只有企业和金融机构可以报名参加活动 (only enterprises and institutions register)")
 

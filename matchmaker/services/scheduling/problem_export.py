@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from matchmaker.models import (
     Availability,
@@ -44,7 +44,7 @@ from matchmaker.models import (
     RequestState,
 )
 from matchmaker.services.events.setup import event_slots
-from matchmaker.services.events.registrations import side_of
+from matchmaker.services.events.registrations import side_of_kind
 from matchmaker.services.events.slots import Slot, parse_hhmm, slots_available
 from matchmaker.services.registry.lists import priority_lists_of
 
@@ -57,6 +57,14 @@ PRIORITY_LIST_POINTS = 3
 def request_weight(asker: Priority, receiver: Priority) -> int:
     """The weight of an accepted request from both sides' priorities (see the module table)."""
     return PRIORITY_POINTS[asker] + PRIORITY_POINTS[receiver]
+
+
+class AcceptedRequest(NamedTuple):
+    enterprise_id: int
+    institution_id: int
+    priority: Priority
+    answer_priority: Priority | None
+    after_pitch: bool
 
 
 def enterprise_key(organization_id: int) -> str:
@@ -91,30 +99,33 @@ async def _on_priority_lists(enterprise_ids: set[int], on: date | None) -> set[i
 async def export_problem(event: Event) -> dict[str, Any]:
     """The event's approved participants, accepted requests and selected pitches as a problem."""
     slots = event_slots(event)
+    # Plain values, not model instances: a province-wide event has thousands of registrations and
+    # tens of thousands of requests, and this runs in the web process when the organizer clicks 求解.
     registrations = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).order_by(
-        "id").prefetch_related("organization")
+        "id").values_list("id", "organization_id", "tables", "organization__kind")
     availability: dict[int, dict[str, Availability]] = defaultdict(dict)
-    for row in await Availability.filter(registration_id__in=[r.id for r in registrations]):
+    for row in await Availability.filter(registration_id__in=[r[0] for r in registrations]):
         availability[row.registration_id][row.session] = row
     enterprises, institutions = [], []
     approved_enterprises, approved_institutions = set(), set()
-    for registration in registrations:
-        available = _available(slots, availability[registration.id])
-        if side_of(registration.organization) == "enterprise":
-            approved_enterprises.add(registration.organization_id)
-            enterprises.append({"id": enterprise_key(registration.organization_id), "available": available,
+    for registration_id, organization_id, tables, kind in registrations:
+        available = _available(slots, availability[registration_id])
+        if side_of_kind(kind) == "enterprise":
+            approved_enterprises.add(organization_id)
+            enterprises.append({"id": enterprise_key(organization_id), "available": available,
                                 "max_meetings": event.max_meetings_per_enterprise})
         else:
-            approved_institutions.add(registration.organization_id)
-            institutions.append({"id": institution_key(registration.organization_id),
-                                 "tables": max(1, registration.tables), "available": available,
-                                 "max_meetings": event.max_meetings_per_institution})
+            approved_institutions.add(organization_id)
+            institutions.append({"id": institution_key(organization_id), "tables": max(1, tables),
+                                 "available": available, "max_meetings": event.max_meetings_per_institution})
     pitches = [p for p in await Pitch.filter(event=event, status=PitchStatus.SELECTED).order_by("id")
                if p.enterprise_id in approved_enterprises and p.slot in {s.id for s in slots}]
     pitching = {p.enterprise_id for p in pitches}
-    accepted = [r for r in await MeetingRequest.filter(event=event, state=RequestState.ACCEPTED).order_by("id")
-                if r.enterprise_id in approved_enterprises and r.institution_id in approved_institutions
-                and (not r.after_pitch or r.enterprise_id in pitching)]
+    accepted = [AcceptedRequest(*row) for row in await MeetingRequest.filter(
+        event=event, state=RequestState.ACCEPTED).order_by("id").values_list(
+        "enterprise_id", "institution_id", "priority", "answer_priority", "after_pitch")]
+    accepted = [r for r in accepted if r.enterprise_id in approved_enterprises
+                and r.institution_id in approved_institutions and (not r.after_pitch or r.enterprise_id in pitching)]
     first_loan = set(await EnterpriseProfile.filter(organization_id__in=list(approved_enterprises), first_loan=True
                                                     ).values_list("organization_id", flat=True))
     on_priority_list = await _on_priority_lists(approved_enterprises, slots[0].start.date() if slots else None)
