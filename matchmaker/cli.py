@@ -13,6 +13,7 @@ import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from matchmaker.config import ConfigError, load_settings
 from matchmaker.matching import command as matching_command
@@ -125,9 +126,25 @@ def _stop_worker_child(child) -> None:
             child.wait()
 
 
+def _lower_priority(nice: int) -> None:
+    """This process at `nice`, unless it already runs lower (a systemd unit's Nice=; an
+    unprivileged process could not raise it back). Linux keeps a nice value per thread and a new
+    thread inherits its creator's: each thread running now is set (a native library may have
+    started one at import), and every later one inherits it."""
+    nice = min(nice, 19)
+    if nice <= os.getpriority(os.PRIO_PROCESS, 0):
+        return
+    tasks = Path("/proc/self/task")
+    for thread_id in [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [0]:
+        os.setpriority(os.PRIO_PROCESS, thread_id, nice)
+
+
 def _worker(args: argparse.Namespace) -> int:
     """The worker process (matchmaker/worker.py) until SIGINT or SIGTERM: a solver run in flight
     is given back to the queue (the next worker starts it again), the mail in flight finished."""
+    settings = load_settings()
+    _lower_priority(settings.jobs_worker_nice)  # before the imports below start any thread
+
     import logging.config
     import os
     import signal
@@ -140,7 +157,6 @@ def _worker(args: argparse.Namespace) -> int:
     from matchmaker.worker import Worker
 
     logging.config.dictConfig(log_config())  # the same JSON lines as the web processes'
-    settings = load_settings()
 
     async def run() -> None:
         configure(identity_from_settings(settings))

@@ -90,6 +90,10 @@ class Settings:
     jobs_heartbeat_seconds: float = 15.0
     # Beijing hour from which tomorrow's meeting reminders are queued (each once, whatever the runs).
     jobs_reminder_hour: int = 17
+    # The worker process's CPU niceness (0-19; it only ever raises its own): on a shared machine a
+    # 60 s solve, an import or a report then takes the CPU the web processes leave, instead of
+    # slowing every page. Its threads (the solver's included) are started after it is set.
+    jobs_worker_nice: int = 10
 
     i18n_default_language: str = "zh"
     i18n_languages: tuple[str, ...] = ("zh", "en")

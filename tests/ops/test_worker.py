@@ -7,11 +7,14 @@ worker is alive."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections import Counter
 from datetime import timedelta
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+
 import pytest
 
 from matchmaker.config import load_settings
@@ -115,6 +118,36 @@ async def test_a_worker_stopped_mid_solve_gives_the_run_back_at_once(app, settin
     given_back = await ScheduleRun.get(id=run.pk)
     assert (given_back.state, given_back.lease_owner, given_back.attempts) == (RunState.RUNNING, None, 1)
     assert f"solver run {run.pk} given back" in worker.log()
+
+
+def thread_niceness(pid: int) -> dict[int, int]:
+    """Each thread's nice value (/proc/PID/task/TID/stat, field 19; the name field may hold spaces)."""
+    values = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rpartition(")")[2].split()
+        values[int(task.name)] = int(fields[16])
+    return values
+
+
+async def test_the_worker_and_its_solver_threads_leave_the_cpu_to_the_web_processes(
+        app, settings, make_organization, tmp_path):
+    seeded = await seeded_event(make_organization, enterprises=1)
+    problem = problem_to_dict(generate("docking", 150, 30, 12, 750, seed=1))
+    run = await ScheduleRun.create(event=seeded.event, started_by=seeded.organizer, time_limit=30, problem=problem)
+    await solver_runs.launch(run, solver_runs.solve_job({}))
+    worker = WorkerProcess(tmp_path, worker_env(settings))
+
+    async def solving() -> bool:
+        return bool((await ScheduleRun.get(id=run.pk)).progress)
+
+    try:
+        await eventually(solving, within=60, what="the worker solves", worker=worker)
+        threads = thread_niceness(worker.process.pid)
+    finally:
+        worker.stop()
+    assert len(threads) > 2  # the event loop, the solver's thread and CP-SAT's workers at least
+    assert set(threads.values()) == {10}, threads  # [jobs] worker_nice, every thread
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == 0  # the web process (this one) as it was
 
 
 async def test_a_run_started_on_one_web_process_is_solved_by_the_worker_and_streams_from_another(
