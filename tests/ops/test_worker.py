@@ -131,6 +131,7 @@ def thread_niceness(pid: int) -> dict[int, int]:
 
 async def test_the_worker_and_its_solver_threads_leave_the_cpu_to_the_web_processes(
         app, settings, make_organization, tmp_path):
+    web_nice = os.getpriority(os.PRIO_PROCESS, 0)  # this process plays the web process (0 unless run under nice)
     seeded = await seeded_event(make_organization, enterprises=1)
     problem = problem_to_dict(generate("docking", 150, 30, 12, 750, seed=1))
     run = await ScheduleRun.create(event=seeded.event, started_by=seeded.organizer, time_limit=30, problem=problem)
@@ -146,8 +147,8 @@ async def test_the_worker_and_its_solver_threads_leave_the_cpu_to_the_web_proces
     finally:
         worker.stop()
     assert len(threads) > 2  # the event loop, the solver's thread and CP-SAT's workers at least
-    assert set(threads.values()) == {10}, threads  # [jobs] worker_nice, every thread
-    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == 0  # the web process (this one) as it was
+    assert set(threads.values()) == {max(10, web_nice)}, threads  # [jobs] worker_nice, every thread
+    assert os.getpriority(os.PRIO_PROCESS, 0) == web_nice  # the web process as it was
 
 
 async def test_a_run_started_on_one_web_process_is_solved_by_the_worker_and_streams_from_another(
