@@ -34,25 +34,27 @@ async def test_the_pipeline_export_leaves_the_event_loop_free_while_it_writes(db
                                                    stage_changed_at=began) for need in needs], batch_size=1000)
 
     loop = asyncio.get_running_loop()
-    gaps: list[float] = []
+    held: list[float] = []  # CPU seconds the loop's thread spent between two turns of another request
     exporting = True
 
     async def another_request() -> None:  # what the process's other requests need: turns on the loop
-        last = loop.time()
+        # The loop thread's own CPU time (time.thread_time), not the wall clock: on a busy machine
+        # the wall-clock gap between turns also counts the time the OS gave other processes.
+        last = time.thread_time()
         while exporting:
             await asyncio.sleep(TICK)
-            gaps.append(loop.time() - last)
-            last = loop.time()
+            held.append(time.thread_time() - last)
+            last = time.thread_time()
 
     beside = loop.create_task(another_request())
-    started = time.monotonic()
+    cpu_before = time.process_time()
     data = await workbook.export_pipeline(setup.bank)
-    took = time.monotonic() - started
+    cpu = time.process_time() - cpu_before  # every thread's: the export's whole cost
     exporting = False
     await beside
 
     rows = sum(1 for _ in load_workbook(io.BytesIO(data), read_only=True)[workbook.SHEET].iter_rows(values_only=True))
     assert rows == LEADS + 1  # the header and every lead
     # Read in one query, converting the 20,000 rows held the loop for most of the export (a
-    # 0.3–0.45 s gap in 0.5 s); read in chunks and written in a thread, it never waits long.
-    assert max(gaps) < 0.2 * took, (sorted(gaps)[-5:], took)
+    # 0.3–0.45 s gap in 0.5 s); read in chunks and written in a thread, no turn holds it long.
+    assert max(held) < 0.1 * cpu, (sorted(held)[-5:], cpu)  # 0.03 measured; 0.18 when written on the loop
