@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from matchmaker.solver.bound import lp_bound
 from matchmaker.solver.clock import Deadline
+from matchmaker.solver.eject import repack_ejecting_all
 from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
 from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
@@ -170,13 +171,14 @@ def score(sched: Schedule, floor: int = 0) -> tuple[int, bool, int, int]:
 
 def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0) -> None:
     """Same meetings, fewer idle gaps, earlier: re-pack enterprises, move single meetings into
-    gaps, exchange two meetings into a gap at a full institution (taking meetings out of the
-    first hour only down to `floor`), then move whole runs and single meetings towards the
-    first slots where that opens no gap."""
+    gaps, exchange two meetings into a gap at a full institution, re-pack enterprises moving
+    others out of their way (taking meetings out of the first hour only down to `floor`), then
+    move whole runs and single meetings towards the first slots where that opens no gap."""
     early = EarlyFloor(sched, floor)
     repack_all(sched, rng, deadline, early=early)
     close_gaps(sched, deadline, rng=rng, early=early)
     swap_into_gaps(sched, deadline, early)
+    repack_ejecting_all(sched, deadline, early)
     shift_early(sched, deadline, rng)
     pull_early(sched, deadline)
 
