@@ -29,6 +29,7 @@ from matchmaker.solver.select import Selection, select_requests
 from matchmaker.solver.solution import Solution
 from matchmaker.solver.swap import swap_into_gaps
 from matchmaker.solver.sweep import sweep_schedule
+from matchmaker.solver.trade import trade_first_hour
 
 SWEEP_REQUESTS = 20_000   # the slot-by-slot construction is tried up to this many requests
 VALUE_SLACK = 1e-3        # candidates this close to the best construction's value compete on the rest
@@ -169,16 +170,21 @@ def score(sched: Schedule, floor: int = 0) -> tuple[int, bool, int, int]:
     return sched.objective, early >= floor, -(ENTERPRISE_GAP * enterprise_gaps + institution_gaps), early
 
 
-def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0) -> None:
+def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0,
+           trade: bool = False) -> None:
     """Same meetings, fewer idle gaps, earlier: re-pack enterprises, move single meetings into
     gaps, exchange two meetings into a gap at a full institution, re-pack enterprises moving
     others out of their way (taking meetings out of the first hour only down to `floor`), then
-    move whole runs and single meetings towards the first slots where that opens no gap."""
+    move whole runs and single meetings towards the first slots where that opens no gap.
+    With `trade` (after the exact model, where the floor is what stops the re-packing), some
+    first-hour meetings are traded for gaps as well (trade.py)."""
     early = EarlyFloor(sched, floor)
     repack_all(sched, rng, deadline, early=early)
     close_gaps(sched, deadline, rng=rng, early=early)
     swap_into_gaps(sched, deadline, early)
     repack_ejecting_all(sched, deadline, early)
+    if trade:
+        trade_first_hour(sched, deadline, early, rng)
     shift_early(sched, deadline, rng)
     pull_early(sched, deadline)
 
@@ -200,7 +206,7 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
         proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE,
                                early_floor=floor)
         # the exact model places for value alone and scatters meetings: re-pack before the search
-        polish(sched, random.Random(seed), deadline, floor)
+        polish(sched, random.Random(seed), deadline, floor, trade=True)
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")

@@ -1,7 +1,10 @@
 """The cheap moves before and after the CP-SAT phases: single meetings into idle gaps, runs
-sliding to the first slots, and the slot-by-slot construction."""
+sliding to the first slots, the slot-by-slot construction, exchanges, re-packings that move
+other meetings aside, and first-hour meetings traded for gaps."""
 
 from __future__ import annotations
+
+import random
 
 from bench.instances import generate
 from matchmaker.solver.check import check
@@ -15,6 +18,7 @@ from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import select_requests
 from matchmaker.solver.swap import swap_into_gaps
 from matchmaker.solver.sweep import sweep_schedule
+from matchmaker.solver.trade import trade_first_hour
 from tests.solver.factories import make_problem
 
 
@@ -188,4 +192,24 @@ def test_repacking_with_ejections_on_a_fragmented_day_keeps_every_rule_the_value
     assert 2 * after[0] + after[1] < 2 * ent_gaps + inst_gaps and after[0] < ent_gaps
     assert early.total >= early.floor
     assert early.total == sum((busy & inst.early).bit_count() for busy in sched.ent_busy)
+    assert check(problem, build_solution(inst, sched, 10 ** 9, 0.0, {})) == []
+
+
+def test_a_first_hour_meeting_is_traded_for_two_gaps_when_another_enterprise_can_start_earlier():
+    # The refused re-packing above, with E3 present all day and meeting I3 at s5: E3 starting
+    # at s1 puts a meeting back into the first hour, so E1 may leave it and close both gaps
+    problem = make_problem(slots=7, enterprises=[{"id": "E1", "available": ["s3", "s4", "s6", "s7"]},
+                                                 {"id": "E2", "available": ["s4", "s5"]}, "E3"],
+                           institutions=[{"id": "I1", "available": ["s3", "s4", "s5"]},
+                                         {"id": "I2", "available": ["s6", "s7"]}, "I3"],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 3), ("E3", "I3", 3)])
+    sched = schedule_of(problem, {("E1", "I1"): 2, ("E1", "I2"): 6, ("E2", "I1"): 3, ("E3", "I3"): 4})
+    early = EarlyFloor(sched, floor=1)
+    assert sched.gaps() == (2, 0) and early.total == 1
+
+    kept = trade_first_hour(sched, Deadline(5), early, random.Random(0))
+
+    inst = sched.inst
+    assert kept == 1 and sched.gaps() == (0, 0) and sched.objective == 12
+    assert sched.slot_of[inst.pair[2, 2]] < 3 and early.total == 1   # E3 now meets in the first hour
     assert check(problem, build_solution(inst, sched, 10 ** 9, 0.0, {})) == []
