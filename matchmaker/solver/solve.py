@@ -171,19 +171,23 @@ def score(sched: Schedule, floor: int = 0) -> tuple[int, bool, int, int]:
 
 
 def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0,
-           trade: bool = False) -> None:
+           deep: bool = False) -> None:
     """Same meetings, fewer idle gaps, earlier: re-pack enterprises, move single meetings into
-    gaps, exchange two meetings into a gap at a full institution, re-pack enterprises moving
-    others out of their way (taking meetings out of the first hour only down to `floor`), then
-    move whole runs and single meetings towards the first slots where that opens no gap.
-    With `trade` (after the exact model, where the floor is what stops the re-packing), some
-    first-hour meetings are traded for gaps as well (trade.py)."""
+    gaps, exchange two meetings into a gap at a full institution (taking meetings out of the
+    first hour only down to `floor`), then move whole runs and single meetings towards the
+    first slots where that opens no gap.
+
+    `deep` (after the exact model) adds, before the moves towards the first slots, re-packings
+    that move other meetings out of the way (eject.py) and first-hour meetings traded for gaps
+    (trade.py): about 1 s on fragmented 3,000×500 for 1,151 → 1,058 enterprise gaps, but 31 s
+    on a constructed docking 10,000×1,500 (5,700 enterprises with gaps), which the
+    neighbourhoods handle better there."""
     early = EarlyFloor(sched, floor)
     repack_all(sched, rng, deadline, early=early)
     close_gaps(sched, deadline, rng=rng, early=early)
     swap_into_gaps(sched, deadline, early)
-    repack_ejecting_all(sched, deadline, early)
-    if trade:
+    if deep:
+        repack_ejecting_all(sched, deadline, early)
         trade_first_hour(sched, deadline, early, rng)
     shift_early(sched, deadline, rng)
     pull_early(sched, deadline)
@@ -206,7 +210,7 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
         proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE,
                                early_floor=floor)
         # the exact model places for value alone and scatters meetings: re-pack before the search
-        polish(sched, random.Random(seed), deadline, floor, trade=True)
+        polish(sched, random.Random(seed), deadline, floor, deep=True)
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")
