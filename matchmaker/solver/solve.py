@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from matchmaker.solver.bound import lp_bound
 from matchmaker.solver.clock import Deadline
+from matchmaker.solver.eject import repack_ejecting_all
 from matchmaker.solver.exact import EXACT_VARIABLES, exact_size, solve_exactly
 from matchmaker.solver.instance import Instance, compile_instance, locked_clashes
 from matchmaker.solver.lns import Search, improve
@@ -28,6 +29,7 @@ from matchmaker.solver.select import Selection, select_requests
 from matchmaker.solver.solution import Solution
 from matchmaker.solver.swap import swap_into_gaps
 from matchmaker.solver.sweep import sweep_schedule
+from matchmaker.solver.trade import trade_first_hour
 
 SWEEP_REQUESTS = 20_000   # the slot-by-slot construction is tried up to this many requests
 VALUE_SLACK = 1e-3        # candidates this close to the best construction's value compete on the rest
@@ -168,15 +170,25 @@ def score(sched: Schedule, floor: int = 0) -> tuple[int, bool, int, int]:
     return sched.objective, early >= floor, -(ENTERPRISE_GAP * enterprise_gaps + institution_gaps), early
 
 
-def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0) -> None:
+def polish(sched: Schedule, rng: random.Random, deadline: Deadline, floor: int = 0,
+           deep: bool = False) -> None:
     """Same meetings, fewer idle gaps, earlier: re-pack enterprises, move single meetings into
     gaps, exchange two meetings into a gap at a full institution (taking meetings out of the
     first hour only down to `floor`), then move whole runs and single meetings towards the
-    first slots where that opens no gap."""
+    first slots where that opens no gap.
+
+    `deep` (after the exact model) adds, before the moves towards the first slots, re-packings
+    that move other meetings out of the way (eject.py) and first-hour meetings traded for gaps
+    (trade.py): about 1 s on fragmented 3,000×500 for 1,151 → 1,058 enterprise gaps, but 31 s
+    on a constructed docking 10,000×1,500 (5,700 enterprises with gaps), which the
+    neighbourhoods handle better there."""
     early = EarlyFloor(sched, floor)
     repack_all(sched, rng, deadline, early=early)
     close_gaps(sched, deadline, rng=rng, early=early)
     swap_into_gaps(sched, deadline, early)
+    if deep:
+        repack_ejecting_all(sched, deadline, early)
+        trade_first_hour(sched, deadline, early, rng)
     shift_early(sched, deadline, rng)
     pull_early(sched, deadline)
 
@@ -198,7 +210,7 @@ def tighten_bound(inst: Instance, sched: Schedule, bound: int, deadline: Deadlin
         proven = solve_exactly(inst, sched, deadline, seed, seconds=deadline.remaining() * EXACT_SHARE,
                                early_floor=floor)
         # the exact model places for value alone and scatters meetings: re-pack before the search
-        polish(sched, random.Random(seed), deadline, floor)
+        polish(sched, random.Random(seed), deadline, floor, deep=True)
         if proven is not None and proven < bound:
             bound, source = proven, "cp-sat"
         report(sched.objective, bound, "exact")

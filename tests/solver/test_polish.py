@@ -1,11 +1,15 @@
 """The cheap moves before and after the CP-SAT phases: single meetings into idle gaps, runs
-sliding to the first slots, and the slot-by-slot construction."""
+sliding to the first slots, the slot-by-slot construction, exchanges, re-packings that move
+other meetings aside, and first-hour meetings traded for gaps."""
 
 from __future__ import annotations
+
+import random
 
 from bench.instances import generate
 from matchmaker.solver.check import check
 from matchmaker.solver.clock import Deadline
+from matchmaker.solver.eject import repack_ejecting, repack_ejecting_all
 from matchmaker.solver.instance import compile_instance
 from matchmaker.solver.place import place_locked
 from matchmaker.solver.polish import EarlyFloor, close_gaps, pull_early
@@ -14,6 +18,7 @@ from matchmaker.solver.schedule import UNMET, Schedule
 from matchmaker.solver.select import select_requests
 from matchmaker.solver.swap import swap_into_gaps
 from matchmaker.solver.sweep import sweep_schedule
+from matchmaker.solver.trade import trade_first_hour
 from tests.solver.factories import make_problem
 
 
@@ -125,3 +130,86 @@ def test_an_exchange_keeps_the_first_hour_floor():
 
     assert swap_into_gaps(sched, Deadline(5), EarlyFloor(sched, floor=0)) == 1   # without a floor it is made
     assert sched.gaps()[0] == 0
+
+
+def test_an_enterprise_present_twice_is_repacked_at_its_window_edges_moving_a_holder_aside():
+    # E1 is present s1–s2 and s5–s6 (away s3–s4) and meets I1 (there s1–s2, one table) and I2
+    # (there s5–s6): at s1 and s6 it waits through s2 and s5. The run s2+s5 closes both gaps,
+    # but E2 holds I1's one table at s2; E2 can meet at s1 instead (its only other slot).
+    problem = make_problem(slots=6, enterprises=[{"id": "E1", "available": ["s1", "s2", "s5", "s6"]},
+                                                 {"id": "E2", "available": ["s1", "s2"]}],
+                           institutions=[{"id": "I1", "available": ["s1", "s2"]},
+                                         {"id": "I2", "available": ["s5", "s6"]}],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 3)])
+    sched = schedule_of(problem, {("E1", "I1"): 0, ("E1", "I2"): 5, ("E2", "I1"): 1})
+    assert sched.gaps() == (2, 0)
+
+    assert repack_ejecting(sched, 0)
+
+    inst = sched.inst
+    assert sched.gaps() == (0, 0) and sched.objective == 9
+    assert [sched.slot_of[inst.pair[0, 0]], sched.slot_of[inst.pair[0, 1]], sched.slot_of[inst.pair[1, 0]]] == [1, 4, 0]
+    assert check(problem, build_solution(inst, sched, 10 ** 9, 0.0, {})) == []
+
+
+def test_a_repacking_that_takes_a_meeting_out_of_the_first_hour_keeps_the_floor():
+    # E1 is present s3–s4 and s6–s7 and meets I1 (s3–s5, one table) at s3, in the first hour,
+    # and I2 (s6–s7) at s7. The run s4+s6 means I1 at s4, where E2 sits and can move to s5,
+    # but takes the day's only first-hour meeting out of it: at the floor only the run s3+s6
+    # (one gap left) is allowed
+    problem = make_problem(slots=7, enterprises=[{"id": "E1", "available": ["s3", "s4", "s6", "s7"]},
+                                                 {"id": "E2", "available": ["s4", "s5"]}],
+                           institutions=[{"id": "I1", "available": ["s3", "s4", "s5"]},
+                                         {"id": "I2", "available": ["s6", "s7"]}],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 3)])
+    sched = schedule_of(problem, {("E1", "I1"): 2, ("E1", "I2"): 6, ("E2", "I1"): 3})
+    assert sched.gaps() == (2, 0)
+
+    inst = sched.inst
+    assert repack_ejecting(sched, 0, EarlyFloor(sched, floor=1))
+    assert sched.gaps() == (1, 0)
+    assert [sched.slot_of[inst.pair[0, 0]], sched.slot_of[inst.pair[0, 1]], sched.slot_of[inst.pair[1, 0]]] == [2, 5, 3]
+
+    assert repack_ejecting(sched, 0, EarlyFloor(sched, floor=0))   # without a floor: s4+s6
+    assert sched.gaps() == (0, 0)
+    assert [sched.slot_of[inst.pair[0, 0]], sched.slot_of[inst.pair[0, 1]], sched.slot_of[inst.pair[1, 0]]] == [3, 5, 4]
+
+
+def test_repacking_with_ejections_on_a_fragmented_day_keeps_every_rule_the_value_and_the_floor():
+    problem = generate("fragmented", 120, 24, 24, 720, seed=3)
+    inst = compile_instance(problem)
+    sched = Schedule(inst)
+    place_locked(sched)
+    sweep_schedule(sched, select_requests(inst).chosen)
+    value, (ent_gaps, inst_gaps) = sched.objective, sched.gaps()
+    early = EarlyFloor(sched, floor=0)
+    early.floor = early.total
+
+    made = repack_ejecting_all(sched, Deadline(10), early)
+
+    after = sched.gaps()
+    assert made > 0 and sched.objective == value
+    assert 2 * after[0] + after[1] < 2 * ent_gaps + inst_gaps and after[0] < ent_gaps
+    assert early.total >= early.floor
+    assert early.total == sum((busy & inst.early).bit_count() for busy in sched.ent_busy)
+    assert check(problem, build_solution(inst, sched, 10 ** 9, 0.0, {})) == []
+
+
+def test_a_first_hour_meeting_is_traded_for_two_gaps_when_another_enterprise_can_start_earlier():
+    # The refused re-packing above, with E3 present all day and meeting I3 at s5: E3 starting
+    # at s1 puts a meeting back into the first hour, so E1 may leave it and close both gaps
+    problem = make_problem(slots=7, enterprises=[{"id": "E1", "available": ["s3", "s4", "s6", "s7"]},
+                                                 {"id": "E2", "available": ["s4", "s5"]}, "E3"],
+                           institutions=[{"id": "I1", "available": ["s3", "s4", "s5"]},
+                                         {"id": "I2", "available": ["s6", "s7"]}, "I3"],
+                           requests=[("E1", "I1", 3), ("E1", "I2", 3), ("E2", "I1", 3), ("E3", "I3", 3)])
+    sched = schedule_of(problem, {("E1", "I1"): 2, ("E1", "I2"): 6, ("E2", "I1"): 3, ("E3", "I3"): 4})
+    early = EarlyFloor(sched, floor=1)
+    assert sched.gaps() == (2, 0) and early.total == 1
+
+    kept = trade_first_hour(sched, Deadline(5), early, random.Random(0))
+
+    inst = sched.inst
+    assert kept == 1 and sched.gaps() == (0, 0) and sched.objective == 12
+    assert sched.slot_of[inst.pair[2, 2]] < 3 and early.total == 1   # E3 now meets in the first hour
+    assert check(problem, build_solution(inst, sched, 10 ** 9, 0.0, {})) == []
