@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,7 +50,10 @@ def day_label(value: date | datetime) -> str:
     return f"{day.month}月{day.day}日"
 
 
+@lru_cache(maxsize=256)
 def _static_version(path: str) -> str:
+    """A static file's URL with its version, looked up once per process (a deployment that
+    changes static files restarts the server), not with two stat calls per link and page."""
     file = STATIC_DIR / path
     return f"/static/{path}?v={int(file.stat().st_mtime)}" if file.exists() else f"/static/{path}"
 
@@ -62,6 +66,9 @@ def build_environment(directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled once per process: no stat of every template, include and import on each page
+        # (a page includes dozens). Templates change with a deployment, which restarts the server.
+        auto_reload=False,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["local_time"] = local_time

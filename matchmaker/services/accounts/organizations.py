@@ -161,7 +161,12 @@ async def set_language(user: User, language: str) -> None:
 
 
 async def membership_of(user: User) -> Membership | None:
-    """The user's one membership with its organization loaded; None for a user without one."""
+    """The user's one membership with its organization loaded; None for a user without one.
+    A user resumed from its session (sessions.resume_session) has them already: no statement."""
+    if hasattr(user, "_membership"):  # set by select_related: the membership row, or None for none
+        loaded = user._membership
+        if loaded is None or isinstance(loaded, Membership):
+            return loaded
     return await Membership.get_or_none(user=user).select_related("organization")
 
 

@@ -31,10 +31,12 @@ async def open_session(user: User, *, idle: timedelta, ip: str = "", user_agent:
 
 
 async def resume_session(key: str, *, idle: timedelta) -> User | None:
-    """The active user of a live session, or None for an unknown, expired or disabled one."""
+    """The active user of a live session, or None for an unknown, expired or disabled one. Its
+    membership and organization come in the same statement: nearly every page asks for them next
+    (organizations.membership_of reads them from the user)."""
     if not key:
         return None
-    session = await Session.get_or_none(key_hash=_hash(key)).select_related("user")
+    session = await Session.get_or_none(key_hash=_hash(key)).select_related("user__membership__organization")
     now = _now()
     if session is None or session.expires_at <= now or not session.user.is_active:
         if session is not None:

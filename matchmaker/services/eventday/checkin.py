@@ -7,6 +7,8 @@ code is an SVG data URI (segno), embedded in the page; the CSP allows `img-src d
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -26,7 +28,10 @@ def read_checkin_token(secret_key: str, token: str) -> tuple[int, int] | None:
     return int(event_id), int(organization_id)
 
 
+@lru_cache(maxsize=1024)
 def qr_data_uri(text: str) -> str:
+    """Encoding a QR code is most of an agenda page's CPU, and its image depends on the text
+    alone (a pass token names one event and participant): encoded once per process."""
     return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
 
 

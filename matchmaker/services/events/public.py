@@ -5,31 +5,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matchmaker.models import Event, Organization, Product, PublicationStatus, Registration, RegistrationStatus
-from matchmaker.services.events.registrations import side_of
+from matchmaker.models import INSTITUTION_KINDS, Event, Product, PublicationStatus, Registration, RegistrationStatus
+
+
+@dataclass(frozen=True)
+class ListedProduct:
+    name: str
+    rate_text: str
 
 
 @dataclass(frozen=True)
 class ParticipatingInstitution:
-    organization: Organization
+    name: str
     tables: int
-    products: list[Product]
+    products: list[ListedProduct]
 
 
 async def participating_institutions(event: Event) -> list[ParticipatingInstitution]:
-    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).order_by(
-        "id").prefetch_related("organization")
-    institutions = [r for r in approved if side_of(r.organization) == "institution"]
+    """Two statements, and plain values rather than models: the page shows names only, and
+    every participant of an event opens it (the enterprises' registrations are not read)."""
+    approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED,
+                                         organization__kind__in=list(INSTITUTION_KINDS)).order_by("id").values_list(
+        "organization_id", "organization__name", "tables", "representatives")
     # One query for every institution's published products (not one per institution).
-    published = await Product.filter(organization_id__in=[r.organization_id for r in institutions],
-                                     status=PublicationStatus.PUBLISHED).order_by("id")
-    by_institution: dict[int, list[Product]] = {}
-    for product in published:
-        by_institution.setdefault(product.organization_id, []).append(product)
+    published = await Product.filter(organization_id__in=[row[0] for row in approved],
+                                     status=PublicationStatus.PUBLISHED).order_by("id").values_list(
+        "id", "organization_id", "name", "rate_text")
+    by_institution: dict[int, list[tuple[int, ListedProduct]]] = {}
+    for product_id, organization_id, name, rate_text in published:
+        by_institution.setdefault(organization_id, []).append((product_id, ListedProduct(name, rate_text)))
     result = []
-    for registration in institutions:
-        covered = {pid for person in registration.representatives for pid in person.get("product_ids", [])}
-        products = [product for product in by_institution.get(registration.organization_id, [])
-                    if not covered or product.pk in covered]
-        result.append(ParticipatingInstitution(registration.organization, registration.tables, products))
+    for organization_id, name, tables, representatives in approved:
+        covered = {pid for person in representatives for pid in person.get("product_ids", [])}
+        products = [product for product_id, product in by_institution.get(organization_id, [])
+                    if not covered or product_id in covered]
+        result.append(ParticipatingInstitution(name, tables, products))
     return result

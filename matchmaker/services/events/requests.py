@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -231,9 +232,15 @@ async def organizer_request(event: Event, request_id: object) -> MeetingRequest:
 
 
 async def _requests_involving(event: Event, organization: Organization) -> list[MeetingRequest]:
-    """Every request of the event `organization` sent or received, newest first: one statement."""
-    return await MeetingRequest.filter(event=event, **{side_of(organization): organization}).order_by(
-        "-created_at").select_related("enterprise", "institution", "need", "product")
+    """Every request of the event `organization` sent or received, newest first: one statement.
+    Its own side is the organization itself, not joined again for every row."""
+    side = side_of(organization)
+    other = "institution" if side == "enterprise" else "enterprise"
+    rows = await MeetingRequest.filter(event=event, **{side: organization}).order_by(
+        "-created_at").select_related(other, "need", "product")
+    for row in rows:
+        setattr(row, side, organization)
+    return rows
 
 
 async def requests_of(event: Event, organization: Organization) -> tuple[list[MeetingRequest], list[MeetingRequest]]:
@@ -313,6 +320,21 @@ async def requests_page(event: Event, organization: Organization, *, as_of: date
                                        innovation_weights=innovation_weights, limit=limit))
 
 
+class _Asked(NamedTuple):
+    enterprise_id: int
+    institution_id: int
+    from_enterprise: bool
+    state: RequestState
+
+    @property
+    def asker(self) -> int:
+        return self.enterprise_id if self.from_enterprise else self.institution_id
+
+    @property
+    def receiver(self) -> int:
+        return self.institution_id if self.from_enterprise else self.enterprise_id
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """What the organizer chases: who asked nobody, who was asked by nobody, and the 督办 list of
@@ -327,10 +349,12 @@ class FollowUp:
 async def organizer_follow_up(event: Event) -> FollowUp:
     approved = await Registration.filter(event=event, status=RegistrationStatus.APPROVED).prefetch_related(
         "organization")
-    requests = await MeetingRequest.filter(event=event).exclude(state=RequestState.WITHDRAWN)
-    askers = {_asker_id(r) for r in requests}
-    receivers = {_receiver_id(r) for r in requests}
-    pending_by_receiver = Counter(_receiver_id(r) for r in requests if r.state == RequestState.PENDING)
+    # Who asked whom in what state is all it reads of the requests: plain values, not models.
+    requests = [_Asked(*row) for row in await MeetingRequest.filter(event=event).exclude(
+        state=RequestState.WITHDRAWN).values_list("enterprise_id", "institution_id", "from_enterprise", "state")]
+    askers = {r.asker for r in requests}
+    receivers = {r.receiver for r in requests}
+    pending_by_receiver = Counter(r.receiver for r in requests if r.state == RequestState.PENDING)
     organizations = {r.organization_id: r.organization for r in approved}
     unanswered = sorted(((organizations[oid], n) for oid, n in pending_by_receiver.items()
                          if oid in organizations and side_of(organizations[oid]) == "institution"),
@@ -339,7 +363,7 @@ async def organizer_follow_up(event: Event) -> FollowUp:
         asked_nobody=[r.organization for r in approved if r.organization_id not in askers],
         asked_by_nobody=[r.organization for r in approved if r.organization_id not in receivers],
         unanswered=unanswered,
-        counts=dict(Counter(r.state.value for r in requests)),
+        counts=dict(Counter(RequestState(r.state).value for r in requests)),
     )
 
 

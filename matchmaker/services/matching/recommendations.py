@@ -109,22 +109,41 @@ class NeedSummary:
 
 async def needs_with_match_counts(enterprise_org: Organization, *, as_of: date,
                                   cache: CatalogueCache | None = None) -> list[NeedSummary]:
-    """The enterprise's needs (open first, newest first) with how many products fit each."""
+    """The enterprise's needs (open first, newest first) with how many products fit each.
+    The counts are kept in the app's cache (the enterprise dashboard opens them on every
+    visit): keyed by each need's and the profile's updated_at, the USCC (its lists) and the
+    date, against one compiled catalogue (which follows the lists' changes too)."""
     needs = await scoped(FinancingNeed, enterprise_org, via="enterprise").order_by("-created_at")
     needs.sort(key=lambda need: need.status != NeedStatus.OPEN)
     if not needs:
         return []
-    enterprise = await _enterprise_of(enterprise_org)
     catalogue = await load_catalogue(cache)
+
+    async def compute() -> tuple[int, ...]:
+        return _fitting_counts(catalogue, await _enterprise_of(enterprise_org), needs, as_of)
+
+    if cache is None:
+        counts = await compute()
+    else:
+        profile_changed = await EnterpriseProfile.filter(organization_id=enterprise_org.pk).values_list(
+            "updated_at", flat=True)
+        key = ("need counts", enterprise_org.pk, enterprise_org.uscc, tuple((n.pk, n.updated_at) for n in needs),
+               tuple(profile_changed), as_of)
+        counts = await cache.remember(catalogue, key, compute)
+    return [NeedSummary(need, count) for need, count in zip(needs, counts)]
+
+
+def _fitting_counts(catalogue: OfferCatalogue, enterprise: matching.EnterpriseProfile, needs: list[FinancingNeed],
+                    as_of: date) -> tuple[int, ...]:
+    """How many products of its kind family each need is eligible for, in the order of `needs`."""
     index = matching.MatchIndex([enterprise] * len(needs), as_of, needs=[need_input(n) for n in needs])
     matrix = index.evaluate(catalogue.products)
     counts = []
     for row, need in enumerate(needs):
         family = KIND_FAMILY.get(str(need.kind))
-        fitting = sum(1 for i, offer in enumerate(catalogue.products)
-                      if offer.family == family and matrix.eligible[i, row])
-        counts.append(NeedSummary(need, fitting))
-    return counts
+        counts.append(sum(1 for i, offer in enumerate(catalogue.products)
+                          if offer.family == family and matrix.eligible[i, row]))
+    return tuple(counts)
 
 
 @dataclass(frozen=True)

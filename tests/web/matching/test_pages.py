@@ -123,3 +123,27 @@ async def test_an_accepted_claim_leads_to_its_next_step_on_both_sides(client, ot
     assert "企业尚未授权查看联系方式" in accepted.text  # no contact consent given: said so, not shown
     assert 'href="/events">在对接活动中约见' in accepted.text
     assert "下一步：机构将与您联系" in enterprise_side.text and 'href="/profile#consent"' in enterprise_side.text
+
+
+async def test_kept_match_counts_follow_a_need_edit_and_a_profile_change(client, make_organization):
+    """The counts on the enterprise's matching page are kept between visits (services/matching/
+    recommendations.needs_with_match_counts): the next page after a write shows the new count."""
+    user, need = await _enterprise_user(make_organization, "星河缓存", revenue=36_000_000)
+    bank = await organization_of(await make_organization("bank", name="缓存银行"))
+    await make_product(bank, REVENUE_AT_LEAST_20M, name="规上科技贷")  # amounts up to 500 万元
+    await client.login(user.email)
+    assert "符合条件的产品：1" in (await client.get("/enterprise/matches")).text
+    assert "符合条件的产品：1" in (await client.get("/enterprise/matches")).text  # from the cache
+
+    edited = await client.submit(f"/needs/{need.id}", {"title": need.title, "kind": "信用贷款", "amount": "800",
+                                                      "term_months": "12"})
+    assert edited.status_code == 303, edited.text
+    assert "符合条件的产品：0" in (await client.get("/enterprise/matches")).text  # 800 万元: over the product's
+
+    edited = await client.submit(f"/needs/{need.id}", {"title": need.title, "kind": "信用贷款", "amount": "300",
+                                                      "term_months": "12"})
+    assert "符合条件的产品：1" in (await client.get("/enterprise/matches")).text
+    profile = await EnterpriseProfile.get(organization__memberships__user=user)
+    profile.revenue = 10_000_000  # as the profile form saves it
+    await profile.save()
+    assert "符合条件的产品：0" in (await client.get("/enterprise/matches")).text
