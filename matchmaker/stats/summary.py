@@ -275,6 +275,8 @@ class SummedGroups(Groups):
                          for dimension, rows in distinct.items()}
         self.days = [int(d) for d, n in days for _ in range(int(n))]
         self.first_loan = flagged | {e.id for e in data.enterprises.values() if e.first_loan}
+        #: 逾期未跟进 (`sql.overdue_sql`) when the loader counted it in the same statement.
+        self.overdue: int | None = None
 
     @staticmethod
     def parties(lead_cells: Sequence, lead_enterprises: Sequence) -> tuple[set[int], set[int]]:
