@@ -3,14 +3,14 @@ reports alike, so that a figure has one value wherever it is shown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from matchmaker.errors import InvalidInput, NotFound
 from matchmaker.models import Event, Organization, Programme, ProgrammePartner
 from matchmaker.services.events.slots import SHANGHAI
 from matchmaker.services.reports import cache
-from matchmaker.services.reports.data import event_day, lead_details, load_summed
+from matchmaker.services.reports.data import event_day, lead_details, load_dataset, load_summed
 from matchmaker.services.reports.programmes import event_ids_of, readable_programme
 from matchmaker.services.tenancy import row_id
 from matchmaker.stats import assessment as stats_assessment
@@ -109,12 +109,12 @@ async def compute(scope: Scope, period: Period, *, now: datetime | None = None,
     stored there."""
     now = now or datetime.now(UTC)
     if details:
-        return await _computed(scope, period, now, details=True)
+        return await _with_details(scope, period, now)
     weights = weights_of(scope.programme)
     key = cache.cache_key(scope.kind, scope.id, scope.event_ids, period, weights)
     epoch, figures = await cache.read(key, now)  # the epoch first: see the cache's docstring
     if figures is None:
-        statistics = await _computed(scope, period, now, details=False)
+        statistics = await _computed(scope, period, now)
         await cache.store(key, epoch, _figures(statistics), computed_at=now,
                           valid_until=_valid_until(statistics.data, now))
         return statistics
@@ -122,6 +122,18 @@ async def compute(scope: Scope, period: Period, *, now: datetime | None = None,
                       breakdowns=figures["breakdowns"], ranking=figures["ranking"], weights=weights,
                       data=Dataset(), facts=(), generated_at=figures["generated_at"],
                       overdue_leads=figures["overdue_leads"])
+
+
+async def _with_details(scope: Scope, period: Period, now: datetime) -> Statistics:
+    """The figures (the cache's when they hold: the workbook then skips the sums) with the rows
+    the workbook's detail sheets list: the per-lead rows, the meetings, the names."""
+    statistics = await compute(scope, period, now=now)
+    lead_rows = tuple([row async for row in lead_details(scope.event_ids)])
+    data = statistics.data
+    if not data.events:  # read back from the cache, which keeps no rows
+        data = await load_dataset(scope.event_ids, parties=({row[1] for row in lead_rows},
+                                                            {row[2] for row in lead_rows}))
+    return replace(statistics, data=data, lead_rows=lead_rows)
 
 
 def _figures(statistics: Statistics) -> dict:
@@ -141,20 +153,18 @@ def _valid_until(data: Dataset, now: datetime) -> datetime:
     return until
 
 
-async def _computed(scope: Scope, period: Period, now: datetime, *, details: bool) -> Statistics:
+async def _computed(scope: Scope, period: Period, now: datetime) -> Statistics:
     local_now = now.astimezone(SHANGHAI).replace(tzinfo=None)
     weights = weights_of(scope.programme)
     # Summed in SQL, merged for every figure below; the overdue leads counted in the same pass.
     data, groups = await load_summed(scope.event_ids, period,
                                      overdue_before=(now - timedelta(days=OVERDUE_DAYS)).date())
-    overdue = groups.overdue
-    lead_rows = tuple([row async for row in lead_details(scope.event_ids)]) if details else ()
     return Statistics(
         scope=scope, period=period, headline=headline(data, period, now=local_now, groups=groups),
         trend=monthly_trend(data, period, groups=groups),
         breakdowns=breakdowns(data, period, groups=groups),
         ranking=stats_assessment.assess(data, period, weights, now=local_now, groups=groups),
-        weights=weights, data=data, facts=(), generated_at=now, overdue_leads=overdue, lead_rows=lead_rows)
+        weights=weights, data=data, facts=(), generated_at=now, overdue_leads=groups.overdue)
 
 
 async def institution_scope(programme: Programme) -> Scope:
