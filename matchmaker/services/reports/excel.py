@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from types import MethodType
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -121,6 +122,25 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Se
         sheet.append(list(row))
 
 
+def _cells_of_row(sheet, values: Sequence, row_index: int):
+    """openpyxl's `WriteOnlyWorksheet._values_to_row` for rows that hold only plain values and
+    `WriteOnlyCell`s, without the ValueError (and the cell's repr in its message) openpyxl raises
+    and catches to tell a cell from a value, and without a new cell after each styled one: on
+    the per-lead sheet's 300,000 amount cells that was a fifth of the workbook's time. Each cell
+    is written out before the next one is made, so one plain cell serves the whole row."""
+    plain = WriteOnlyCell(sheet)
+    for column, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            cell = value
+        else:
+            cell = plain
+            cell.value = value
+        cell.column, cell.row = column, row_index
+        yield cell
+
+
 def _detail_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence], *,
                   wan_columns: Sequence[int] = ()) -> None:
     """A detail sheet (20,000 meetings, 100,000 leads): the values as they are, one reused cell
@@ -128,6 +148,7 @@ def _detail_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequ
     time per cell, and a styled cell costs a third more than a plain value; an id or a date
     needs no number format)."""
     sheet = book.create_sheet(title[:31])
+    sheet._values_to_row = MethodType(_cells_of_row, sheet)
     sample = [headers, *rows[:2000], *rows[2000::50]]
     for column in range(1, len(headers) + 1):
         widest = max((_width(r[column - 1]) for r in sample if len(r) >= column), default=8)
