@@ -79,9 +79,10 @@ def event_day(sessions: list[dict]) -> date | None:
 
 
 async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set[int]] | None = None) -> Dataset:
-    """Every row the statistics of these events need (ten queries, whatever their size); with
-    `parties` (the leads' enterprises and institutions, when the database sums the facts:
-    `load_summed`) the leads themselves are not read."""
+    """Every row the statistics of these events need (six queries whatever their size, the
+    requests and the claims in one, and the leads' own without `parties`); with `parties` (the
+    leads' enterprises and institutions, when the database sums the facts: `load_summed`) the
+    leads themselves are not read."""
     ids = list(event_ids)
     if not ids:
         return Dataset()

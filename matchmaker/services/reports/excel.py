@@ -146,7 +146,8 @@ def _detail_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequ
     """A detail sheet (20,000 meetings, 100,000 leads): the values as they are, one reused cell
     with the 万元 format per amount column and nothing else styled (why: openpyxl spends its
     time per cell, and a styled cell costs a third more than a plain value; an id or a date
-    needs no number format)."""
+    needs no number format; a blank is None, which openpyxl skips, not "", an empty cell it
+    writes)."""
     sheet = book.create_sheet(title[:31])
     sheet._values_to_row = MethodType(_cells_of_row, sheet)
     sample = [headers, *rows[:2000], *rows[2000::50]]
@@ -219,14 +220,14 @@ def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
         titles = {e.id: e.title for e in data.events}
         meetings = [[titles.get(m.event_id, ""), m.day.isoformat() if m.day else "", names.get(m.enterprise_id, ""),
                      names.get(m.institution_id, ""), MEETING_STATE_LABELS.get(m.state, m.state),
-                     {"enterprise": "企业", "institution": "机构", "both": "双方"}.get(m.absent_side, "")]
+                     {"enterprise": "企业", "institution": "机构", "both": "双方"}.get(m.absent_side)]
                     for m in sorted(data.meetings, key=lambda m: (m.event_id, m.id))]
         _detail_sheet(book, "洽谈与出席", ("活动", "日期", "企业", "机构", "状态", "缺席方"), meetings)
         buckets = ("confirmed", "pending", "disputed")
         leads = [[lead_id, names.get(enterprise_id, ""), names.get(institution_id, ""),
                   FINANCING_KIND_LABELS.get(kind, kind), on.isoformat(), STAGE_LABELS[stage],
                   None if intent is None else wan(intent), None if approved is None else wan(approved), wan(paid),
-                  "" if last is None else CONFIRMATION_LABELS.get(buckets[last], "")]
+                  None if last is None else CONFIRMATION_LABELS.get(buckets[last])]
                  for lead_id, enterprise_id, institution_id, kind, on, stage, intent, approved, paid, last
                  in statistics.lead_rows]
         _detail_sheet(book, "对接线索", ("线索号", "企业", "机构", "融资方式", "首次对接", "所处阶段", "意向金额（万元）",

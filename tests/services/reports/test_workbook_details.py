@@ -27,8 +27,9 @@ async def test_the_detail_sheets_hold_every_lead_and_meeting_with_their_amounts_
     rows = list(leads.iter_rows(min_row=2))
     assert [r[0].value for r in rows] == [row[0] for row in computed.lead_rows]  # every lead, oldest first
     names = {o.pk: o.name for o in loaded.organizations.values()}
-    for cells, (lead_id, enterprise, institution, _kind, on, _stage, intent, approved, paid, _last) in zip(
+    for cells, (lead_id, enterprise, institution, _kind, on, _stage, intent, approved, paid, last) in zip(
             rows, computed.lead_rows):
+        assert (cells[9].value is None) == (last is None)  # no disbursement: a blank, not an empty text
         assert (cells[1].value, cells[2].value, cells[4].value) == (names[enterprise], names[institution],
                                                                   on.isoformat())
         assert cells[8].value == paid / 10_000 and cells[8].number_format == WAN_FORMAT
