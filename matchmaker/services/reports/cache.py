@@ -35,14 +35,17 @@ def _marks(count: int) -> list[str]:
     return [f"${n}" for n in range(1, count + 1)] if db.capabilities.dialect == "postgres" else ["?"] * count
 
 
-async def read(key: str, now: datetime) -> tuple[int, dict | None]:
+async def read(key: str, now: datetime) -> tuple[int | None, dict | None]:
     """The current epoch, and the figures cached under `key` if they still hold at `now` (one
-    statement, parameterised: the key is a digest, but nothing is inlined here)."""
+    statement, parameterised: the key is a digest, but nothing is inlined here). No epoch row
+    (a database emptied by hand) means nothing can be trusted or stored: (None, None)."""
     db = StatisticsCache._meta.db
     (mark,) = _marks(1)
     _, rows = await db.execute_query(
         "SELECT e.value, c.epoch, c.valid_until, c.computed_at, c.figures FROM statistics_epoch e "
         f"LEFT JOIN statistics_cache c ON c.key = {mark} WHERE e.id = 1", [key])
+    if not rows:
+        return None, None
     epoch, cached_epoch, valid_until, computed_at, figures = rows[0]
     epoch = int(epoch)
     if (cached_epoch is None or int(cached_epoch) != epoch or not driver_moment(computed_at) <= now

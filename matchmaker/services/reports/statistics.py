@@ -115,8 +115,9 @@ async def compute(scope: Scope, period: Period, *, now: datetime | None = None,
     epoch, figures = await cache.read(key, now)  # the epoch first: see the cache's docstring
     if figures is None:
         statistics = await _computed(scope, period, now)
-        await cache.store(key, epoch, _figures(statistics), computed_at=now,
-                          valid_until=_valid_until(statistics.data, now))
+        if epoch is not None:
+            await cache.store(key, epoch, _figures(statistics), computed_at=now,
+                              valid_until=_valid_until(statistics.data, now))
         return statistics
     return Statistics(scope=scope, period=period, headline=figures["headline"], trend=figures["trend"],
                       breakdowns=figures["breakdowns"], ranking=figures["ranking"], weights=weights,

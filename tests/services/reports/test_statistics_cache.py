@@ -137,3 +137,29 @@ async def test_the_workbook_s_rows_are_the_same_whether_its_figures_came_from_th
         assert (case.data.events, case.data.meetings, case.data.enterprises, case.data.institutions) == (
             rows.data.events, rows.data.meetings, rows.data.enterprises, rows.data.institutions)
         assert len(case.lead_rows) == 12
+
+
+async def test_without_the_epoch_row_nothing_is_cached_and_the_figures_are_computed_each_time(db):
+    _, scope = await fixture_scope()
+    await StatisticsEpoch.all().delete()  # a database emptied table by table, by hand
+
+    first = await statistics.compute(scope, Q4, now=NOW)
+    second = await statistics.compute(scope, Q4, now=NOW)
+
+    assert first.data.meetings and second.data.meetings
+    assert figures(second) == figures(first)
+
+
+async def test_a_transaction_of_many_writes_raises_the_epoch_by_the_time_it_commits(db):
+    from tortoise.transactions import in_transaction
+
+    await fixture_scope()
+    before = (await StatisticsEpoch.get(id=1)).value
+    async with in_transaction() as connection:
+        for meeting in await Meeting.all():
+            await Meeting.filter(id=meeting.pk).using_db(connection).update(table=meeting.table + 1)
+    after = (await StatisticsEpoch.get(id=1)).value
+
+    assert after > before
+    if Tortoise.get_connection("default").capabilities.dialect == "postgres":
+        assert after == before + 1  # once per transaction, at commit (a deferred trigger)
