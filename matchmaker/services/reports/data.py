@@ -204,8 +204,8 @@ async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
     after = ("", 0)
     while True:
         day, lead_id = after
-        since = "" if not day else (f"AND (f.first_contact_on > '{day}' OR "
-                                    f"(f.first_contact_on = '{day}' AND f.lead_id > {int(lead_id)})) ")
+        # A row-value comparison: both databases walk the (first_contact_on, lead_id) index from it.
+        since = "" if not day else f"AND (f.first_contact_on, f.lead_id) > ('{day}', {int(lead_id)}) "
         _, rows = await db.execute_query(
             "SELECT f.lead_id, f.enterprise_id, f.institution_id, f.kind, f.first_contact_on, f.declined, f.withdrawn, "
             "f.furthest, f.intent_amount, f.approved_amount, f.disbursed_amount, f.last_bucket "

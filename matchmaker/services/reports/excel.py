@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from types import MethodType
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from matchmaker.services.reports.figures import headline_lines, wan
 from matchmaker.services.reports.statistics import Statistics
@@ -233,6 +236,15 @@ def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
         _detail_sheet(book, "对接线索", ("线索号", "企业", "机构", "融资方式", "首次对接", "所处阶段", "意向金额（万元）",
                               "授信金额（万元）", "累计放款（万元，不含异议）", "最近放款确认"), leads,
                wan_columns=(7, 8, 9))
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
+    """The workbook as openpyxl's `save_workbook` writes it, but deflated at level 1 instead of
+    zlib's default 6: the detail sheets are some 60 MB of XML, which level 6 took a second to
+    compress (level 1 takes 0.4 s less of the workbook's 8 s) for a file a quarter smaller
+    (5.2 MB instead of 7.2 MB on the benchmark's programme)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+    ExcelWriter(book, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)).save()
     return buffer.getvalue()
