@@ -111,9 +111,10 @@ async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set
         f"JOIN event e ON e.id = r.event_id WHERE r.event_id IN ({listed}) UNION ALL "
         "SELECT 'claim', c.institution_id, n.enterprise_id, 'enterprise', c.claimed_at, c.response_deadline, "
         "c.answered_at FROM need_claim c JOIN financing_need n ON n.id = c.need_id WHERE c.id IN "
-        f"(SELECT k.claim_id FROM lead_link k WHERE k.claim_id IS NOT NULL AND k.lead_id IN ({scope_leads_sql(ids)}))")
+        f"(SELECT k.claim_id FROM lead_link k WHERE k.claim_id IS NOT NULL AND k.lead_id IN ({scope_leads_sql(ids)}))"
+    )  # nosec B608 - integers only
     responses = [ResponseRow(kind, inst, ent, answerer, _local(asked), _local(deadline), _local(answered))
-                 for kind, inst, ent, answerer, asked, deadline, answered in rows]  # nosec B608 - ints only
+                 for kind, inst, ent, answerer, asked, deadline, answered in rows]
     feedback = tuple(FeedbackRow(inst, ent, score, shanghai_day(at)) for inst, ent, score, at in
                      await MeetingFeedback.filter(event_id__in=ids).values_list(
                          "institution_id", "enterprise_id", "satisfaction", "created_at"))

@@ -5,11 +5,11 @@ anew, equal to a computation that never saw the cache."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise import Tortoise
 
-from matchmaker.models import Event, FinancingNeed, Meeting, MeetingRequest, StatisticsEpoch
+from matchmaker.models import Event, FinancingNeed, Meeting, MeetingRequest, Organization, StatisticsEpoch
 from matchmaker.services.reports import statistics
 from matchmaker.stats.periods import quarter
 from matchmaker.stats.rows import Dataset
@@ -163,3 +163,35 @@ async def test_a_transaction_of_many_writes_raises_the_epoch_by_the_time_it_comm
     assert after > before
     if Tortoise.get_connection("default").capabilities.dialect == "postgres":
         assert after == before + 1  # once per transaction, at commit (a deferred trigger)
+
+
+async def test_the_responses_are_the_events_requests_and_the_claims_of_the_scope_s_leads(db):
+    """load_dataset reads both in one statement (the page's statement budget): each row is the
+    one its table holds, a claim's enterprise the need's, a request's deadline its event's."""
+    from matchmaker.models import FinancingLead, LeadLink, NeedClaim
+    from matchmaker.services.reports.data import load_dataset
+    from tests.factories import make_product
+
+    loaded, scope = await fixture_scope()
+    event = loaded.events[1]
+    await Event.filter(id=event.pk).update(answer_deadline=at(date(2026, 10, 20), 18))
+    lead = await FinancingLead.filter(first_event_id=event.pk).first().prefetch_related("need")
+    institution = await Organization.get(id=lead.institution_id)
+    await MeetingRequest.create(event=event, enterprise_id=lead.enterprise_id, institution=institution,
+                                from_enterprise=False, need_id=lead.need_id)
+    claim = await NeedClaim.create(institution=institution, need_id=lead.need_id,
+                                   product=await make_product(institution), response_deadline=at(date(2026, 11, 2)))
+    await NeedClaim.filter(id=claim.pk).update(claimed_at=at(date(2026, 10, 30)), answered_at=at(date(2026, 11, 1)))
+    await LeadLink.create(lead=lead, kind="claim", claim=claim)
+    await NeedClaim.create(institution=institution, need_id=lead.need_id, product=await make_product(institution),
+                           response_deadline=at(date(2026, 11, 2)))  # linked to no lead: not the scope's
+
+    responses = (await load_dataset(scope.event_ids)).responses
+
+    assert [(r.kind, r.institution_id, r.enterprise_id, r.answerer) for r in responses] == [
+        ("request", institution.pk, lead.enterprise_id, "enterprise"),
+        ("claim", institution.pk, lead.need.enterprise_id, "enterprise")]
+    asked = {r.kind: r for r in responses}
+    assert asked["request"].deadline == datetime(2026, 10, 20, 18) and asked["request"].answered_at is None
+    assert (asked["claim"].asked_at, asked["claim"].deadline, asked["claim"].answered_at) == (
+        datetime(2026, 10, 30, 10), datetime(2026, 11, 2, 10), datetime(2026, 11, 1, 10))
