@@ -78,6 +78,7 @@ from matchmaker.models.schedules import (
 )
 from matchmaker.models.jobs import BackgroundJob, JobState
 from matchmaker.models.workers import WorkerHeartbeat
+from matchmaker.models.statistics import StatisticsCache, StatisticsEpoch
 
 __all__ = [
     "BackgroundJob",
@@ -126,6 +127,8 @@ __all__ = [
     "DeclineReason",
     "FinancingLead",
     "LeadFact",
+    "StatisticsCache",
+    "StatisticsEpoch",
     "DisbursementFact",
     "LeadLink",
     "LeadOrigin",

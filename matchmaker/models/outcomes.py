@@ -176,7 +176,9 @@ class LeadFact(Model):
 
     class Meta:
         table = "lead_fact"
-        indexes = (("first_event_id",),)
+        # The second: the workbook's per-lead sheet reads the facts oldest first, in chunks
+        # (services/reports/data.lead_details); without it each chunk sorted all of them.
+        indexes = (("first_event_id",), ("first_contact_on", "lead_id"))
 
 
 class DisbursementFact(Model):

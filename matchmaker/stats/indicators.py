@@ -489,6 +489,15 @@ def responsiveness(responses: Iterable[ResponseRow], period: Period, *, now: dat
     return Responsiveness(asked=asked, on_time=on_time, median_hours=round(median(hours), 2) if hours else None)
 
 
+def responsiveness_changes_at(responses: Iterable[ResponseRow], now: datetime) -> datetime | None:
+    """The first moment after `now` at which `responsiveness` would count a row it leaves out at
+    `now` (an open one whose deadline is still ahead): until then its figures hold unless a row
+    changes. None when no open row has a deadline ahead."""
+    ahead = [row.deadline for row in responses
+             if row.answered_at is None and row.deadline is not None and row.deadline > now]
+    return min(ahead, default=None)
+
+
 def satisfaction(feedback: Iterable[FeedbackRow], period: Period) -> float | None:
     """企业评价: mean satisfaction (1–5) of the feedback given in the period."""
     scores = [row.satisfaction for row in feedback if row.on in period]

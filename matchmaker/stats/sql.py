@@ -108,10 +108,17 @@ def days_sql(scope: str, period: Period) -> str:
             "GROUP BY f.days")  # nosec B608
 
 
-def lead_sums_sql(scope: str, period: Period) -> str:
-    """The lead side in one statement: rows tagged 'cell' (CELL_LEADS_KEY) and 'enterprise'."""
-    return (f"{lead_facts_sql('cell', CELL_LEADS_KEY, scope, period)} UNION ALL "
+def lead_sums_sql(scope: str, period: Period, overdue_before: date | None = None) -> str:
+    """The lead side in one statement: rows tagged 'cell' (CELL_LEADS_KEY) and 'enterprise';
+    with `overdue_before`, one row 'overdue' too whose count column is `overdue_sql`'s count
+    (the page's statement budget: one statement fewer)."""
+    text = (f"{lead_facts_sql('cell', CELL_LEADS_KEY, scope, period)} UNION ALL "
             f"{lead_facts_sql('enterprise', ENTERPRISE_LEADS_KEY, scope, period)}")
+    if overdue_before is None:
+        return text
+    zeros = ", ".join("0" for _ in range(len(FUNNEL_STAGES) + 12))
+    return (f"{text} UNION ALL SELECT 'overdue', {_INT}, {_TEXT}, {_INT}, {_INT}, 0, 0, COUNT(*), {zeros} "
+            f"FROM lead_fact f WHERE {_overdue(scope, overdue_before)}")  # nosec B608
 
 
 def paid_sums_sql(scope: str, period: Period) -> str:
@@ -190,8 +197,12 @@ def distinct_sql(scope: str, meetings: str, period: Period, dialect: str) -> str
 def overdue_sql(scope: str, cutoff: date) -> str:
     """逾期未跟进: leads still open (not declined, withdrawn or disbursed, no disbursement at all)
     whose latest step (first contact, intent, approval) is before `cutoff`."""
+    return f"SELECT COUNT(*) FROM lead_fact f WHERE {_overdue(scope, cutoff)}"  # nosec B608
+
+
+def _overdue(scope: str, cutoff: date) -> str:
     never = _day(date(1, 1, 1))
-    return (f"SELECT COUNT(*) FROM lead_fact f WHERE {scope} AND NOT f.declined AND NOT f.withdrawn "
+    return (f"{scope} AND NOT f.declined AND NOT f.withdrawn "
             f"AND f.disbursements = 0 AND f.furthest < {FUNNEL_STAGES.index('disbursed')} "
             f"AND f.first_contact_on < {_day(cutoff)} AND COALESCE(f.intent_on, {never}) < {_day(cutoff)} "
-            f"AND COALESCE(f.approved_on, {never}) < {_day(cutoff)}")  # nosec B608
+            f"AND COALESCE(f.approved_on, {never}) < {_day(cutoff)}")

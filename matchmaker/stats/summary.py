@@ -17,7 +17,9 @@ per-enterprise totals, and there are two ways to fill them that give the same fi
 
 Before (one pass in Python over 100,000 facts loaded per request) the page took 7.4 s CPU on
 SQLite; summed in the database ≈ 2.5 s CPU (1.8 s on PostgreSQL), most of it the database scanning
-and grouping the facts per request: still above the 500 ms target (see the README's figures).
+and grouping the facts: still above the 500 ms target, so the services keep the computed figures
+in a cache that every write to their sources invalidates (services/reports/cache.py), and only
+the first view after a change pays for this computation (see the README's figures).
 tests/services/reports/test_sql_aggregation.py asserts SummedGroups == Groups field by field
 on the fixture and on a random programme.
 """
@@ -275,6 +277,8 @@ class SummedGroups(Groups):
                          for dimension, rows in distinct.items()}
         self.days = [int(d) for d, n in days for _ in range(int(n))]
         self.first_loan = flagged | {e.id for e in data.enterprises.values() if e.first_loan}
+        #: 逾期未跟进 (`sql.overdue_sql`) when the loader counted it in the same statement.
+        self.overdue: int | None = None
 
     @staticmethod
     def parties(lead_cells: Sequence, lead_enterprises: Sequence) -> tuple[set[int], set[int]]:

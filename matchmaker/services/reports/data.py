@@ -12,17 +12,12 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from tortoise.expressions import Q, Subquery
-
 from matchmaker.models import (
     Event,
-    FinancingLead,
     LeadFact,
-    LeadLink,
     Meeting,
     MeetingFeedback,
     MeetingRequest,
-    NeedClaim,
     Organization,
     Registration,
     RegistrationStatus,
@@ -64,7 +59,8 @@ async def _rows(query) -> list:
 
 
 def scope_leads_sql(event_ids: Sequence[int]) -> str:
-    """The id subquery of the scope's leads (as `_leads_of`): ids are integers, safe to inline."""
+    """The id subquery of the scope's leads (first met at one of the events, or joined again at
+    one: a lead link): ids are integers, safe to inline."""
     ids = ",".join(str(int(i)) for i in event_ids)
     return (f"SELECT l0.id FROM financing_lead l0 WHERE l0.first_event_id IN ({ids}) "
             f"UNION SELECT k.lead_id FROM lead_link k WHERE k.event_id IN ({ids})")
@@ -82,16 +78,11 @@ def event_day(sessions: list[dict]) -> date | None:
     return date.fromisoformat(min(days)) if days else None
 
 
-def _leads_of(event_ids: Sequence[int]):
-    """The leads of the scope: first met at one of its events, or joined again at one."""
-    linked = LeadLink.filter(event_id__in=list(event_ids)).values("lead_id")
-    return FinancingLead.filter(Q(first_event_id__in=list(event_ids)) | Q(id__in=Subquery(linked)))
-
-
 async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set[int]] | None = None) -> Dataset:
-    """Every row the statistics of these events need (ten queries, whatever their size); with
-    `parties` (the leads' enterprises and institutions, when the database sums the facts:
-    `load_summed`) the leads themselves are not read."""
+    """Every row the statistics of these events need (six queries whatever their size, the
+    requests and the claims in one, and the leads' own without `parties`); with `parties` (the
+    leads' enterprises and institutions, when the database sums the facts: `load_summed`) the
+    leads themselves are not read."""
     ids = list(event_ids)
     if not ids:
         return Dataset()
@@ -113,17 +104,17 @@ async def load_dataset(event_ids: Sequence[int], *, parties: tuple[set[int], set
         parties = ({lead.enterprise_id for lead in leads}, {lead.institution_id for lead in leads})
     else:
         leads, facts = (), ()
-    responses = [ResponseRow("request", inst, ent, "enterprise" if not from_ent else "institution", _local(asked),
-                             _local(deadline), _local(answered))
-                 for inst, ent, from_ent, asked, deadline, answered in await _rows(MeetingRequest.filter(
-                     event_id__in=ids).values_list("institution_id", "enterprise_id", "from_enterprise", "created_at",
-                                                   "event__answer_deadline", "answered_at"))]
-    claim_ids = LeadLink.filter(lead_id__in=Subquery(_leads_of(ids).values("id")),
-                                claim_id__not_isnull=True).values("claim_id")
-    responses += [ResponseRow("claim", inst, ent, "enterprise", _local(asked), _local(deadline), _local(answered))
-                  for inst, ent, asked, deadline, answered in await NeedClaim.filter(
-                      id__in=Subquery(claim_ids)).values_list("institution_id", "need__enterprise_id", "claimed_at",
-                                                              "response_deadline", "answered_at")]
+    # One statement: the requests of the events, then the claims of the scope's leads.
+    _, rows = await MeetingRequest._meta.db.execute_query(
+        "SELECT 'request', r.institution_id, r.enterprise_id, CASE WHEN r.from_enterprise THEN 'institution' "
+        "ELSE 'enterprise' END, r.created_at, e.answer_deadline, r.answered_at FROM meeting_request r "
+        f"JOIN event e ON e.id = r.event_id WHERE r.event_id IN ({listed}) UNION ALL "
+        "SELECT 'claim', c.institution_id, n.enterprise_id, 'enterprise', c.claimed_at, c.response_deadline, "
+        "c.answered_at FROM need_claim c JOIN financing_need n ON n.id = c.need_id WHERE c.id IN "
+        f"(SELECT k.claim_id FROM lead_link k WHERE k.claim_id IS NOT NULL AND k.lead_id IN ({scope_leads_sql(ids)}))"
+    )  # nosec B608 - integers only
+    responses = [ResponseRow(kind, inst, ent, answerer, _local(asked), _local(deadline), _local(answered))
+                 for kind, inst, ent, answerer, asked, deadline, answered in rows]
     feedback = tuple(FeedbackRow(inst, ent, score, shanghai_day(at)) for inst, ent, score, at in
                      await MeetingFeedback.filter(event_id__in=ids).values_list(
                          "institution_id", "enterprise_id", "satisfaction", "created_at"))
@@ -159,20 +150,24 @@ def _meetings_sql(event_ids: Sequence[int]) -> str:
             f"WHERE m0.event_id IN ({ids}) AND v0.state = '{VersionState.PUBLISHED.value}'")
 
 
-async def load_summed(event_ids: Sequence[int], period: Period) -> tuple[Dataset, SummedGroups]:
+async def load_summed(event_ids: Sequence[int], period: Period, *,
+                      overdue_before: date | None = None) -> tuple[Dataset, SummedGroups]:
     """The scope's rows without its leads, and its cells and per-enterprise totals summed by the
     database over the stored facts: six queries of `stats.sql` (two passes over lead_fact, two
-    over disbursement_fact, the distinct enterprises, 放款用时) besides the dataset's own."""
+    over disbursement_fact, the distinct enterprises, 放款用时) besides the dataset's own. With
+    `overdue_before` the groups' `overdue` is `count_overdue`'s count, in the same statement."""
     db = LeadFact._meta.db
     scope = sql.scope(event_ids)
 
     async def rows(text: str) -> list:
         return list((await db.execute_query(text))[1])
 
-    lead_cells, lead_enterprises = [], []
-    for tag, *row in await rows(sql.lead_sums_sql(scope, period)):
+    lead_cells, lead_enterprises, overdue = [], [], None
+    for tag, *row in await rows(sql.lead_sums_sql(scope, period, overdue_before)):
         if tag == "cell":
             lead_cells.append(row)
+        elif tag == "overdue":
+            overdue = int(row[6])  # the count column, after the key and the two flags
         else:  # the enterprise, then the cells' three other key columns (NULL)
             lead_enterprises.append((row[0], *row[4:]))
     paid_cells, paid_enterprises, days = [], [], []
@@ -188,9 +183,11 @@ async def load_summed(event_ids: Sequence[int], period: Period) -> tuple[Dataset
                                                           db.capabilities.dialect)):
         distinct[dimension].append(counts)
     data = await load_dataset(event_ids, parties=SummedGroups.parties(lead_cells, lead_enterprises))
-    return data, SummedGroups(data, period, lead_cells=lead_cells, paid_cells=paid_cells,
-                              lead_enterprises=lead_enterprises, paid_enterprises=paid_enterprises,
-                              distinct=distinct, days=days)
+    groups = SummedGroups(data, period, lead_cells=lead_cells, paid_cells=paid_cells,
+                          lead_enterprises=lead_enterprises, paid_enterprises=paid_enterprises,
+                          distinct=distinct, days=days)
+    groups.overdue = overdue
+    return data, groups
 
 
 async def count_overdue(event_ids: Sequence[int], cutoff: date) -> int:
@@ -208,8 +205,8 @@ async def lead_details(event_ids: Sequence[int], chunk: int = 10_000):
     after = ("", 0)
     while True:
         day, lead_id = after
-        since = "" if not day else (f"AND (f.first_contact_on > '{day}' OR "
-                                    f"(f.first_contact_on = '{day}' AND f.lead_id > {int(lead_id)})) ")
+        # A row-value comparison: both databases walk the (first_contact_on, lead_id) index from it.
+        since = "" if not day else f"AND (f.first_contact_on, f.lead_id) > ('{day}', {int(lead_id)}) "
         _, rows = await db.execute_query(
             "SELECT f.lead_id, f.enterprise_id, f.institution_id, f.kind, f.first_contact_on, f.declined, f.withdrawn, "
             "f.furthest, f.intent_amount, f.approved_amount, f.disbursed_amount, f.last_bucket "

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from types import MethodType
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from matchmaker.services.reports.figures import headline_lines, wan
 from matchmaker.services.reports.statistics import Statistics
@@ -121,13 +125,34 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Se
         sheet.append(list(row))
 
 
+def _cells_of_row(sheet, values: Sequence, row_index: int):
+    """openpyxl's `WriteOnlyWorksheet._values_to_row` for rows that hold only plain values and
+    `WriteOnlyCell`s, without the ValueError (and the cell's repr in its message) openpyxl raises
+    and catches to tell a cell from a value, and without a new cell after each styled one: on
+    the per-lead sheet's 300,000 amount cells that was a fifth of the workbook's time. Each cell
+    is written out before the next one is made, so one plain cell serves the whole row."""
+    plain = WriteOnlyCell(sheet)
+    for column, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            cell = value
+        else:
+            cell = plain
+            cell.value = value
+        cell.column, cell.row = column, row_index
+        yield cell
+
+
 def _detail_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence], *,
                   wan_columns: Sequence[int] = ()) -> None:
     """A detail sheet (20,000 meetings, 100,000 leads): the values as they are, one reused cell
     with the 万元 format per amount column and nothing else styled (why: openpyxl spends its
     time per cell, and a styled cell costs a third more than a plain value; an id or a date
-    needs no number format)."""
+    needs no number format; a blank is None, which openpyxl skips, not "", an empty cell it
+    writes)."""
     sheet = book.create_sheet(title[:31])
+    sheet._values_to_row = MethodType(_cells_of_row, sheet)
     sample = [headers, *rows[:2000], *rows[2000::50]]
     for column in range(1, len(headers) + 1):
         widest = max((_width(r[column - 1]) for r in sample if len(r) >= column), default=8)
@@ -198,19 +223,28 @@ def build_workbook(statistics: Statistics, *, with_details: bool) -> bytes:
         titles = {e.id: e.title for e in data.events}
         meetings = [[titles.get(m.event_id, ""), m.day.isoformat() if m.day else "", names.get(m.enterprise_id, ""),
                      names.get(m.institution_id, ""), MEETING_STATE_LABELS.get(m.state, m.state),
-                     {"enterprise": "企业", "institution": "机构", "both": "双方"}.get(m.absent_side, "")]
+                     {"enterprise": "企业", "institution": "机构", "both": "双方"}.get(m.absent_side)]
                     for m in sorted(data.meetings, key=lambda m: (m.event_id, m.id))]
         _detail_sheet(book, "洽谈与出席", ("活动", "日期", "企业", "机构", "状态", "缺席方"), meetings)
         buckets = ("confirmed", "pending", "disputed")
         leads = [[lead_id, names.get(enterprise_id, ""), names.get(institution_id, ""),
                   FINANCING_KIND_LABELS.get(kind, kind), on.isoformat(), STAGE_LABELS[stage],
                   None if intent is None else wan(intent), None if approved is None else wan(approved), wan(paid),
-                  "" if last is None else CONFIRMATION_LABELS.get(buckets[last], "")]
+                  None if last is None else CONFIRMATION_LABELS.get(buckets[last])]
                  for lead_id, enterprise_id, institution_id, kind, on, stage, intent, approved, paid, last
                  in statistics.lead_rows]
         _detail_sheet(book, "对接线索", ("线索号", "企业", "机构", "融资方式", "首次对接", "所处阶段", "意向金额（万元）",
                               "授信金额（万元）", "累计放款（万元，不含异议）", "最近放款确认"), leads,
                wan_columns=(7, 8, 9))
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
+    """The workbook as openpyxl's `save_workbook` writes it, but deflated at level 1 instead of
+    zlib's default 6: the detail sheets are some 60 MB of XML, which level 6 took a second to
+    compress (level 1 takes 0.4 s less of the workbook's 8 s) for a file a quarter smaller
+    (5.2 MB instead of 7.2 MB on the benchmark's programme)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+    ExcelWriter(book, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)).save()
     return buffer.getvalue()

@@ -3,17 +3,18 @@ reports alike, so that a figure has one value wherever it is shown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from matchmaker.errors import InvalidInput, NotFound
 from matchmaker.models import Event, Organization, Programme, ProgrammePartner
 from matchmaker.services.events.slots import SHANGHAI
-from matchmaker.services.reports.data import count_overdue, event_day, lead_details, load_summed
+from matchmaker.services.reports import cache
+from matchmaker.services.reports.data import event_day, lead_details, load_dataset, load_summed
 from matchmaker.services.reports.programmes import event_ids_of, readable_programme
 from matchmaker.services.tenancy import row_id
 from matchmaker.stats import assessment as stats_assessment
-from matchmaker.stats.indicators import LeadFacts
+from matchmaker.stats.indicators import LeadFacts, responsiveness_changes_at
 from matchmaker.stats.periods import BadPeriod, Period, date_range, parse_period
 from matchmaker.stats.rows import Dataset
 from matchmaker.stats.summary import (
@@ -47,7 +48,9 @@ class Statistics:
     breakdowns: dict[str, Breakdown]
     ranking: tuple[stats_assessment.Scored, ...]
     weights: dict[str, float]
-    data: Dataset  # without the leads' facts: the database sums them (data.load_groups)
+    #: The scope's rows without the leads' facts (the database sums them: data.load_summed);
+    #: empty when the figures came from the cache, complete with `details` (the workbook's).
+    data: Dataset
     facts: tuple[LeadFacts, ...]  # empty, kept for the shape; the files read `lead_rows`
     generated_at: datetime
     overdue_leads: int = 0  # open leads with no step for OVERDUE_DAYS (the 通报's 存在的问题)
@@ -100,19 +103,69 @@ def weights_of(programme: Programme | None) -> dict[str, float]:
 
 async def compute(scope: Scope, period: Period, *, now: datetime | None = None,
                   details: bool = False) -> Statistics:
-    """Every figure of the scope over the period; `details` adds the workbook's per-lead rows."""
+    """Every figure of the scope over the period; `details` adds the workbook's per-lead rows
+    and the scope's rows (`data`), which the cache does not keep: the figures alone come from
+    the statistics cache (services/reports/cache.py) while they hold, else are computed and
+    stored there."""
     now = now or datetime.now(UTC)
+    if details:
+        return await _with_details(scope, period, now)
+    weights = weights_of(scope.programme)
+    key = cache.cache_key(scope.kind, scope.id, scope.event_ids, period, weights)
+    epoch, figures = await cache.read(key, now)  # the epoch first: see the cache's docstring
+    if figures is None:
+        statistics = await _computed(scope, period, now)
+        if epoch is not None:
+            await cache.store(key, epoch, _figures(statistics), computed_at=now,
+                              valid_until=_valid_until(statistics.data, now))
+        return statistics
+    return Statistics(scope=scope, period=period, headline=figures["headline"], trend=figures["trend"],
+                      breakdowns=figures["breakdowns"], ranking=figures["ranking"], weights=weights,
+                      data=Dataset(), facts=(), generated_at=figures["generated_at"],
+                      overdue_leads=figures["overdue_leads"])
+
+
+async def _with_details(scope: Scope, period: Period, now: datetime) -> Statistics:
+    """The figures (the cache's when they hold: the workbook then skips the sums) with the rows
+    the workbook's detail sheets list: the per-lead rows, the meetings, the names."""
+    statistics = await compute(scope, period, now=now)
+    lead_rows = tuple([row async for row in lead_details(scope.event_ids)])
+    data = statistics.data
+    if not data.events:  # read back from the cache, which keeps no rows
+        data = await load_dataset(scope.event_ids, parties=({row[1] for row in lead_rows},
+                                                            {row[2] for row in lead_rows}))
+    return replace(statistics, data=data, lead_rows=lead_rows)
+
+
+def _figures(statistics: Statistics) -> dict:
+    return {"headline": statistics.headline, "trend": statistics.trend, "breakdowns": statistics.breakdowns,
+            "ranking": statistics.ranking, "generated_at": statistics.generated_at,
+            "overdue_leads": statistics.overdue_leads}
+
+
+def _valid_until(data: Dataset, now: datetime) -> datetime:
+    """When time alone changes the figures computed at `now`: the overdue cutoff's next day
+    (`compute` takes it in UTC), or an open request's deadline passing (responsiveness)."""
+    moment = now.astimezone(UTC)
+    until = datetime(moment.year, moment.month, moment.day, tzinfo=UTC) + timedelta(days=1)
+    deadline = responsiveness_changes_at(data.responses, moment.astimezone(SHANGHAI).replace(tzinfo=None))
+    if deadline is not None:
+        until = min(until, deadline.replace(tzinfo=SHANGHAI).astimezone(UTC))
+    return until
+
+
+async def _computed(scope: Scope, period: Period, now: datetime) -> Statistics:
     local_now = now.astimezone(SHANGHAI).replace(tzinfo=None)
     weights = weights_of(scope.programme)
-    data, groups = await load_summed(scope.event_ids, period)  # summed in SQL, merged for every figure below
-    overdue = await count_overdue(scope.event_ids, (now - timedelta(days=OVERDUE_DAYS)).date())
-    lead_rows = tuple([row async for row in lead_details(scope.event_ids)]) if details else ()
+    # Summed in SQL, merged for every figure below; the overdue leads counted in the same pass.
+    data, groups = await load_summed(scope.event_ids, period,
+                                     overdue_before=(now - timedelta(days=OVERDUE_DAYS)).date())
     return Statistics(
         scope=scope, period=period, headline=headline(data, period, now=local_now, groups=groups),
         trend=monthly_trend(data, period, groups=groups),
         breakdowns=breakdowns(data, period, groups=groups),
         ranking=stats_assessment.assess(data, period, weights, now=local_now, groups=groups),
-        weights=weights, data=data, facts=(), generated_at=now, overdue_leads=overdue, lead_rows=lead_rows)
+        weights=weights, data=data, facts=(), generated_at=now, overdue_leads=groups.overdue)
 
 
 async def institution_scope(programme: Programme) -> Scope:

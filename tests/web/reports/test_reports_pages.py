@@ -134,3 +134,17 @@ async def test_programme_form_keeps_an_event_in_one_programme(client, make_organ
     assert backwards.status_code == 400 and "结束日期不能早于开始日期" in backwards.text
     assert created.status_code == 303 and await Programme.all().count() == 2
     assert (await Event.get(id=lone.pk)).programme_id == int(created.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_a_write_changes_the_next_statistics_page_although_the_figures_are_cached(client, make_organization):
+    from matchmaker.models import Meeting, StatisticsCache
+
+    _, loaded = await _organizer_with_fixture(client, make_organization)
+    page = f"/reports/programmes/{loaded.programme.pk}?period=2026-Q4"
+    first = await client.get(page)
+    assert _cell(first.text, "meetings_held")[:3] == ["洽谈场次", "场", "4"]
+    assert await StatisticsCache.all().count() == 1  # what the next page reads
+
+    meeting = await Meeting.filter(event_id__in=[e.pk for e in loaded.events.values()]).exclude(state="held").first()
+    await Meeting.filter(id=meeting.pk).update(state="held")  # straight into the table
+    assert _cell((await client.get(page)).text, "meetings_held")[:3] == ["洽谈场次", "场", "5"]
