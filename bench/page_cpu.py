@@ -323,15 +323,6 @@ async def _postgres_database(server: str, name: str, *, create: bool) -> str:
     return server.rsplit("/", 1)[0] + f"/{name}"
 
 
-def server_loop():
-    """The event loop `serve` runs the app on (uvicorn's loop="auto"): uvloop when installed."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
@@ -342,13 +333,12 @@ def main() -> None:
         url = (asyncio.run(_postgres_database(args.database_url, name, create=True)) if args.database_url
                else f"sqlite://{scratch}/bench.sqlite3")
         try:
-            with asyncio.Runner(loop_factory=server_loop()) as runner:
-                rows = runner.run(bench(url, str(Path(scratch) / "var"), args.runs))
+            rows = asyncio.run(bench(url, str(Path(scratch) / "var"), args.runs))  # asyncio's loop, as `serve`
         finally:
             if args.database_url:
                 asyncio.run(_postgres_database(args.database_url, name, create=False))
     load = os.getloadavg()
-    print(f"\n{'PostgreSQL' if args.database_url else 'SQLite'}, {'uvloop' if server_loop() else 'asyncio'} event loop, "
+    print(f"\n{'PostgreSQL' if args.database_url else 'SQLite'}, asyncio event loop, "
           f"median of {args.runs} requests after 2 warm-ups; "
           f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} on {os.cpu_count()} CPUs")
     print(f"| role | page | CPU ms | SQL | bytes |")

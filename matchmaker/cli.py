@@ -79,7 +79,11 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         uvicorn.run("matchmaker.app:create_app", factory=True, workers=workers, host=host, port=port,
                     proxy_headers=False, log_config=log_config(), access_log=False, timeout_graceful_shutdown=30,
-                    timeout_worker_healthcheck=30)  # a new worker on a busy machine imports for seconds
+                    timeout_worker_healthcheck=30,  # a new worker on a busy machine imports for seconds
+                    # asyncio's loop and h11, whatever else is installed: with uvloop and httptools a
+                    # SIGHUP restart of two workers dropped a connection in 3 of 8 runs of
+                    # tests/ops/test_serve.py (1 in 13 without), for no CPU the page bench could show.
+                    loop="asyncio", http="h11")
     finally:
         if child is not None:
             _stop_worker_child(child)
