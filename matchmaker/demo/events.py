@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
@@ -104,6 +104,9 @@ LOAN_NEEDS = [("研发投入流动资金贷款", FinancingKind.CREDIT_LOAN, "研
 class _Context:
     password_hash: str
     random: random.Random
+    docking_day: date  # the roadshow follows a week later
+    asked_at: datetime  # the answered requests: asked two days before the demo was loaded …
+    answered_at: datetime  # … and answered the day before
 
 
 async def _organization(ctx: _Context, kind: OrganizationKind, name: str, email: str, uscc: str | None) -> Organization:
@@ -187,9 +190,19 @@ def _deadline(day: date, days_before: int) -> datetime:
     return datetime.combine(date.fromordinal(day.toordinal() - days_before), time(18, 0), SHANGHAI)
 
 
+def upcoming_event_day(today: date) -> date:
+    """The demo docking event's day: the first weekday two weeks or more after the demo is loaded,
+    so that whenever `make run` first starts, registration, requests and answers are still open
+    (their deadlines are 10, 5 and 3 days before the event)."""
+    day = today + timedelta(days=14)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 async def _docking_event(ctx: _Context, organizer: Organization, enterprises: list[Organization],
                          institutions: list[Organization]) -> Event:
-    day = date(2026, 12, 8)
+    day = ctx.docking_day
     event = await Event.create(
         organizer=organizer, kind=EventKind.DOCKING, title="2026 星河市科技金融银企对接会（演示）",
         venue="星河国际会议中心三楼宴会厅", description="面向科技型中小企业的一对一银企对接洽谈。",
@@ -218,12 +231,8 @@ async def _docking_event(ctx: _Context, organizer: Organization, enterprises: li
                                         product=products[institution.pk], **_request_outcome(ctx))
     # The answered requests were asked the day before their answer (created_at would say "now",
     # after the answer, and the statistics' response hours would come out negative).
-    await MeetingRequest.filter(event=event, answered_at__not_isnull=True).update(created_at=ASKED_AT)
+    await MeetingRequest.filter(event=event, answered_at__not_isnull=True).update(created_at=ctx.asked_at)
     return event
-
-
-ANSWERED_AT = datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)
-ASKED_AT = datetime(2026, 12, 1, 16, 0, tzinfo=SHANGHAI)
 
 
 def _request_outcome(ctx: _Context) -> dict:
@@ -234,10 +243,10 @@ def _request_outcome(ctx: _Context) -> dict:
     if draw < 0.8:
         return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.ACCEPTED,
                 "answer_priority": ctx.random.choice([Priority.MUST, Priority.WANT, Priority.OK]),
-                "answered_at": ANSWERED_AT}
+                "answered_at": ctx.answered_at}
     if draw < 0.9:
         return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.DECLINED,
-                "answer_reason": "额度已满，欢迎下次对接", "answered_at": ANSWERED_AT}
+                "answer_reason": "额度已满，欢迎下次对接", "answered_at": ctx.answered_at}
     return {"from_enterprise": from_enterprise, "priority": priority, "state": RequestState.PENDING}
 
 
@@ -254,7 +263,7 @@ async def _equity_need_of(enterprise: Organization, plan: BusinessPlan) -> Finan
 
 async def _roadshow(ctx: _Context, organizer: Organization, enterprises: list[Organization],
                     investors: list[Organization], plans_dir: Path) -> Event:
-    day = date(2026, 12, 15)
+    day = ctx.docking_day + timedelta(days=7)  # a week after the docking event
     halls = [{"name": "一号路演厅", "capacity": 6}, {"name": "二号路演厅", "capacity": 4}]
     event = await Event.create(
         organizer=organizer, kind=EventKind.ROADSHOW, title="星河市硬科技企业融资路演（演示）", venue="星河科创园路演中心",
@@ -295,22 +304,26 @@ async def _roadshow(ctx: _Context, organizer: Organization, enterprises: list[Or
     return event
 
 
-async def load_demo_events(var_dir: Path) -> list[Event]:
-    """Create the two demo events (and any demo organizations they need) in one transaction; the
-    roadshow's business plans are written where pitch uploads live (`<var>/uploads`), and removed
-    again if the transaction fails."""
+async def load_demo_events(var_dir: Path, today: date | None = None) -> list[Event]:
+    """Create the two demo events (and any demo organizations they need) in one transaction, dated
+    from `today` (Beijing's, by default: the day the demo is loaded); the roadshow's business
+    plans are written where pitch uploads live (`<var>/uploads`), and removed again if the
+    transaction fails."""
     plans_dir = uploads_dir(var_dir)
     written_before = set(plans_dir.rglob("*.pdf")) if plans_dir.exists() else set()
     try:
-        return await _load_demo_events(plans_dir)
+        return await _load_demo_events(plans_dir, today or datetime.now(UTC).astimezone(SHANGHAI).date())
     except BaseException:
         for path in (set(plans_dir.rglob("*.pdf")) if plans_dir.exists() else set()) - written_before:
             path.unlink(missing_ok=True)
         raise
 
 
-async def _load_demo_events(plans_dir: Path) -> list[Event]:
-    ctx = _Context(password_hash=await hash_password(DEMO_PASSWORD), random=random.Random(20261208))
+async def _load_demo_events(plans_dir: Path, today: date) -> list[Event]:
+    ctx = _Context(password_hash=await hash_password(DEMO_PASSWORD), random=random.Random(20261208),
+                   docking_day=upcoming_event_day(today),
+                   asked_at=datetime.combine(today - timedelta(days=2), time(16, 0), SHANGHAI),
+                   answered_at=datetime.combine(today - timedelta(days=1), time(10, 0), SHANGHAI))
     async with in_transaction():
         organizer_user = await User.get(email=ORGANIZER_EMAIL)
         organizer = (await Membership.get(user=organizer_user).prefetch_related("organization")).organization

@@ -30,7 +30,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 async def _open_requests_for_two_days(database_url: str) -> None:
-    """The demo's request deadline is 18:00 on its load day: keep the journey independent of the hour."""
+    """Keep the journey independent of the demo's deadlines (requests close 5 days before its event)."""
     await Tortoise.init(config=tortoise_config(load_settings(database_url=database_url)))
     try:
         later = datetime.now(UTC) + timedelta(days=2)
