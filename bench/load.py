@@ -38,7 +38,6 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from html.parser import HTMLParser  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
@@ -46,6 +45,8 @@ import gevent  # noqa: E402
 from locust import between, constant_throughput, task  # noqa: E402
 from locust.contrib.fasthttp import FastHttpUser  # noqa: E402
 from locust.env import Environment  # noqa: E402
+
+from forms import forms_of  # noqa: E402  (bench/forms.py: this script's directory is on the path)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "matchmaker-demo"
@@ -57,52 +58,6 @@ STATE: dict = {"event": 0, "acked": {}, "window": 0}
 
 
 # --- pages --------------------------------------------------------------------------------------
-
-class FormFields(HTMLParser):
-    """The fields of every form on a page, by the form's action: [(action, {name: value})]."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[tuple[str, dict[str, str]]] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append((a.get("action") or "", {}))
-        elif not self.forms:
-            return
-        elif tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.forms[-1][1][a["name"]] = a.get("value") or ""
-        elif tag == "select" and a.get("name"):
-            self._select = a["name"]
-            self.forms[-1][1].setdefault(a["name"], "")
-        elif tag == "option" and self._select:
-            if "selected" in a or not self.forms[-1][1].get(self._select):
-                self.forms[-1][1][self._select] = a.get("value") or ""
-        elif tag == "textarea" and a.get("name"):
-            self._textarea = a["name"]
-            self.forms[-1][1][a["name"]] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea and self.forms:
-            self.forms[-1][1][self._textarea] += data
-
-
-def forms_of(html: str) -> list[tuple[str, dict[str, str]]]:
-    parser = FormFields()
-    parser.feed(html)
-    return parser.forms
-
 
 class Participant(FastHttpUser):
     """geventhttpclient-based (FastHttpUser): the users share the 2 cores with the server, and

@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 
+from bench.forms import forms_of  # noqa: E402
+from bench.postgres import scratch_database  # noqa: E402
 from matchmaker.app import create_app  # noqa: E402
 from matchmaker.config import load_settings  # noqa: E402
 from matchmaker.db import migrate  # noqa: E402
@@ -55,50 +56,6 @@ PAGES = {
 ROLE_WEIGHTS = {"enterprise": 6, "institution": 3, "organizer": 1}
 
 
-class Forms(HTMLParser):
-    """The hidden and selected fields of every form on a page: [(action, {name: value})]."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[tuple[str, dict[str, str]]] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append((a.get("action") or "", {}))
-        elif not self.forms:
-            return
-        elif tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.forms[-1][1][a["name"]] = a.get("value") or ""
-        elif tag == "select" and a.get("name"):
-            self._select = a["name"]
-            self.forms[-1][1].setdefault(a["name"], "")
-        elif tag == "option" and self._select:
-            if "selected" in a or not self.forms[-1][1].get(self._select):
-                self.forms[-1][1][self._select] = a.get("value") or ""
-        elif tag == "textarea" and a.get("name"):
-            self._textarea = a["name"]
-            self.forms[-1][1][a["name"]] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea and self.forms:
-            self.forms[-1][1][self._textarea] += data
-
-
-def forms_of(html: str) -> list[tuple[str, dict[str, str]]]:
-    parser = Forms()
-    parser.feed(html)
-    return parser.forms
 
 
 class StatementCount(logging.Handler):
@@ -310,17 +267,6 @@ def write_cycle_ms(rows: list[Row]) -> float:
 LOAD_PAGES_PER_S, LOAD_WRITES_PER_S = 100, 20
 
 
-async def _postgres_database(server: str, name: str, *, create: bool) -> str:
-    import asyncpg
-
-    connection = await asyncpg.connect(server)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 def main() -> None:
@@ -330,13 +276,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="matchmaker-page-cpu-") as scratch:
         name = f"matchmaker_bench_page_cpu_{os.getpid()}"
-        url = (asyncio.run(_postgres_database(args.database_url, name, create=True)) if args.database_url
+        url = (asyncio.run(scratch_database(args.database_url, name, create=True)) if args.database_url
                else f"sqlite://{scratch}/bench.sqlite3")
         try:
             rows = asyncio.run(bench(url, str(Path(scratch) / "var"), args.runs))  # asyncio's loop, as `serve`
         finally:
             if args.database_url:
-                asyncio.run(_postgres_database(args.database_url, name, create=False))
+                asyncio.run(scratch_database(args.database_url, name, create=False))
     load = os.getloadavg()
     print(f"\n{'PostgreSQL' if args.database_url else 'SQLite'}, asyncio event loop, "
           f"median of {args.runs} requests after 2 warm-ups; "

@@ -40,6 +40,7 @@ import httpx  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
+from bench.postgres import scratch_database  # noqa: E402
 from matchmaker.app import create_app  # noqa: E402
 from matchmaker.config import load_settings  # noqa: E402
 from matchmaker.db import migrate, tortoise_config  # noqa: E402
@@ -248,16 +249,7 @@ KEPT_DATABASE = "matchmaker_bench_reports_kept"  # --keep: seeded once, timed ag
 
 async def _postgres(server: str, *, create: bool, name: str = BENCH_DATABASE) -> str:
     """Create (or drop) the database the benchmark seeds on the server."""
-    import asyncpg
-
-    connection = await asyncpg.connect(server)
-    try:
-        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        if create:
-            await connection.execute(f"CREATE DATABASE {name}")
-    finally:
-        await connection.close()
-    return server.rsplit("/", 1)[0] + f"/{name}"
+    return await scratch_database(server, name, create=create)
 
 
 def _child(*args: str) -> list:
