@@ -14,6 +14,7 @@ from __future__ import annotations
 from matchmaker.solver.clock import Deadline
 from matchmaker.solver.instance import bits
 from matchmaker.solver.model import ENTERPRISE_GAP
+from matchmaker.solver.place import maximum_matching
 from matchmaker.solver.polish import EarlyFloor
 from matchmaker.solver.schedule import UNMET, Schedule
 
@@ -167,21 +168,7 @@ def _match(sched: Schedule, requests: list[int], target: int) -> dict[int, int] 
     for r in requests:
         slots = bits(inst.req_slots[r] & open_slots)
         options[r] = sorted(slots, key=lambda s: _full(sched, r, s))
-    holder: dict[int, int] = {}
-
-    def augment(r: int, seen: set[int]) -> bool:
-        for s in options[r]:
-            if s not in seen:
-                seen.add(s)
-                if s not in holder or augment(holder[s], seen):
-                    holder[s] = r
-                    return True
-        return False
-
-    for r in sorted(requests, key=lambda r: len(options[r])):
-        if not augment(r, set()):
-            return None
-    return {r: s for s, r in holder.items()}
+    return maximum_matching(options, complete=True)
 
 
 def _best_slot(sched: Schedule, q: int, reserved: int) -> int | None:

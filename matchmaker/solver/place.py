@@ -21,8 +21,12 @@ LOAD_WEIGHT = 0.3  # cost of a full table against an empty one
 
 def match_into(free: dict[int, int], window: int) -> dict[int, int]:
     """Maximum matching of requests into distinct slots of `window`; `free[r]` is where r can go."""
-    requests = list(free)
-    options = {r: bits(free[r] & window) for r in requests}
+    return maximum_matching({r: bits(free[r] & window) for r in free})
+
+
+def maximum_matching(options: dict[int, list[int]], *, complete: bool = False) -> dict[int, int] | None:
+    """Requests into distinct slots by augmenting paths, each request trying its `options` in
+    order, the most constrained first; with `complete`, None as soon as one cannot be placed."""
     holder: dict[int, int] = {}
 
     def augment(r: int, seen: set[int]) -> bool:
@@ -34,8 +38,9 @@ def match_into(free: dict[int, int], window: int) -> dict[int, int]:
                     return True
         return False
 
-    for r in sorted(requests, key=lambda r: len(options[r])):
-        augment(r, set())
+    for r in sorted(options, key=lambda r: len(options[r])):
+        if not augment(r, set()) and complete:
+            return None
     return {r: s for s, r in holder.items()}
 
 
